@@ -1,0 +1,66 @@
+"""The storyline Norwegian pipeline: our trained spaCy model plus the extraction components.
+
+    import storyline
+    nlp = storyline.load()
+    doc = nlp("...")
+    doc._.quotes, doc._.events, ...
+
+Every extraction step is a spaCy component registered by name (`storyline_structure`,
+`storyline_entities`, `storyline_timex`, `storyline_quotes`, `storyline_figures`,
+`storyline_events`, `storyline_contradictions`), so they can be added to other pipelines.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from . import tokenizer  # noqa: F401  (registers storyline.news_tokenizer.v1)
+
+MODEL_DIR = Path(__file__).resolve().parent.parent / "models"
+EXTRACTION = ["storyline_entities", "storyline_timex", "storyline_quotes", "storyline_figures",
+              "storyline_events", "storyline_contradictions"]
+_EXTENSIONS = {
+    "published": None, "headings": [], "paragraphs": [], "live": False, "entities": [],
+    "mention_index": [], "timexes": [], "quotes": [], "figures": [], "events": [], "contradictions": [],
+}
+
+
+class ModelNotFound(RuntimeError):
+    pass
+
+
+def register_extensions() -> None:
+    for name, default in _EXTENSIONS.items():
+        if not Doc.has_extension(name):
+            Doc.set_extension(name, default=default if not isinstance(default, list) else None)
+
+
+def model_path(lang: str = "nb") -> Path:
+    override = os.environ.get("STORYLINE_MODEL")
+    path = Path(override) if override else MODEL_DIR / lang
+    if not (path / "config.cfg").exists():
+        raise ModelNotFound(
+            f"no trained pipeline at {path}. The package ships one in storyline/models/{lang}; "
+            "`make train` rebuilds it from ../shared/data, STORYLINE_MODEL points elsewhere."
+        )
+    return path
+
+
+def load(lang: str = "nb", extraction: bool = True, exclude: list[str] | None = None) -> Language:
+    """The trained pipeline, offline, with the extraction components unless extraction=False."""
+    from . import contradictions, entities, events, figures, quotes, structure, timex  # noqa: F401
+
+    register_extensions()
+    nlp = spacy.load(model_path(lang), exclude=exclude or [])
+    if "parser" in nlp.pipe_names:
+        nlp.add_pipe("storyline_structure", before="parser")
+    else:
+        nlp.add_pipe("storyline_structure", first=True)
+    if extraction:
+        for name in EXTRACTION:
+            nlp.add_pipe(name)
+    return nlp

@@ -1,0 +1,243 @@
+"""One entity per real-world referent: NER mentions, demonyms ("russiske" -> Russland) and
+name compounds ("EU-land" -> EU) merged, with canonical names, aliases and place links."""
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+
+from spacy.language import Language
+from spacy.tokens import Doc, Token
+
+from ..record.model import Entity, Links, Mention
+from .gazetteer import country_by_code, country_names_en, demonym_country, lookup_place, name_variants
+
+TYPE_OF_LABEL = {"PER": "PER", "ORG": "ORG", "GPE_LOC": "GPE", "GPE_ORG": "GPE", "GPE": "GPE", "LOC": "LOC",
+                 "PROD": "PROD", "EVT": "EVT", "MISC": "MISC", "FAC": "FAC", "DRV": "GPE"}
+ROLE_SUFFIXES = ("minister", "president", "statsminister", "sjef", "leder", "talsmann", "talskvinne",
+                 "talsperson", "ordfører", "general", "sekretær", "direktør", "kansler", "konge", "dronning",
+                 "biskop", "dommer", "advokat", "forsvarer", "aktor", "journalist", "redaktør", "professor",
+                 "forsker", "ekspert", "kommandant", "guvernør", "ambassadør", "representant")
+
+
+def is_role_word(word: str) -> str | None:
+    """The base role of a title noun, definite or not: presidenten -> president."""
+    w = word.casefold()
+    for form in (w, w[:-2] if w.endswith(("en", "et")) else None, w[:-1] if w.endswith("a") else None):
+        if form and form.endswith(ROLE_SUFFIXES):
+            return form
+    return None
+
+
+def strip_genitive(name: str, known: set[str]) -> str:
+    if name.endswith("s") and len(name) > 2:
+        base = name[:-1]
+        if base in known or (base.isupper() and len(base) >= 2) or lookup_place(name) and lookup_place(base):
+            return base
+    if name.endswith("'") and len(name) > 2:
+        return name[:-1]
+    return name
+
+
+class _Group:
+    def __init__(self):
+        self.mentions: list[Mention] = []
+        self.labels: Counter = Counter()
+        self.place = None
+        self.names: Counter = Counter()
+        self.role: str | None = None
+        self.role_country: str | None = None
+
+
+@Language.component("storyline_entities")
+def entities(doc: Doc) -> Doc:
+    raw: list[tuple[int, int, str, str]] = []  # start_char, end_char, label, name
+    covered: set[int] = set()
+    for ent in doc.ents:
+        label = ent.label_
+        text = ent.text.strip("«»\"'()")
+        if not text or not any(c.isalpha() for c in text):
+            continue
+        if label == "DRV":
+            code = demonym_country(text)
+            if code is None:
+                continue
+            raw.append((ent.start_char, ent.end_char, "DRV", f"iso:{code}"))
+        else:
+            raw.append((ent.start_char, ent.end_char, label, text))
+        covered.update(range(ent.start, ent.end))
+    for tok in doc:
+        if tok.i in covered or not tok.is_alpha:
+            continue
+        code = demonym_country(tok.text)
+        if code and (tok.is_lower or tok.is_sent_start or tok.is_title):
+            raw.append((tok.idx, tok.idx + len(tok.text), "DRV", f"iso:{code}"))
+
+    known = {name for _, _, lab, name in raw if lab != "DRV"}
+    groups: dict[str, _Group] = defaultdict(_Group)
+    key_of_name: dict[str, str] = {}
+
+    def key_for(label: str, name: str) -> tuple[str, object]:
+        if name.startswith("iso:"):
+            return name, country_by_code(name[4:])
+        name = strip_genitive(name, known)
+        if label in ("GPE_LOC", "GPE_ORG", "LOC", "GPE"):
+            place = lookup_place(name)
+            if place is not None:
+                return (f"iso:{place.iso3166}" if place.is_country else f"geo:{place.geonames}"), place
+        if label == "ORG" or label == "PROD":
+            place = lookup_place(name) if name[:1].isupper() and len(name.split()) == 1 else None
+            if place is not None and place.is_country:
+                return f"iso:{place.iso3166}", place
+        return f"name:{name.casefold()}", None
+
+    # persons: a shorter name that ends a longer one is the same person (Putin ~ Vladimir Putin)
+    person_full: dict[str, str] = {}
+    per_names = sorted({strip_genitive(n, known) for _, _, lab, n in raw if lab == "PER"}, key=len, reverse=True)
+    for n in per_names:
+        toks = n.split()
+        target = n
+        for full in per_names:
+            ft = full.split()
+            if len(ft) > len(toks) and ft[-len(toks):] == toks:
+                target = person_full.get(full, full)
+                break
+        person_full[n] = target
+
+    for start, end, label, name in sorted(raw):
+        if label == "PER":
+            key, place = f"name:{person_full[strip_genitive(name, known)].casefold()}", None
+        else:
+            key, place = key_for(label, name)
+        g = groups[key]
+        g.mentions.append(Mention(start=start, end=end, text=doc.text[start:end], label=label))
+        g.labels[label] += 1
+        if place is not None:
+            g.place = place
+        if label != "DRV":
+            g.names[strip_genitive(name, known) if label != "PER" else person_full[strip_genitive(name, known)]] += 1
+        key_of_name.setdefault(strip_genitive(doc.text[start:end], known), key)
+
+    _merge_acronym_appositions(doc, groups)
+    _add_compound_mentions(doc, groups, key_of_name)
+    _add_roles(doc, groups)
+
+    out: list[Entity] = []
+    index: list[tuple[int, int, str]] = []
+    for key, g in sorted(groups.items(), key=lambda kv: min(m.start for m in kv[1].mentions)):
+        eid = f"e{len(out) + 1}"
+        out.append(_entity(eid, g))
+        index += [(m.start, m.end, eid) for m in g.mentions]
+    doc._.entities = out
+    doc._.mention_index = sorted(index)
+    return doc
+
+
+def _merge_acronym_appositions(doc: Doc, groups: dict[str, _Group]) -> None:
+    """"Det internasjonale atomenergibyrået IAEA": an ORG directly followed by its acronym."""
+    by_start = {m.start: (k, m) for k, g in groups.items() for m in g.mentions}
+    for k, g in list(groups.items()):
+        if k not in groups:
+            continue
+        for m in list(g.mentions):
+            nxt = by_start.get(m.end + 1)
+            if nxt and nxt[0] != k and nxt[1].text.isupper() and len(nxt[1].text) <= 6 and len(m.text.split()) > 1:
+                other = groups.pop(nxt[0], None)
+                if other:
+                    g.mentions += other.mentions
+                    g.labels += other.labels
+                    g.names += other.names
+                    g.mentions.sort(key=lambda x: x.start)
+
+
+def _add_compound_mentions(doc: Doc, groups: dict[str, _Group], key_of_name: dict[str, str]) -> None:
+    """Hyphen compounds whose first part is a known entity: "EU-land", "NATO-landene"."""
+    taken = {(m.start, m.end) for g in groups.values() for m in g.mentions}
+    for tok in doc:
+        if "-" not in tok.text or (tok.idx, tok.idx + len(tok)) in taken:
+            continue
+        head = tok.text.split("-", 1)[0]
+        tail = tok.text.split("-", 1)[1]
+        key = key_of_name.get(head)
+        if key and key in groups and tail[:1].islower():
+            g = groups[key]
+            label = g.labels.most_common(1)[0][0]
+            g.mentions.append(Mention(start=tok.idx, end=tok.idx + len(tok), text=tok.text, label=label))
+            g.mentions.sort(key=lambda x: x.start)
+
+
+def _add_roles(doc: Doc, groups: dict[str, _Group]) -> None:
+    """Titles in front of names: "Frankrikes president Emmanuel Macron" -> role president, FR."""
+    code_of_start = {}
+    for k, g in groups.items():
+        if k.startswith("iso:"):
+            for m in g.mentions:
+                code_of_start[m.start] = k[4:]
+    for k, g in groups.items():
+        if g.labels.most_common(1)[0][0] != "PER":
+            continue
+        for m in g.mentions:
+            span = doc.char_span(m.start, m.end, alignment_mode="expand")
+            if span is None or span.start == 0:
+                continue
+            prev = doc[span.start - 1]
+            role = is_role_word(prev.text)
+            if not role:
+                continue
+            g.role = g.role or role
+            if prev.i > 0:
+                before = doc[prev.i - 1]
+                code = code_of_start.get(before.idx) or demonym_country(before.text)
+                if code:
+                    g.role_country = code
+
+
+def _entity(eid: str, g: _Group) -> Entity:
+    label = g.labels.most_common(1)[0][0]
+    etype = "GPE" if g.place is not None and g.place.is_country else TYPE_OF_LABEL.get(label, "MISC")
+    if g.names:
+        name = max(g.names, key=lambda n: (len(n.split()) if label == "PER" else 0, g.names[n], -len(n)))
+    elif g.place is not None:
+        name = g.place.name
+    else:
+        name = g.mentions[0].text
+    aliases: list[str] = []
+    links = Links()
+    if g.place is not None:
+        links = Links(iso3166=g.place.iso3166, geonames=g.place.geonames, latitude=g.place.lat, longitude=g.place.lon)
+        en = country_names_en().get(g.place.iso3166) if g.place.is_country else g.place.name
+        aliases += [a for a in (g.place.name, en) if a]
+    aliases += name_variants(name)
+    aliases += [n for n in g.names if n != name]
+    seen, uniq = {name}, []
+    for a in aliases:
+        if a not in seen:
+            seen.add(a)
+            uniq.append(a)
+    role = g.role
+    if role and g.role_country:
+        role = f"{role}:{g.role_country}"
+    return Entity(id=eid, type=etype, name=name, aliases=uniq, links=links, mentions=g.mentions, role=role)
+
+
+WORD = re.compile(r"\w+")
+
+
+def entity_at(doc: Doc, start_char: int, end_char: int) -> str | None:
+    """The entity id of the first mention overlapping a character range."""
+    for s, e, eid in doc._.mention_index:
+        if s < end_char and e > start_char:
+            return eid
+        if s >= end_char:
+            break
+    return None
+
+
+def entity_of_token(doc: Doc, tok: Token) -> str | None:
+    return entity_at(doc, tok.idx, tok.idx + len(tok.text))
+
+
+def entity_by_id(doc: Doc, eid: str | None) -> Entity | None:
+    for e in doc._.entities:
+        if e.id == eid:
+            return e
+    return None

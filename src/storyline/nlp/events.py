@@ -1,0 +1,281 @@
+"""PLOVER events from trigger lexicons and the parse: type and mode, actors, targets, place,
+date, status (negated, planned, possible, reported) and the source the article cites."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from datetime import date
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from ..record.model import Event
+from .entities import entity_by_id
+
+# (regex over the lower-cased token, PLOVER type, mode); first match wins
+TRIGGERS: list[tuple[str, str, str | None]] = [
+    (r"telefonsamtale\w*|telefonmøte\w*|ringte|ringer", "CONSULT", "phone"),
+    (r"forhandling\w*|forhandle[rt]?|samtale[rn]?e?|samtalene|møte[st]?|møttes|møtte|toppmøte\w*|besøk\w*", "CONSULT", None),
+    (r"enige|einige|avtale[nr]?|avtalene|inngikk|inngått|signert\w*|signerte|våpenhvile\w*", "AGREE", None),
+    (r"hyllet|hyller|hylla|roste|roser|støtter|støttet|støtteerklæring\w*", "SUPPORT", "praise"),
+    (r"løslat\w*|opphev\w*", "CONCEDE", "release"),
+    (r"samarbeid\w*", "COOPERATE", None),
+    (r"nødhjelp\w*|bistand\w*|våpenhjelp\w*|hjelpesending\w*|asyl", "AID", None),
+    (r"evakuer\w*|trakk|trekker|overga|overgir|retrett\w*", "RETREAT", None),
+    (r"ba|ber|oppfordr\w*|appeller\w*|krever|krevde", "REQUEST", None),
+    (r"anklag\w*|beskyld\w*|kritiser\w*|fordøm\w*", "ACCUSE", None),
+    (r"avvis\w*|avviste|forkast\w*", "REJECT", None),
+    (r"truer|truet|trusler\w*|trussel\w*", "THREATEN", None),
+    (r"demonstr\w*|streik\w*|protest\w*|opptøyer", "PROTEST", None),
+    (r"sanksjon\w*|visumnekt\w*|embargo\w*|utvis\w*|innreiseforbud\w*", "SANCTION", None),
+    (r"beredskap|mobiliser\w*|utplasser\w*", "MOBILIZE", None),
+    (r"okkuper\w*|invadert|erobr\w*|arrester\w*|pågrep\w*|pågripelse\w*|blokker\w*|beleir\w*|innesluttet", "COERCE", None),
+    (r"angrep\w*|luftangrep\w*|bombing\w*|bombet|bomber|bombard\w*|kamper|kampene|beskyt\w*|drept|drepte|"
+     r"skutt|skyting\w*|rakettangrep\w*|eksplosjon\w*", "ASSAULT", None),
+]
+_TRIGGER_RX = [(re.compile(rf"(?:{rx})"), t, m) for rx, t, m in TRIGGERS]
+# two-word triggers: (first word, second word) -> type
+PHRASES = {("rykket", "fram"): "MOBILIZE", ("rykker", "fram"): "MOBILIZE", ("rykket", "frem"): "MOBILIZE",
+           ("ta", "imot"): "AID", ("tar", "imot"): "AID", ("tok", "imot"): "AID", ("gi", "beskyttelse"): "AID",
+           ("satt", "inn"): "MOBILIZE", ("trekke", "seg"): "RETREAT"}
+MODES = {"bombing": "aerial", "luftangrep": "aerial", "bombet": "aerial", "kamper": "fight", "kampene": "fight",
+         "sanksjoner": "economic", "visumnekt": "travel", "innreiseforbud": "travel", "telefonsamtale": "phone",
+         "arrestert": "arrest", "okkupert": "occupy", "beleiret": "blockade"}
+ANAPHORIC = {"etter", "før", "slikt", "slik", "sånt", "sånn"}
+PLACE_PREPS = {"i", "ved", "på", "nær", "utenfor", "mot", "fra", "inn"}
+PLACE_NOUNS = re.compile(r"(stor)?by(en)?|hovedstad(en)?|landsby(en)?|region(en)?|provins(en)?|"
+                         r"kjernekraftverk(et)?|atomkraftverk(et)?|havn(en|a)?|flyplass(en)?|fylke[t]?|kommune(n)?")
+PARTIES = re.compile(r"\b(partene|begge parter|begge land(ene)?|de to landene|de to partene)\b", re.I)
+NEGATION = {"ikke", "ikkje", "aldri", "ingen"}
+PLANNED = {"vil", "skal", "planlegger", "planlegg", "kommer"}
+POSSIBLE = {"kan", "kunne", "trolig", "muligens", "kanskje", "sannsynligvis"}
+REPORTED = {"angivelig", "visstnok", "reportedly"}
+
+
+def trigger_of(toks: list[Token], i: int) -> tuple[str, str | None, int] | None:
+    """(type, mode, end token index) when toks[i] opens an event trigger."""
+    low = toks[i].text.casefold()
+    if i + 1 < len(toks) and (low, toks[i + 1].text.casefold()) in PHRASES:
+        return PHRASES[(low, toks[i + 1].text.casefold())], None, i + 2
+    for rx, etype, mode in _TRIGGER_RX:
+        if rx.fullmatch(low):
+            if etype == "REQUEST" and low in ("ba", "ber") and not _followed_by(toks, i, "om", 5):
+                return None
+            if etype == "AGREE" and low in ("enige", "einige") and not (i and toks[i - 1].text.casefold() in (
+                    "ble", "bli", "er", "var", "blitt", "vart", "blei", "vere", "være")):
+                return None
+            return etype, mode or MODES.get(low), i + 1
+    if low in ("falt", "faller") and i and _place_subject(toks, i):
+        return "COERCE", "seize", i + 1
+    return None
+
+
+def _followed_by(toks, i, word, window) -> bool:
+    return any(t.text.casefold() == word for t in toks[i + 1:i + 1 + window])
+
+
+def _place_subject(toks, i) -> bool:
+    """"Kherson falt": a named place (or "byen X") right before the verb."""
+    prev = toks[i - 1]
+    return prev.ent_type_ in ("GPE_LOC", "LOC", "GPE_ORG") or bool(PLACE_NOUNS.fullmatch(prev.text.casefold()))
+
+
+class _Context:
+    def __init__(self, doc: Doc):
+        self.doc = doc
+        self.ents = {e.id: e for e in doc._.entities}
+        self.last_parties: list[str] = []
+        self.seen = Counter()
+
+    def eid_at(self, start: int, end: int) -> list[str]:
+        return [eid for s, e, eid in self.doc._.mention_index if s >= start and e <= end]
+
+    def parties(self, before: int) -> list[str]:
+        if len(self.last_parties) >= 2:
+            return self.last_parties[:2]
+        counts = Counter(eid for s, e, eid in self.doc._.mention_index
+                         if s < before and self.ents[eid].type == "GPE" and self.ents[eid].links.iso3166
+                         and not self.ents[eid].links.geonames)
+        return [eid for eid, _ in counts.most_common(2)]
+
+
+def _phrase_entities(ctx: _Context, tokens: list[Token]) -> list[str]:
+    if not tokens:
+        return []
+    start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+    text = ctx.doc.text[start:end]
+    if PARTIES.search(text):
+        return ctx.parties(start)
+    out = []
+    for eid in ctx.eid_at(start, end):
+        if eid not in out:
+            out.append(eid)
+    return out
+
+
+def _subject_tokens(trigger: Token) -> list[Token]:
+    verb = trigger
+    for _ in range(3):
+        subj = [c for c in verb.children if c.dep_ in ("nsubj", "nsubj:pass")]
+        if subj:
+            return list(subj[0].subtree)
+        if verb.head is verb:
+            break
+        verb = verb.head
+    return []
+
+
+def _actors(ctx: _Context, sent: Span, toks: list[Token], i: int) -> list[str]:
+    trig = toks[i]
+    actors = _phrase_entities(ctx, _subject_tokens(trig))
+    if not actors:
+        # the clause before the trigger: from the last comma (or the sentence start)
+        start = 0
+        for k in range(i - 1, -1, -1):
+            if toks[k].text in (",", ";", ":") and k < i - 1:
+                start = k + 1
+                break
+        actors = _phrase_entities(ctx, [t for t in toks[start:i] if not _is_place_prep_obj(toks, t)])
+    for k in range(i + 1, min(i + 4, len(toks))):  # "telefonsamtale med Macron"
+        if toks[k].text.casefold() == "med":
+            extra = _phrase_entities(ctx, toks[k + 1:k + 6])
+            actors += [e for e in extra[:1] if e not in actors]
+            break
+    return actors
+
+
+def _is_place_prep_obj(toks, t) -> bool:
+    return t.i > toks[0].i and t.doc[t.i - 1].text.casefold() in ("i", "ved", "på")
+
+
+def _targets(ctx: _Context, toks: list[Token], i: int, end: int, actors: list[str]) -> list[str]:
+    trig = toks[i]
+    out = []
+    for c in trig.children:
+        if c.dep_ in ("obj", "iobj"):
+            out += _phrase_entities(ctx, list(c.subtree))
+    for k in range(end, min(end + 6, len(toks))):
+        low = toks[k].text.casefold()
+        if low in ("mot", "overfor"):
+            out += _phrase_entities(ctx, toks[k + 1:k + 5])
+            break
+        if toks[k].is_punct:
+            break
+    if not out and trig.text.casefold() in ("ba", "ber", "anklaget", "anklager", "oppfordret"):
+        # "IAEA ba torsdag Russland om …": the first entity after the verb, before "om"/"for"
+        for k in range(end, min(end + 6, len(toks))):
+            if toks[k].text.casefold() in ("om", "for", "å"):
+                break
+            out += _phrase_entities(ctx, [toks[k]])
+    return [e for e in dict.fromkeys(out) if e not in actors]
+
+
+def _location(ctx: _Context, toks: list[Token], i: int) -> str | None:
+    best, best_score = None, -1
+    for k, t in enumerate(toks):
+        eids = ctx.eid_at(t.idx, t.idx + len(t.text))
+        if not eids:
+            continue
+        ent = ctx.ents[eids[0]]
+        if ent.type not in ("GPE", "LOC", "FAC") or t.text.islower():
+            continue
+        prev = toks[k - 1].text.casefold() if k else ""
+        is_city = ent.links.geonames is not None or not ent.links.iso3166
+        score = 0
+        if prev in PLACE_PREPS and not t.text.endswith("s"):
+            score += 2
+        if PLACE_NOUNS.fullmatch(prev):
+            score += 3
+        if is_city:
+            score += 1
+        if k == i - 1 and toks[i].text.casefold() in ("falt", "faller"):
+            score += 4
+        if score >= 2 and score - abs(k - i) / 100 > best_score:
+            best, best_score = eids[0], score - abs(k - i) / 100
+    return best
+
+
+def _status(toks: list[Token], i: int) -> str:
+    window = [t.text.casefold() for t in toks[max(0, i - 4):i + 2]]
+    before = [t.text.casefold() for t in toks[max(0, i - 5):i]]
+    if any(w in NEGATION for w in window):
+        return "negated"
+    if any(w in REPORTED for w in before) or "meldt" in before:
+        return "reported"
+    if any(w in PLANNED for w in before):
+        return "planned"
+    if any(w in POSSIBLE for w in before):
+        return "possible"
+    return "asserted"
+
+
+@Language.component("storyline_events")
+def events(doc: Doc) -> Doc:
+    ctx = _Context(doc)
+    text = doc.text
+    body = [(p.start_char, p.end_char) for p in doc._.paragraphs]
+    direct = [(q.start, q.end) for q in doc._.quotes if q.direct]
+    published = doc._.published
+    pub = published.isoformat() if isinstance(published, date) else published
+    out: list[Event] = []
+    last_date: tuple[int, str] | None = None
+    for sent in doc.sents:
+        para = next(((s, e) for s, e in body if s <= sent.start_char < e), None)
+        if para is None:
+            continue
+        toks = [t for t in sent if not t.is_space]
+        dates = [t for t in doc._.timexes if sent.start_char <= t.start < sent.end_char and t.type in ("DATE", "TIME")
+                 and re.match(r"\d{4}-\d\d-\d\d", t.value)]
+        if dates:
+            last_date = (para[0], dates[0].value)
+        prev_end = -1
+        prev_type = None
+        i = 0
+        while i < len(toks):
+            found = trigger_of(toks, i)
+            if not found:
+                i += 1
+                continue
+            etype, mode, end = found
+            t0 = toks[i]
+            inside_quote = any(s <= t0.idx < e for s, e in direct)
+            anaphoric = i and toks[i - 1].text.casefold() in ANAPHORIC or (
+                i > 1 and toks[i - 2].text.casefold() in ANAPHORIC and toks[i - 1].text.casefold().endswith("s"))
+            no_comma = prev_end >= 0 and not any(t.text in ",;" for t in toks[prev_end:i]) and i - prev_end < 14
+            if inside_quote or anaphoric or (no_comma and prev_type is not None):
+                i = end
+                continue
+            actors = _actors(ctx, sent, toks, i)
+            targets = _targets(ctx, toks, i, end, actors)
+            if etype == "CONSULT" and len(actors) >= 2:
+                ctx.last_parties = actors[:2]
+            location = _location(ctx, toks, i)
+            near = min(dates, key=lambda t: abs(t.start - t0.idx)).value if dates else (
+                last_date[1] if last_date and last_date[0] == para[0] else pub)
+            quote = next((q for q in doc._.quotes if not q.direct and q.start <= t0.idx < q.end), None)
+            source = quote.speaker if quote else _ifolge(ctx, sent)
+            status = _status(toks, i)
+            if re.search(r"\batom", sent.text, re.I) and etype in ("MOBILIZE", "THREATEN"):
+                mode = "nuclear"
+            s_char, e_char = t0.idx, toks[end - 1].idx + len(toks[end - 1].text)
+            out.append(Event(id=f"v{len(out) + 1}", type=etype, mode=mode, start=s_char, end=e_char,
+                             text=text[s_char:e_char], sentence={"start": sent.start_char, "end": sent.end_char},
+                             actors=actors, targets=targets, location=location, date=near, status=status,
+                             source=source))
+            prev_end, prev_type = end, etype
+            i = end
+    doc._.events = out
+    return doc
+
+
+def _ifolge(ctx: _Context, sent: Span) -> str | None:
+    m = re.search(r"\bifølge\s+([^,.;]+)", sent.text, re.I)
+    if not m:
+        return None
+    ids = ctx.eid_at(sent.start_char + m.start(1), sent.start_char + m.end(1))
+    return ids[0] if ids else None
+
+
+def entity_name(doc: Doc, eid: str | None) -> str | None:
+    ent = entity_by_id(doc, eid)
+    return ent.name if ent else None

@@ -1,0 +1,175 @@
+"""Reported quantities: Norwegian numerals ("9.000", "9 000", "1,5", "én million", "halvannen",
+"et titall"), their qualifiers (rundt, nærmere, over, minst, opptil, ubegrenset), the unit and
+what is counted, who reports the figure and when."""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from ..record.model import Figure
+
+CARDINALS = {
+    "én": 1, "ett": 1, "ei": 1, "to": 2, "tre": 3, "fire": 4, "fem": 5, "seks": 6, "sju": 7, "syv": 7, "åtte": 8,
+    "ni": 9, "ti": 10, "elleve": 11, "tolv": 12, "tretten": 13, "fjorten": 14, "femten": 15, "seksten": 16,
+    "sytten": 17, "atten": 18, "nitten": 19, "tjue": 20, "tretti": 30, "førti": 40, "femti": 50,
+    "seksti": 60, "sytti": 70, "åtti": 80, "nitti": 90, "hundre": 100, "tusen": 1000, "halvannen": 1.5,
+    "halvanna": 1.5, "halvannet": 1.5, "tolvhundre": 1200,
+}
+MULTIPLIERS = {"million": 1e6, "millioner": 1e6, "mill.": 1e6, "mill": 1e6, "milliard": 1e9, "milliarder": 1e9,
+               "mrd.": 1e9, "mrd": 1e9, "tusen": 1e3, "hundre": 100, "billion": 1e12, "billioner": 1e12}
+QUALIFIERS = [
+    (r"rundt|omkring|cirka|ca\.|om lag|omtrent|anslagsvis|i overkant av|i underkant av|rundt regnet", "about"),
+    (r"nærmere|nesten|snaut|snaue|bortimot|nær", "nearly"),
+    (r"over|mer enn|meir enn|flere enn|fleire enn|drøyt|drøye|godt over|i overkant av", "over"),
+    (r"minst|i hvert fall|i alle fall|ikke mindre enn", "at_least"),
+    (r"opptil|inntil|maks|maksimalt|høyst|ikke mer enn", "up_to"),
+    (r"under|færre enn|mindre enn|knapt", "at_most"),
+]
+_QUAL = "|".join(q for q, _ in QUALIFIERS)
+_CARD = "|".join(sorted(CARDINALS, key=len, reverse=True))
+_MULT = r"(?:millioner|million|milliarder|milliard|mill\.|mrd\.|billioner|billion)"
+NUMBER = (
+    rf"(?P<num>\d{{1,3}}(?:[.\u00a0\u202f ]\d{{3}})+(?:,\d+)?(?!\d)|\d+(?:,\d+)?|(?:én|en|ett|ei|et)(?=\s+{_MULT})"
+    rf"|(?<![\w-])(?:{_CARD})(?![\w-]))"
+)
+FIGURE = re.compile(
+    rf"(?:(?P<qual>{_QUAL})\s+)?{NUMBER}(?:\s*(?:–|-|og|til)\s*(?P<num2>\d+(?:,\d+)?))?(?:\s+(?P<mult>{_MULT}))?"
+    rf"(?:\s*(?P<pct>%|prosent|prosentpoeng))?",
+    re.I,
+)
+VAGUE = re.compile(
+    r"\b(?P<phrase>(?P<kind>et titall|flere titall|noen titall|mange titall|et dusin|hundrevis|tusenvis|titusenvis|"
+    r"et ubegrenset antall|ubegrenset antall|et ukjent antall|et stort antall))\b", re.I)
+VAGUE_VALUE = {"et titall": (10, "about"), "et dusin": (12, "about"), "et ubegrenset antall": (None, "unbounded"),
+               "ubegrenset antall": (None, "unbounded")}
+OUTCOMES = ("drept", "drepte", "døde", "død", "omkom", "omkommet", "skadet", "skadd", "såret", "savnet",
+            "evakuert", "evakuerte", "arrestert", "pågrepet", "fengslet", "flyktet", "flykter", "flyktninger",
+            "ankommet", "smittet", "innlagt", "permittert", "oppsagt", "streiker", "streikende", "stemte",
+            "stemmer", "tapt", "tap", "sperret", "strømløse", "uten strøm", "rammet", "berørt", "utvist")
+SKIP_AFTER = re.compile(r"^\.\s+[a-zæøå]")  # "3. plass": an ordinal, not a count
+STOP_UNITS = {"av", "og", "i", "på", "til", "for", "med", "som", "er", "har", "ble", "var", "den", "det", "de",
+              "dem", "deres", "sine", "sin", "seg", "egne", "en", "et", "ei", "to", "om"}
+
+
+def parse_number(s: str) -> float | None:
+    s = s.casefold().replace("\u00a0", " ").replace("\u202f", " ")
+    if s in CARDINALS:
+        return CARDINALS[s]
+    if s in ("en", "et", "ei"):
+        return 1
+    if re.fullmatch(r"\d{1,3}(?:[. ]\d{3})+(?:,\d+)?", s):
+        s = re.sub(r"[. ](?=\d{3})", "", s)
+    try:
+        return float(s.replace(",", "."))
+    except ValueError:
+        return None
+
+
+def qualifier_of(word: str | None) -> str:
+    if not word:
+        return "exact"
+    w = " ".join(word.casefold().split())
+    for rx, q in QUALIFIERS:
+        if re.fullmatch(rx, w):
+            return q
+    return "exact"
+
+
+def _unit(doc: Doc, end_char: int, sent_end: int) -> tuple[str | None, int]:
+    """The counted noun after a number: skip adjectives, determiners and "av dem"."""
+    span = doc.char_span(end_char, sent_end, alignment_mode="expand")
+    if span is None:
+        return None, end_char
+    for tok in list(span)[:5]:
+        low = tok.text.casefold()
+        if tok.is_punct or low in ("og", "eller", "men"):
+            return None, end_char
+        if tok.pos_ in ("NOUN", "PROPN") or (not tok.pos_ and tok.is_alpha and low not in STOP_UNITS):
+            if low in STOP_UNITS:
+                continue
+            return tok.text, tok.idx + len(tok.text)
+    return None, end_char
+
+
+def _quote_source(doc: Doc, start: int) -> str | None:
+    for q in doc._.quotes:
+        if q.start <= start < q.end:
+            return q.speaker
+    return None
+
+
+@Language.component("storyline_figures")
+def figures(doc: Doc) -> Doc:
+    text = doc.text
+    timex_spans = [(t.start, t.end) for t in doc._.timexes]
+    body = [(p.start_char, p.end_char) for p in doc._.paragraphs]
+    published = doc._.published
+    out: list[Figure] = []
+    for sent in doc.sents:
+        if not any(s <= sent.start_char < e for s, e in body):
+            continue
+        s0, s1 = sent.start_char, sent.end_char
+        found: list[tuple[int, int, float | None, float | None, str, str | None]] = []
+        for m in FIGURE.finditer(text, s0, s1):
+            ns, ne = m.span("num")
+            if any(a <= ns < b for a, b in timex_spans) or SKIP_AFTER.match(text[ne:ne + 4]):
+                continue
+            if text[max(0, ns - 1):ns] == "(" and text[ne:ne + 1] == ")":
+                continue  # ages: "Hansen (62)"
+            if re.match(r"\d", m.group("num")) is None and m.group("mult") is None and not _before_noun(doc, ne, s1):
+                continue  # "to" or "tre" without a noun after it is rarely a count
+            value = parse_number(m.group("num"))
+            if value is None:
+                continue
+            mult = MULTIPLIERS.get((m.group("mult") or "").casefold(), 1)
+            value2 = parse_number(m.group("num2")) if m.group("num2") else None
+            found.append((m.start(), m.end(), value * mult, value2 * mult if value2 else None,
+                          qualifier_of(m.group("qual")), "prosent" if m.group("pct") else None))
+        for m in VAGUE.finditer(text, s0, s1):
+            v, q = VAGUE_VALUE.get(m.group("kind").casefold(), (None, "over"))
+            found.append((m.start(), m.end(), v, None, q, None))
+        for start, end, value, value_max, qual, unit in sorted(found):
+            if unit is None:
+                unit, end = _unit(doc, end, s1)
+            elif unit == "prosent":
+                pass
+            what = _what(text[s0:s1])
+            source = _quote_source(doc, start) or _ifolge_source(doc, s0, s1)
+            date_ = next((t.value for t in doc._.timexes if s0 <= t.start < s1 and t.type in ("DATE", "TIME")),
+                         published.isoformat() if isinstance(published, date) else published)
+            about = _about(doc, start, end)
+            if value is not None and float(value).is_integer():
+                value = int(value)
+            out.append(Figure(id=f"f{len(out) + 1}", start=start, end=end, text=text[start:end], value=value,
+                              value_max=value_max, qualifier=qual, unit=unit, what=what, about=about,
+                              source=source, date=date_))
+    doc._.figures = out
+    return doc
+
+
+def _before_noun(doc: Doc, end_char: int, sent_end: int) -> bool:
+    unit, _ = _unit(doc, end_char, sent_end)
+    return unit is not None
+
+
+def _what(sentence: str) -> str | None:
+    low = sentence.casefold()
+    hits = [(low.find(w), w) for w in OUTCOMES if re.search(rf"\b{w}\b", low)]
+    return min(hits)[1] if hits else None
+
+
+def _ifolge_source(doc: Doc, s0: int, s1: int) -> str | None:
+    m = re.search(r"\bifølge\s+([^,.;]+)", doc.text[s0:s1], re.I)
+    if not m:
+        return None
+    for s, e, eid in doc._.mention_index:
+        if s0 + m.start(1) <= s < s0 + m.end(1):
+            return eid
+    return None
+
+
+def _about(doc: Doc, start: int, end: int) -> list[str]:
+    return sorted({eid for s, e, eid in doc._.mention_index if start <= s and e <= end})

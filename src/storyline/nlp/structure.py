@@ -1,0 +1,107 @@
+"""Article structure: paragraphs, headings, the live marker, byline and date lines.
+
+Runs before the parser: every paragraph and heading starts a sentence, because news headings
+and sub-titles have no final punctuation and would otherwise run into the next sentence.
+"""
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+LIVE_MARKER = re.compile(
+    r"^\s*(sak(?:en|a)?|artikkel(?:en)?|denne saka?|nyhetssaken)\s+(oppdateres|vert oppdatert|blir oppdatert|er oppdatert)"
+    r"|^\s*oppdatert\s|^\s*sist oppdatert|^\s*direkte\s*:",
+    re.IGNORECASE,
+)
+BYLINE = re.compile(r"^\s*(av|tekst|foto|skrevet av)\s*:?\s+[A-ZÆØÅ][\wæøåÆØÅ.-]+(\s+[A-ZÆØÅ][\w.-]+){0,3}\s*(,.*)?$")
+DATELINE = re.compile(r"^\s*(publisert|oppdatert|sist endret)\b.*\d", re.IGNORECASE)
+HEADING_MAX_WORDS = 12
+SENTENCE_END = tuple(".!?:;…\"»)")
+
+
+def paragraphs(text: str) -> list[tuple[int, int]]:
+    """Character spans of the non-empty lines of a text (a line break ends a paragraph)."""
+    spans = []
+    for m in re.finditer(r"[^\n]+", text):
+        s, e = m.span()
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            spans.append((s, e))
+    return spans
+
+
+def line_kind(line: str) -> str:
+    """body, heading, live, byline or dateline."""
+    if LIVE_MARKER.search(line):
+        return "live"
+    if DATELINE.match(line):
+        return "dateline"
+    if BYLINE.match(line):
+        return "byline"
+    words = line.split()
+    if len(words) <= HEADING_MAX_WORDS and not line.rstrip().endswith(SENTENCE_END) and (line[0].isupper() or line[0] in "–-«"):
+        return "heading"
+    return "body"
+
+
+ABBREVIATIONS = {
+    "bl.a", "f.eks", "ca", "kl", "dvs", "mv", "nr", "jf", "pga", "mht", "evt", "tlf", "st", "dr", "prof",
+    "inkl", "ekskl", "mill", "mrd", "kr", "ang", "vs", "adm", "avd", "fhv", "iflg", "ifb", "m.a", "m.m",
+    "o.l", "t.o.m", "f.o.m", "gen", "sen", "rep", "jr", "sr", "mr", "mrs", "ms", "el", "hhv", "ev",
+}
+_BOUNDARY = re.compile(r"[.!?…]+[»\"”)]*\s+(?=[«\"–—-]?\s*[A-ZÆØÅÉ0-9«–—])")
+
+
+def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Sentence spans inside one paragraph: break after . ! ? before a capital, a digit, a
+    quote mark or a dash, except after abbreviations (bl.a., kl., f.eks., ca.) and initials."""
+    spans, s = [], start
+    for m in _BOUNDARY.finditer(text, start, end):
+        before = text[s:m.start() + 1]
+        word = re.search(r"(\S+?)[.]?$", before.rstrip(".!?…»\"”)"))
+        last = (word.group(1) if word else "").casefold().lstrip("(«\"")
+        if text[m.start()] == "." and (last in ABBREVIATIONS or (len(last) == 1 and last.isalpha())):
+            continue
+        e = m.end()
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        spans.append((s, e))
+        s = m.end()
+    if s < end:
+        spans.append((s, end))
+    return spans
+
+
+def _span(doc: Doc, start: int, end: int) -> Span | None:
+    return doc.char_span(start, end, alignment_mode="expand")
+
+
+@Language.component("storyline_structure")
+def structure(doc: Doc) -> Doc:
+    headings, body, live = [], [], False
+    for start, end in paragraphs(doc.text):
+        span = _span(doc, start, end)
+        if span is None or not len(span):
+            continue
+        kind = line_kind(doc.text[start:end])
+        starts = {doc.char_span(a, b, alignment_mode="expand").start for a, b in split_sentences(doc.text, start, end)}
+        for tok in span:
+            tok.is_sent_start = tok.i in starts
+        if span.end < len(doc):
+            doc[span.end].is_sent_start = True
+        if kind == "live":
+            live = True
+        elif kind == "heading":
+            headings.append(span)
+            continue
+        if kind == "body":
+            body.append(span)
+    doc._.headings = headings
+    doc._.paragraphs = body
+    doc._.live = live
+    return doc

@@ -1,0 +1,241 @@
+"""Norwegian temporal expressions resolved to TIMEX3 values against the publication date.
+
+Our own resolver: dateparser resolves Norwegian weekdays forward, but news is written in the
+past tense, where "torsdag" is the latest Thursday on or before publication.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from ..record.model import Timex
+
+WEEKDAYS = {"mandag": 0, "måndag": 0, "tirsdag": 1, "tysdag": 1, "onsdag": 2, "torsdag": 3, "fredag": 4,
+            "lørdag": 5, "laurdag": 5, "søndag": 6, "sundag": 6}
+MONTHS = {"januar": 1, "februar": 2, "mars": 3, "april": 4, "mai": 5, "juni": 6, "juli": 7, "august": 8,
+          "september": 9, "oktober": 10, "november": 11, "desember": 12}
+MONTH_ABBR = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
+              "okt": 10, "nov": 11, "des": 12}
+PARTS_OF_DAY = {"morgen": "MO", "morgenen": "MO", "formiddag": "MO", "formiddagen": "MO", "ettermiddag": "AF",
+                "ettermiddagen": "AF", "kveld": "EV", "kvelden": "EV", "kveldens": "EV", "natt": "NI",
+                "natten": "NI", "natta": "NI"}
+NUMBER_WORDS = {"en": 1, "ett": 1, "én": 1, "ein": 1, "eitt": 1, "to": 2, "tre": 3, "fire": 4, "fem": 5, "seks": 6,
+                "sju": 7, "syv": 7, "åtte": 8, "ni": 9, "ti": 10, "elleve": 11, "tolv": 12, "femten": 15,
+                "tjue": 20, "tretti": 30, "førti": 40, "femti": 50, "hundre": 100, "halvannen": 1.5,
+                "halvanna": 1.5, "noen": None, "flere": None, "mange": None}
+DURATION_UNITS = [("sekund", "S", True), ("minutt", "M", True), ("time", "H", True), ("døgn", "D", False),
+                  ("dag", "D", False), ("uke", "W", False), ("uka", "W", False), ("veke", "W", False),
+                  ("måned", "M", False), ("månad", "M", False), ("år", "Y", False)]
+ORDINALS = {"første": 1, "andre": 2, "tredje": 3, "fjerde": 4, "femte": 5, "sjette": 6, "sjuende": 7,
+            "syvende": 7, "åttende": 8, "niende": 9, "tiende": 10, "ellevte": 11, "tolvte": 12}
+
+_WD = "|".join(WEEKDAYS)
+_MO = "|".join(MONTHS)
+_POD = "|".join(sorted(PARTS_OF_DAY, key=len, reverse=True))
+_NUM = "|".join(sorted((k for k in NUMBER_WORDS if NUMBER_WORDS[k]), key=len, reverse=True))
+_UNIT = r"(?:sekund|minutt|time|timer|døgn|dag|dager|dagar|uke|uker|uka|ukene|veke|veker|måned|måneder|månad|månader|år)(?:en|ene|a|er)?"
+
+PATTERNS = [
+    ("weekday", re.compile(
+        rf"\b(?:(?P<dir>neste|kommende|forrige|sist|siste)\s+)?(?P<wd>{_WD})(?P<gen>ens|en|s)?"
+        rf"(?:\s+(?P<wk>i\s+(?:forrige|neste|denne)\s+(?:uke|veke)|(?:forrige|neste|denne)\s+(?:uke|veke)))?"
+        rf"(?:\s+(?P<pod>{_POD})\b)?"
+        rf"(?:\s+(?P<day>\d{{1,2}})\.\s*(?P<mon>{_MO})(?:\s+(?P<year>\d{{4}}))?)?", re.I)),
+    ("daymonth", re.compile(rf"\b(?P<day>\d{{1,2}})\.\s*(?P<mon>{_MO})(?:\s+(?P<year>(?:19|20)\d\d))?\b", re.I)),
+    ("relday", re.compile(
+        rf"\b(?P<rel>i\s+forgårs|i\s+går|i\s+dag|i\s+morgen|i\s+overmorgen|i\s+kveld|i\s+natt|i\s+morges)"
+        rf"(?:\s+(?P<pod>{_POD})\b)?", re.I)),
+    ("relyear", re.compile(r"\b(?P<rel>i\s+fjor|i\s+år|neste\s+år|forrige\s+år|i\s+forfjor)\b", re.I)),
+    ("relweek", re.compile(
+        r"\b(?P<rel>neste|forrige|denne|sist|kommende|førre)\s+(?P<u>uke|uka|uken|veke|veka|måned|måneden|månad|helg|helgen)\b",
+        re.I)),
+    ("monthyear", re.compile(rf"\b(?:i\s+)?(?P<mon>{_MO})\s+(?P<year>(?:19|20)\d\d)\b", re.I)),
+    ("month", re.compile(rf"\bi\s+(?P<mon>{_MO})\b", re.I)),
+    ("year", re.compile(r"\b(?:i|år|fra|til|siden|innen|før|etter)\s+(?P<year>(?:19|20)\d\d)\b", re.I)),
+    ("clock", re.compile(r"\b(?:kl\.|klokka|klokken)\s*(?P<h>\d{1,2})(?:[.:](?P<m>\d\d))?", re.I)),
+    ("last_period", re.compile(rf"\b(?:den|de)\s+siste\s+(?:(?P<n>\d+|{_NUM})\s+)?(?P<unit>{_UNIT})\b", re.I)),
+    ("duration", re.compile(rf"\b(?P<n>\d+(?:,\d+)?|{_NUM})\s+(?P<unit>{_UNIT})\b", re.I)),
+    ("nth_day", re.compile(
+        rf"\b(?:den\s+)?(?P<ord>{'|'.join(ORDINALS)}|\d+\.)\s+dagen\s+(?:av|i|etter)\s+(?:den\s+)?(?:\w+\s+)?(?P<what>\w+)",
+        re.I)),
+]
+
+
+@dataclass
+class Found:
+    start: int
+    end: int
+    type: str
+    value: str
+
+
+def _last_weekday_on_or_before(ref: date, wd: int) -> date:
+    return ref - timedelta(days=(ref.weekday() - wd) % 7)
+
+
+def _iso_week(d: date) -> str:
+    y, w, _ = d.isocalendar()
+    return f"{y}-W{w:02d}"
+
+
+def _duration(n: float, unit_word: str) -> str | None:
+    u = unit_word.casefold()
+    for stem, code, is_time in DURATION_UNITS:
+        if u.startswith(stem):
+            if stem == "time" and n == 1.5:
+                return "PT1H30M"
+            num = int(n) if float(n).is_integer() else n
+            return f"PT{num}{code}" if is_time else f"P{num}{code}"
+    return None
+
+
+def _number(s: str) -> float | None:
+    s = s.casefold()
+    if s in NUMBER_WORDS:
+        return NUMBER_WORDS[s]
+    try:
+        return float(s.replace(",", "."))
+    except ValueError:
+        return None
+
+
+def resolve(kind: str, m: re.Match, ref: date, anchors: dict[str, date]) -> tuple[str, str] | None:
+    """(TIMEX3 type, value) for one match, or None when it does not resolve."""
+    g = m.groupdict()
+    if kind == "weekday":
+        wd = WEEKDAYS[g["wd"].casefold()]
+        if g.get("day") and g.get("mon"):
+            year = int(g["year"]) if g.get("year") else ref.year
+            d = date(year, MONTHS[g["mon"].casefold()], int(g["day"]))
+        elif g.get("wk"):
+            which = g["wk"].casefold().split()[-2]
+            monday = ref - timedelta(days=ref.weekday())
+            shift = {"forrige": -7, "neste": 7, "denne": 0}[which]
+            d = monday + timedelta(days=shift + wd)
+        elif g.get("dir") and g["dir"].casefold() in ("neste", "kommende"):
+            d = ref + timedelta(days=(wd - ref.weekday()) % 7 or 7)
+        elif g.get("dir") and g["dir"].casefold() in ("forrige", "sist", "siste"):
+            d = ref - timedelta(days=(ref.weekday() - wd) % 7 or 7)
+        else:
+            d = _last_weekday_on_or_before(ref, wd)
+        pod = PARTS_OF_DAY.get((g.get("pod") or "").casefold())
+        return ("TIME", f"{d.isoformat()}T{pod}") if pod else ("DATE", d.isoformat())
+    if kind == "daymonth":
+        year = int(g["year"]) if g.get("year") else ref.year
+        try:
+            d = date(year, MONTHS[g["mon"].casefold()], int(g["day"]))
+        except ValueError:
+            return None
+        return "DATE", d.isoformat()
+    if kind == "relday":
+        rel = " ".join(g["rel"].casefold().split())
+        shift = {"i forgårs": -2, "i går": -1, "i dag": 0, "i morgen": 1, "i overmorgen": 2, "i kveld": 0,
+                 "i natt": 0, "i morges": 0}[rel]
+        d = ref + timedelta(days=shift)
+        pod = PARTS_OF_DAY.get((g.get("pod") or "").casefold()) or {"i kveld": "EV", "i natt": "NI",
+                                                                     "i morges": "MO"}.get(rel)
+        return ("TIME", f"{d.isoformat()}T{pod}") if pod else ("DATE", d.isoformat())
+    if kind == "relyear":
+        rel = " ".join(g["rel"].casefold().split())
+        shift = {"i fjor": -1, "i år": 0, "neste år": 1, "forrige år": -1, "i forfjor": -2}[rel]
+        return "DATE", str(ref.year + shift)
+    if kind == "relweek":
+        rel, unit = g["rel"].casefold(), g["u"].casefold()
+        shift = {"neste": 1, "kommende": 1, "forrige": -1, "sist": -1, "førre": -1, "denne": 0}[rel]
+        if unit.startswith(("uke", "uka", "vek")):
+            return "DATE", _iso_week(ref + timedelta(weeks=shift))
+        if unit.startswith("helg"):
+            sat = ref + timedelta(days=(5 - ref.weekday()) % 7) + timedelta(weeks=shift if shift <= 0 else 0)
+            if shift < 0:
+                sat = ref - timedelta(days=(ref.weekday() - 5) % 7 or 7)
+            return "DATE", f"{_iso_week(sat)}-WE"
+        month = ref.month + shift
+        year = ref.year + (month - 1) // 12
+        return "DATE", f"{year}-{(month - 1) % 12 + 1:02d}"
+    if kind in ("monthyear", "month"):
+        year = int(g["year"]) if g.get("year") else ref.year
+        return "DATE", f"{year}-{MONTHS[g['mon'].casefold()]:02d}"
+    if kind == "year":
+        return "DATE", g["year"]
+    if kind == "clock":
+        h, mi = int(g["h"]), int(g["m"] or 0)
+        if h > 24 or mi > 59:
+            return None
+        return "TIME", f"{ref.isoformat()}T{h:02d}:{mi:02d}"
+    if kind in ("last_period", "duration"):
+        n = _number(g["n"]) if g.get("n") else 1
+        if n is None:
+            return None
+        value = _duration(n, g["unit"])
+        return ("DURATION", value) if value else None
+    if kind == "nth_day":
+        start = anchors.get(_stem(g["what"]))
+        o = g["ord"].casefold()
+        n = ORDINALS.get(o) or (int(o.rstrip(".")) if o.rstrip(".").isdigit() else None)
+        if start is None or n is None:
+            return None
+        return "DATE", (start + timedelta(days=n - 1)).isoformat()
+    return None
+
+
+def _stem(noun: str) -> str:
+    """invasjonen, invasjonens, invasjon -> invasjon (definite and genitive endings)."""
+    n = noun.casefold()
+    for suffix in ("ens", "en", "et", "a", "s"):
+        if n.endswith(suffix) and len(n) - len(suffix) >= 4:
+            return n[: -len(suffix)]
+    return n
+
+
+ANCHOR = re.compile(r"\b(?P<what>\w+)\s+(?:startet|begynte|starta|byrja)\s+(?P<when>.{0,40})", re.I)
+
+
+def find_timexes(text: str, ref: date) -> list[Found]:
+    """All temporal expressions in `text`, longest first where they overlap."""
+    anchors: dict[str, date] = {}
+    cands: list[tuple[int, int, str, re.Match]] = []
+    for kind, rx in PATTERNS:
+        for m in rx.finditer(text):
+            cands.append((m.start(), m.end(), kind, m))
+    cands.sort(key=lambda c: (c[0], -(c[1] - c[0])))
+    # events the article dates itself ("invasjonen startet torsdag i forrige uke") anchor "den åttende dagen av invasjonen"
+    for m in ANCHOR.finditer(text):
+        for kind, rx in PATTERNS[:3]:
+            wm = rx.match(m.group("when"))
+            if wm:
+                r = resolve(kind, wm, ref, {})
+                if r and r[0] in ("DATE", "TIME"):
+                    anchors[_stem(m.group("what"))] = date.fromisoformat(r[1][:10])
+                break
+    out: list[Found] = []
+    taken_until = -1
+    for start, end, kind, m in cands:
+        if start < taken_until:
+            continue
+        r = resolve(kind, m, ref, anchors)
+        if r is None:
+            continue
+        span_start = m.start("wd") if kind == "weekday" and not m.group("dir") else start
+        if kind in ("year", "month"):
+            span_start = m.start("year" if kind == "year" else "mon")
+        out.append(Found(span_start, end, r[0], r[1]))
+        taken_until = end
+    return out
+
+
+def parse_published(value: str | date | None) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+@Language.component("storyline_timex")
+def timex(doc: Doc) -> Doc:
+    ref = parse_published(doc._.published) or date.today()
+    doc._.timexes = [Timex(start=f.start, end=f.end, text=doc.text[f.start:f.end], type=f.type, value=f.value)
+                     for f in find_timexes(doc.text, ref)]
+    return doc
