@@ -9,7 +9,20 @@ from spacy.language import Language
 from spacy.tokens import Doc, Token
 
 from ..record.model import Entity, Links, Mention
-from .gazetteer import country_by_code, country_names_en, demonym_country, lookup_place, name_variants
+from .gazetteer import (
+    INSTITUTION_SUFFIXES,
+    MEDIA,
+    country_by_code,
+    country_names_en,
+    countries,
+    demonym_country,
+    fold,
+    lookup_place,
+    name_variants,
+)
+
+COMPOUND_INSTITUTIONS = ("kommisjonen", "parlamentet", "domstolen", "rådet", "kommisjon", "parlament")
+MIN_CITY_POPULATION = 15000
 
 TYPE_OF_LABEL = {"PER": "PER", "ORG": "ORG", "GPE_LOC": "GPE", "GPE_ORG": "GPE", "GPE": "GPE", "LOC": "LOC",
                  "PROD": "PROD", "EVT": "EVT", "MISC": "MISC", "FAC": "FAC", "DRV": "GPE"}
@@ -71,6 +84,15 @@ def entities(doc: Doc) -> Doc:
         code = demonym_country(tok.text)
         if code and (tok.is_lower or tok.is_sent_start or tok.is_title):
             raw.append((tok.idx, tok.idx + len(tok.text), "DRV", f"iso:{code}"))
+        elif tok.is_title or tok.is_upper:
+            # names NER missed: countries, media, institutions ("Utenriksdepartementet")
+            key = fold(tok.text)
+            if key in countries() or (key.endswith("s") and key[:-1] in countries()):
+                raw.append((tok.idx, tok.idx + len(tok.text), "GPE_LOC", tok.text))
+            elif key in MEDIA and not tok.is_sent_start:
+                raw.append((tok.idx, tok.idx + len(tok.text), "ORG", tok.text))
+            elif key.endswith(INSTITUTION_SUFFIXES) and len(key) > 13:
+                raw.append((tok.idx, tok.idx + len(tok.text), "ORG", tok.text))
 
     known = {name for _, _, lab, name in raw if lab != "DRV"}
     groups: dict[str, _Group] = defaultdict(_Group)
@@ -80,14 +102,15 @@ def entities(doc: Doc) -> Doc:
         if name.startswith("iso:"):
             return name, country_by_code(name[4:])
         name = strip_genitive(name, known)
-        if label in ("GPE_LOC", "GPE_ORG", "LOC", "GPE"):
-            place = lookup_place(name)
-            if place is not None:
-                return (f"iso:{place.iso3166}" if place.is_country else f"geo:{place.geonames}"), place
-        if label == "ORG" or label == "PROD":
-            place = lookup_place(name) if name[:1].isupper() and len(name.split()) == 1 else None
-            if place is not None and place.is_country:
-                return f"iso:{place.iso3166}", place
+        if fold(name) in MEDIA:
+            return f"name:{name.casefold()}", None
+        place = lookup_place(name) if name[:1].isupper() else None
+        if place is not None and (place.is_country or label in ("GPE_LOC", "GPE_ORG", "LOC", "GPE") or (
+                len(name.split()) == 1 and place.population >= MIN_CITY_POPULATION and person_of(name) in (None, name))):
+            return (f"iso:{place.iso3166}" if place.is_country else f"geo:{place.geonames}"), place
+        person = person_of(name)
+        if person:  # "Putin" tagged ORG here and PER elsewhere is still the person
+            return f"name:{person.casefold()}", None
         return f"name:{name.casefold()}", None
 
     # persons: a shorter name that ends a longer one is the same person (Putin ~ Vladimir Putin)
@@ -103,18 +126,27 @@ def entities(doc: Doc) -> Doc:
                 break
         person_full[n] = target
 
+    def person_of(name: str) -> str | None:
+        if name in person_full:
+            return person_full[name]
+        toks = name.split()
+        for full in per_names:
+            if full.split()[-len(toks):] == toks:
+                return person_full[full]
+        return None
+
     for start, end, label, name in sorted(raw):
-        if label == "PER":
-            key, place = f"name:{person_full[strip_genitive(name, known)].casefold()}", None
-        else:
-            key, place = key_for(label, name)
+        key, place = key_for(label, name)
+        if fold(name) in MEDIA or fold(strip_genitive(name, known)) in MEDIA:
+            label = "ORG"
         g = groups[key]
         g.mentions.append(Mention(start=start, end=end, text=doc.text[start:end], label=label))
         g.labels[label] += 1
         if place is not None:
             g.place = place
         if label != "DRV":
-            g.names[strip_genitive(name, known) if label != "PER" else person_full[strip_genitive(name, known)]] += 1
+            base = strip_genitive(name, known)
+            g.names[person_of(base) or base] += 1
         key_of_name.setdefault(strip_genitive(doc.text[start:end], known), key)
 
     _merge_acronym_appositions(doc, groups)
@@ -158,7 +190,7 @@ def _add_compound_mentions(doc: Doc, groups: dict[str, _Group], key_of_name: dic
         head = tok.text.split("-", 1)[0]
         tail = tok.text.split("-", 1)[1]
         key = key_of_name.get(head)
-        if key and key in groups and tail[:1].islower():
+        if key and key in groups and tail[:1].islower() and not tail.casefold().startswith(COMPOUND_INSTITUTIONS):
             g = groups[key]
             label = g.labels.most_common(1)[0][0]
             g.mentions.append(Mention(start=tok.idx, end=tok.idx + len(tok), text=tok.text, label=label))
@@ -193,7 +225,9 @@ def _add_roles(doc: Doc, groups: dict[str, _Group]) -> None:
 
 def _entity(eid: str, g: _Group) -> Entity:
     label = g.labels.most_common(1)[0][0]
-    etype = "GPE" if g.place is not None and g.place.is_country else TYPE_OF_LABEL.get(label, "MISC")
+    etype = TYPE_OF_LABEL.get(label, "MISC")
+    if g.place is not None:
+        etype = "GPE" if g.place.is_country or etype not in ("LOC", "FAC") else etype
     if g.names:
         name = max(g.names, key=lambda n: (len(n.split()) if label == "PER" else 0, g.names[n], -len(n)))
     elif g.place is not None:

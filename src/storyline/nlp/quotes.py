@@ -45,6 +45,15 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def who_end(doc: Doc, start: int, end: int) -> int:
+    """Where an "ifølge X" phrase ends: at a comma or full stop, or before a verb
+    ("Ifølge KS krever forbundet …")."""
+    for tok in doc.char_span(start, end, alignment_mode="expand") or []:
+        if tok.idx > start and tok.pos_ in ("VERB", "AUX"):
+            return tok.idx
+    return end
+
+
 class _Builder:
     def __init__(self, doc: Doc):
         self.doc = doc
@@ -183,20 +192,24 @@ def _ifolge(b: _Builder, sent, covered) -> None:
         if any(s <= m.start() <= e + 2 for s, e in covered) or any(
                 q.start <= m.start() <= q.end + 3 for q in b.quotes):
             continue
-        speaker, stext = speakers.resolve(b.doc, m.start("who"), m.end("who"), b.focus)
+        w_end = who_end(b.doc, m.start("who"), m.end("who"))
+        speaker, stext = speakers.resolve(b.doc, m.start("who"), w_end, b.focus)
         if m.start() - sent.start_char > 10:
             q_start, q_end = sent.start_char, m.start()
         else:
-            q_start, q_end = m.end(), sent.end_char
+            q_start, q_end = w_end, sent.end_char
         b.add(q_start, q_end, False, speaker, stext, "ifølge", (), (sent.start_char, sent.end_char))
 
 
-def _guillemets(b: _Builder, sent, dash_spans) -> None:
+def _guillemets(b: _Builder, sent) -> None:
     doc, text = b.doc, b.doc.text
+    direct = [(q.start, q.end) for q in b.quotes if q.direct]
     for m in GUILLEMETS.finditer(text, sent.start_char, sent.end_char):
-        if any(s <= m.start() < e for s, e in dash_spans):
+        if any(s <= m.start() < e for s, e in direct):
             continue
         inner_s, inner_e = m.start("q"), m.end("q")
+        if all(w[:1].isupper() for w in text[inner_s:inner_e].split()) and len(text[inner_s:inner_e].split()) <= 4:
+            continue  # «Ingunn», «Aftenposten»: a name or title, not speech
         owner = next((q for q in b.quotes if not q.direct and q.start <= inner_s and inner_e <= q.end + 1), None)
         if owner is not None:
             b.add(inner_s, inner_e, True, owner.speaker, owner.speaker_text, owner.cue, owner.via,
@@ -231,7 +244,7 @@ def quotes(doc: Doc) -> Doc:
         covered = [] if in_dash else _indirect(b, sent)
         if not in_dash:
             _ifolge(b, sent, covered)
-        _guillemets(b, sent, dash_spans)
+        _guillemets(b, sent)
     b.quotes.sort(key=lambda q: q.start)
     for i, q in enumerate(b.quotes, 1):
         q.id = f"q{i}"

@@ -74,7 +74,9 @@ def resolve(doc: Doc, start: int, end: int, focus: Focus, prefer_last: bool = Fa
     words = phrase.split()
     low = [w.casefold().strip(",.") for w in words]
     if low and (low[0] in PRONOUNS or (len(low) > 1 and low[-1] in PRONOUNS and prefer_last)):
-        return focus.at(start), words[0] if low[0] in PRONOUNS else words[-1]
+        return _same_sentence_subject(doc, start) or focus.at(start), words[0] if low[0] in PRONOUNS else words[-1]
+    if not low or all(w in ("og", "men", "samt", "så") for w in low):  # "…, og ba om at": elided subject
+        return focus.at(start), phrase
     for i, w in enumerate(low[:4]):
         role = is_role_word(w)
         if role and w != role:  # a definite title: "presidenten" refers back to someone named
@@ -86,6 +88,24 @@ def resolve(doc: Doc, start: int, end: int, focus: Focus, prefer_last: bool = Fa
         m = ents[-1] if prefer_last else ents[0]
         return m[2], phrase
     return None, phrase
+
+
+def _same_sentence_subject(doc: Doc, pos: int) -> str | None:
+    """"Senere holdt Putin en tale, der han hevdet …": a person named earlier in the same
+    sentence, not as the object of a preposition."""
+    tok = next((t for t in doc if t.idx >= pos), None)
+    if tok is None:
+        return None
+    best = None
+    for t in tok.sent:
+        if t.i >= tok.i:
+            break
+        eid = _entity_of(doc, t.idx)
+        ent = entity_by_id(doc, eid) if eid else None
+        if ent is not None and ent.type == "PER" and t.i > tok.sent.start and t.nbor(-1).pos_ not in ("ADP", "PUNCT"):
+            if not t.nbor(-1).text[:1].isupper() or t.nbor(-1).is_sent_start:
+                best = eid
+    return best
 
 
 def _by_role(doc: Doc, role: str, country: str | None, before: int) -> str | None:

@@ -1,0 +1,58 @@
+"""Evaluation of the trained pipeline on NorNE / UD test data (gold tokenisation)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from spacy.training import Example
+
+from .prepare import LANG_DIRS, group, to_doc
+
+LABELS = ["PER", "ORG", "LOC", "GPE_LOC", "GPE_ORG", "PROD", "EVT", "DRV", "MISC"]
+
+
+def _examples(nlp, conllu: Path):
+    from .conll import read_conllu
+
+    if not conllu.exists():
+        raise FileNotFoundError(f"{conllu} not found (is ../shared/data there?)")
+    sents = list(read_conllu(conllu))
+    examples = []
+    for g in group(sents):
+        ref = to_doc(nlp.vocab, g)
+        examples.append(Example(_predicted(nlp, ref), ref))
+    return examples
+
+
+def _predicted(nlp, ref):
+    from spacy.tokens import Doc
+
+    return Doc(nlp.vocab, words=[t.text for t in ref], spaces=[bool(t.whitespace_) for t in ref])
+
+
+def _conllu(data: Path, split: str, lang: str) -> Path:
+    ndt_lang, ud_lang = LANG_DIRS[lang]
+    return data / "ud" / ndt_lang / f"no_{ud_lang}-ud-{split}.conllu"
+
+
+def evaluate_ner(norne: Path, split: str, lang: str) -> dict:
+    from ..nlp import load
+
+    nlp = load(extraction=False)
+    examples = _examples(nlp, _conllu(norne, split, lang))
+    scores = nlp.evaluate(examples)
+    per = scores.get("ents_per_type") or {}
+    n_gold = sum(len(e.reference.ents) for e in examples)
+    return {
+        "p": scores["ents_p"], "r": scores["ents_r"], "f": scores["ents_f"], "n_docs": len(examples),
+        "n_gold": n_gold, "per_type": {k: per.get(k, {"p": 0.0, "r": 0.0, "f": 0.0}) for k in LABELS if k in per or
+                                       any(ent.label_ == k for e in examples for ent in e.reference.ents)},
+    }
+
+
+def evaluate_syntax(data: Path, split: str, lang: str) -> dict:
+    from ..nlp import load
+
+    nlp = load(extraction=False)
+    examples = _examples(nlp, _conllu(data / "norne", split, lang))
+    s = nlp.evaluate(examples)
+    return {k: float(s.get(k) or 0.0) for k in ("pos_acc", "morph_acc", "lemma_acc", "dep_uas", "dep_las", "sents_f")}
