@@ -1,10 +1,8 @@
 """The storyline command line: `storyline --help`."""
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.console import Console
@@ -26,9 +24,9 @@ def _fail(message: str, code: int = 2) -> None:
 @app.command()
 def extract(
     file: str = typer.Argument(..., help="article text file, or - for standard input"),
-    published: Optional[str] = typer.Option(None, help="publication date (ISO), resolves 'torsdag', 'i går'"),
+    published: str | None = typer.Option(None, help="publication date (ISO), resolves 'torsdag', 'i går'"),
     format: str = typer.Option("json", "--format", "-f", help="json or pretty"),
-    id: Optional[str] = typer.Option(None, help="document id (default: a hash of the text)"),
+    id: str | None = typer.Option(None, help="document id (default: a hash of the text)"),
 ) -> None:
     """Extract the record of one article: entities, dates, quotes, figures, events, contradictions."""
     import storyline

@@ -8,7 +8,7 @@ SUPPORTED = {"nb": "Norwegian Bokmål", "nn": "Norwegian Nynorsk"}
 MAX_CHARS = 10_000_000
 NYNORSK_MARKERS = {"ikkje", "eg", "dei", "frå", "kva", "korleis", "berre", "meir", "mykje", "òg", "vore",
                    "ho", "hjå", "gjennom", "saman", "difor", "sjølv", "seier", "heile", "medan", "fleire",
-                   "kvar", "nokon", "noko", "vert", "vart", "også", "ein", "eit", "ikkje"}
+                   "kvar", "nokon", "noko", "vert", "vart", "også", "ein", "eit"}
 BOKMAL_MARKERS = {"ikke", "jeg", "de", "fra", "hva", "hvordan", "bare", "mer", "mye", "også", "vært", "hun",
                   "hos", "sammen", "derfor", "selv", "sier", "hele", "mens", "flere", "hver", "noen", "noe",
                   "blir", "ble", "en", "et"}

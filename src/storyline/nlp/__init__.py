@@ -52,7 +52,7 @@ def model_path(lang: str = "nb") -> Path:
 
 def load(lang: str = "nb", extraction: bool = True, exclude: list[str] | None = None) -> Language:
     """The trained pipeline, offline, with the extraction components unless extraction=False."""
-    from . import contradictions, entities, events, figures, quotes, structure, timex  # noqa: F401
+    from . import contradictions, entities, events, figures, gazetteer, quotes, structure, timex  # noqa: F401
 
     register_extensions()
     nlp = spacy.load(model_path(lang), exclude=exclude or [])
@@ -63,4 +63,5 @@ def load(lang: str = "nb", extraction: bool = True, exclude: list[str] | None = 
     if extraction:
         for name in EXTRACTION:
             nlp.add_pipe(name)
+        gazetteer.cities()  # build the place index now, not inside the first document
     return nlp

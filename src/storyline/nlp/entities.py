@@ -2,6 +2,7 @@
 name compounds ("EU-land" -> EU) merged, with canonical names, aliases and place links."""
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter, defaultdict
 
@@ -12,14 +13,15 @@ from ..record.model import Entity, Links, Mention
 from .gazetteer import (
     INSTITUTION_SUFFIXES,
     MEDIA,
+    countries,
     country_by_code,
     country_names_en,
-    countries,
     demonym_country,
     fold,
     lookup_place,
     name_variants,
 )
+from .util import text_of
 
 COMPOUND_INSTITUTIONS = ("kommisjonen", "parlamentet", "domstolen", "rådet", "kommisjon", "parlament")
 MIN_CITY_POPULATION = 15000
@@ -140,14 +142,14 @@ def entities(doc: Doc) -> Doc:
         if fold(name) in MEDIA or fold(strip_genitive(name, known)) in MEDIA:
             label = "ORG"
         g = groups[key]
-        g.mentions.append(Mention(start=start, end=end, text=doc.text[start:end], label=label))
+        g.mentions.append(Mention(start=start, end=end, text=text_of(doc)[start:end], label=label))
         g.labels[label] += 1
         if place is not None:
             g.place = place
         if label != "DRV":
             base = strip_genitive(name, known)
             g.names[person_of(base) or base] += 1
-        key_of_name.setdefault(strip_genitive(doc.text[start:end], known), key)
+        key_of_name.setdefault(strip_genitive(text_of(doc)[start:end], known), key)
 
     _merge_acronym_appositions(doc, groups)
     _add_compound_mentions(doc, groups, key_of_name)
@@ -155,12 +157,13 @@ def entities(doc: Doc) -> Doc:
 
     out: list[Entity] = []
     index: list[tuple[int, int, str]] = []
-    for key, g in sorted(groups.items(), key=lambda kv: min(m.start for m in kv[1].mentions)):
+    for _key, g in sorted(groups.items(), key=lambda kv: min(m.start for m in kv[1].mentions)):
         eid = f"e{len(out) + 1}"
         out.append(_entity(eid, g))
         index += [(m.start, m.end, eid) for m in g.mentions]
     doc._.entities = out
     doc._.mention_index = sorted(index)
+    doc.user_data.pop("storyline_entities_by_id", None)
     return doc
 
 
@@ -204,7 +207,7 @@ def _add_roles(doc: Doc, groups: dict[str, _Group]) -> None:
         if k.startswith("iso:"):
             for m in g.mentions:
                 code_of_start[m.start] = k[4:]
-    for k, g in groups.items():
+    for g in groups.values():
         if g.labels.most_common(1)[0][0] != "PER":
             continue
         for m in g.mentions:
@@ -256,13 +259,26 @@ def _entity(eid: str, g: _Group) -> Entity:
 WORD = re.compile(r"\w+")
 
 
+def mentions_between(doc: Doc, start_char: int, end_char: int) -> list[tuple[int, int, str]]:
+    """Mentions lying inside a character range (binary search: documents may be large)."""
+    idx = doc._.mention_index
+    i = bisect.bisect_left(idx, (start_char, -1, ""))
+    out = []
+    while i < len(idx) and idx[i][0] < end_char:
+        if idx[i][1] <= end_char:
+            out.append(idx[i])
+        i += 1
+    return out
+
+
 def entity_at(doc: Doc, start_char: int, end_char: int) -> str | None:
     """The entity id of the first mention overlapping a character range."""
-    for s, e, eid in doc._.mention_index:
-        if s < end_char and e > start_char:
-            return eid
-        if s >= end_char:
-            break
+    idx = doc._.mention_index
+    i = max(0, bisect.bisect_left(idx, (start_char, -1, "")) - 1)
+    while i < len(idx) and idx[i][0] < end_char:
+        if idx[i][1] > start_char:
+            return idx[i][2]
+        i += 1
     return None
 
 
@@ -271,7 +287,7 @@ def entity_of_token(doc: Doc, tok: Token) -> str | None:
 
 
 def entity_by_id(doc: Doc, eid: str | None) -> Entity | None:
-    for e in doc._.entities:
-        if e.id == eid:
-            return e
-    return None
+    by_id = doc.user_data.get("storyline_entities_by_id")
+    if by_id is None or len(by_id) != len(doc._.entities):
+        by_id = doc.user_data["storyline_entities_by_id"] = {e.id: e for e in doc._.entities}
+    return by_id.get(eid) if eid else None

@@ -10,8 +10,9 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from ..record.model import Event
-from .entities import entity_by_id
+from .entities import entity_by_id, entity_of_token, mentions_between
 from .speakers import Focus
+from .util import text_of
 
 # (regex over the lower-cased token, PLOVER type, mode); first match wins
 TRIGGERS: list[tuple[str, str, str | None]] = [
@@ -80,11 +81,9 @@ def _followed_by(toks, i, word, window) -> bool:
 def _place_subject(toks, i) -> bool:
     """"Kherson falt": a named place (or "byen X") right before the verb."""
     prev = toks[i - 1]
-    doc = prev.doc
-    for s, e, eid in doc._.mention_index:
-        if s <= prev.idx < e:
-            ent = next(x for x in doc._.entities if x.id == eid)
-            return ent.type in ("GPE", "LOC", "FAC")
+    ent = entity_by_id(prev.doc, entity_of_token(prev.doc, prev))
+    if ent is not None:
+        return ent.type in ("GPE", "LOC", "FAC")
     return bool(PLACE_NOUNS.fullmatch(prev.text.casefold()))
 
 
@@ -97,7 +96,7 @@ class _Context:
         self.focus = Focus(doc)
 
     def eid_at(self, start: int, end: int) -> list[str]:
-        return [eid for s, e, eid in self.doc._.mention_index if s >= start and e <= end]
+        return [eid for s, e, eid in mentions_between(self.doc, start, end)]
 
     def parties(self, before: int) -> list[str]:
         if len(self.last_parties) >= 2:
@@ -112,7 +111,7 @@ def _phrase_entities(ctx: _Context, tokens: list[Token]) -> list[str]:
     if not tokens:
         return []
     start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
-    text = ctx.doc.text[start:end]
+    text = text_of(ctx.doc)[start:end]
     if PARTIES.search(text):
         return ctx.parties(start)
     out = []
@@ -235,7 +234,7 @@ def _status(toks: list[Token], i: int) -> str:
 @Language.component("storyline_events")
 def events(doc: Doc) -> Doc:
     ctx = _Context(doc)
-    text = doc.text
+    text = text_of(doc)
     body = [(p.start_char, p.end_char) for p in doc._.paragraphs]
     direct = [(q.start, q.end) for q in doc._.quotes if q.direct]
     published = doc._.published

@@ -10,6 +10,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..record.model import Figure
+from .entities import mentions_between
+from .util import text_of
 
 CARDINALS = {
     "én": 1, "ett": 1, "ei": 1, "to": 2, "tre": 3, "fire": 4, "fem": 5, "seks": 6, "sju": 7, "syv": 7, "åtte": 8,
@@ -102,7 +104,7 @@ def _quote_source(doc: Doc, start: int) -> str | None:
 
 @Language.component("storyline_figures")
 def figures(doc: Doc) -> Doc:
-    text = doc.text
+    text = text_of(doc)
     timex_spans = [(t.start, t.end) for t in doc._.timexes]
     body = [(p.start_char, p.end_char) for p in doc._.paragraphs]
     published = doc._.published
@@ -161,14 +163,12 @@ def _what(sentence: str) -> str | None:
 
 
 def _ifolge_source(doc: Doc, s0: int, s1: int) -> str | None:
-    m = re.search(r"\bifølge\s+([^,.;]+)", doc.text[s0:s1], re.I)
+    m = re.search(r"\bifølge\s+([^,.;]+)", text_of(doc)[s0:s1], re.I)
     if not m:
         return None
-    for s, e, eid in doc._.mention_index:
-        if s0 + m.start(1) <= s < s0 + m.end(1):
-            return eid
-    return None
+    found = mentions_between(doc, s0 + m.start(1), s0 + m.end(1))
+    return found[0][2] if found else None
 
 
 def _about(doc: Doc, start: int, end: int) -> list[str]:
-    return sorted({eid for s, e, eid in doc._.mention_index if start <= s and e <= end})
+    return sorted({eid for s, e, eid in mentions_between(doc, start, end)})

@@ -10,6 +10,7 @@ from spacy.tokens import Doc
 from ..record.model import Quote
 from . import speakers
 from .speakers import Focus
+from .util import text_of
 
 # verbs that attribute speech after a quote: "– …, sa han"
 SPEECH_VERBS = (
@@ -61,13 +62,13 @@ class _Builder:
         self.focus = Focus(doc)
 
     def add(self, start, end, direct, speaker, speaker_text, cue, via=(), sentence=None):
-        start, end = _trim(self.doc.text, start, end)
+        start, end = _trim(text_of(self.doc), start, end)
         if end - start < 2:
             return None
         for q in self.quotes:  # one quote per span
             if q.start == start and q.end == end:
                 return None
-        q = Quote(id=f"q{len(self.quotes) + 1}", start=start, end=end, text=self.doc.text[start:end],
+        q = Quote(id=f"q{len(self.quotes) + 1}", start=start, end=end, text=text_of(self.doc)[start:end],
                   direct=direct, speaker=speaker, speaker_text=speaker_text, cue=cue, via=list(via),
                   sentence={"start": sentence[0], "end": sentence[1]} if sentence else None)
         self.quotes.append(q)
@@ -78,7 +79,7 @@ class _Builder:
     def via(self, start: int, end: int) -> list[str]:
         """Entities in an "ifølge …" phrase: the chain the words reached the article through."""
         out = []
-        for s, e, eid in speakers.mentions_in(self.doc, start, end):
+        for _s, _e, eid in speakers.mentions_in(self.doc, start, end):
             if eid not in out:
                 out.append(eid)
         return out
@@ -90,7 +91,7 @@ def _entity(doc, eid):
 
 
 def _dash_paragraphs(b: _Builder, paragraphs) -> list[tuple[int, int]]:
-    text, done, pending = b.doc.text, [], None
+    text, done, pending = text_of(b.doc), [], None
     for i, (ps, pe) in enumerate(paragraphs):
         para = text[ps:pe]
         if para[0] not in DASHES or len(para) < 3 or not (para[1].isspace() or para[1].isupper()):
@@ -124,7 +125,7 @@ def _dash_paragraphs(b: _Builder, paragraphs) -> list[tuple[int, int]]:
 
 def _indirect(b: _Builder, sent) -> list[tuple[int, int]]:
     """Reported speech in one sentence; returns the spans it covers."""
-    doc, text = b.doc, b.doc.text
+    text = text_of(b.doc)
     covered = []
     toks = list(sent)
     for i, tok in enumerate(toks):
@@ -167,7 +168,7 @@ def _subject(b: _Builder, sent, verb) -> tuple[str | None, str]:
             if eid:
                 return eid, stext
     # fall back on the clause: from the last comma or relative "der/som" before the verb
-    text = doc.text
+    text = text_of(doc)
     seg_end = verb.idx
     seg_start = sent.start_char
     for m in re.finditer(r",|\bder\b|\bsom\b", text[sent.start_char:seg_end]):
@@ -187,7 +188,7 @@ def _subject(b: _Builder, sent, verb) -> tuple[str | None, str]:
 
 def _ifolge(b: _Builder, sent, covered) -> None:
     """"…, ifølge X": the rest of the sentence is X's claim, unless it already belongs to a quote."""
-    text = b.doc.text
+    text = text_of(b.doc)
     for m in IFOLGE.finditer(text, sent.start_char, sent.end_char):
         if any(s <= m.start() <= e + 2 for s, e in covered) or any(
                 q.start <= m.start() <= q.end + 3 for q in b.quotes):
@@ -202,7 +203,7 @@ def _ifolge(b: _Builder, sent, covered) -> None:
 
 
 def _guillemets(b: _Builder, sent) -> None:
-    doc, text = b.doc, b.doc.text
+    doc, text = b.doc, text_of(b.doc)
     direct = [(q.start, q.end) for q in b.quotes if q.direct]
     for m in GUILLEMETS.finditer(text, sent.start_char, sent.end_char):
         if any(s <= m.start() < e for s, e in direct):

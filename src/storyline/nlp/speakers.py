@@ -6,8 +6,9 @@ import bisect
 
 from spacy.tokens import Doc
 
-from .entities import entity_by_id, is_role_word
+from .entities import entity_by_id, is_role_word, mentions_between
 from .gazetteer import demonym_country
+from .util import text_of
 
 PRONOUNS = {"han", "hun", "ho", "hen"}
 SUBJECT_DEPS = {"nsubj", "nsubj:pass", "expl"}
@@ -59,18 +60,18 @@ def _entity_of(doc: Doc, pos: int) -> str | None:
 
 
 def mentions_in(doc: Doc, start: int, end: int) -> list[tuple[int, int, str]]:
-    return [m for m in doc._.mention_index if m[0] >= start and m[1] <= end]
+    return mentions_between(doc, start, end)
 
 
 def resolve(doc: Doc, start: int, end: int, focus: Focus, prefer_last: bool = False) -> tuple[str | None, str]:
     """(entity id or None, the speaker phrase) for a phrase in text[start:end]."""
-    phrase = doc.text[start:end].strip(" ,.:;")
+    phrase = text_of(doc)[start:end].strip(" ,.:;")
     ms = mentions_in(doc, start, end)
     ents = [(s, e, eid, entity_by_id(doc, eid)) for s, e, eid in ms]
     pers = [m for m in ents if m[3] and m[3].type == "PER"]
     if pers:
         m = pers[-1] if prefer_last else pers[0]
-        return m[2], doc.text[m[0]:m[1]]
+        return m[2], text_of(doc)[m[0]:m[1]]
     words = phrase.split()
     low = [w.casefold().strip(",.") for w in words]
     if low and (low[0] in PRONOUNS or (len(low) > 1 and low[-1] in PRONOUNS and prefer_last)):

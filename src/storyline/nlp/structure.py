@@ -10,6 +10,8 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from .util import text_of
+
 LIVE_MARKER = re.compile(
     r"^\s*(sak(?:en|a)?|artikkel(?:en)?|denne saka?|nyhetssaken)\s+(oppdateres|vert oppdatert|blir oppdatert|er oppdatert)"
     r"|^\s*oppdatert\s|^\s*sist oppdatert|^\s*direkte\s*:",
@@ -84,16 +86,19 @@ def _span(doc: Doc, start: int, end: int) -> Span | None:
 @Language.component("storyline_structure")
 def structure(doc: Doc) -> Doc:
     headings, body, live = [], [], False
-    for start, end in paragraphs(doc.text):
+    parsed = doc.has_annotation("DEP")  # a doc joined from parsed chunks keeps its sentences
+    for start, end in paragraphs(text_of(doc)):
         span = _span(doc, start, end)
         if span is None or not len(span):
             continue
-        kind = line_kind(doc.text[start:end])
-        starts = {doc.char_span(a, b, alignment_mode="expand").start for a, b in split_sentences(doc.text, start, end)}
-        for tok in span:
-            tok.is_sent_start = tok.i in starts
-        if span.end < len(doc):
-            doc[span.end].is_sent_start = True
+        kind = line_kind(text_of(doc)[start:end])
+        if not parsed:
+            starts = {doc.char_span(a, b, alignment_mode="expand").start
+                      for a, b in split_sentences(text_of(doc), start, end)}
+            for tok in span:
+                tok.is_sent_start = tok.i in starts
+            if span.end < len(doc):
+                doc[span.end].is_sent_start = True
         if kind == "live":
             live = True
         elif kind == "heading":

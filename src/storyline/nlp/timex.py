@@ -13,6 +13,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..record.model import Timex
+from .util import text_of
 
 WEEKDAYS = {"mandag": 0, "måndag": 0, "tirsdag": 1, "tysdag": 1, "onsdag": 2, "torsdag": 3, "fredag": 4,
             "lørdag": 5, "laurdag": 5, "søndag": 6, "sundag": 6}
@@ -236,6 +237,6 @@ def parse_published(value: str | date | None) -> date | None:
 @Language.component("storyline_timex")
 def timex(doc: Doc) -> Doc:
     ref = parse_published(doc._.published) or date.today()
-    doc._.timexes = [Timex(start=f.start, end=f.end, text=doc.text[f.start:f.end], type=f.type, value=f.value)
-                     for f in find_timexes(doc.text, ref)]
+    doc._.timexes = [Timex(start=f.start, end=f.end, text=text_of(doc)[f.start:f.end], type=f.type, value=f.value)
+                     for f in find_timexes(text_of(doc), ref)]
     return doc

@@ -4,9 +4,9 @@ Both yield plain `Sentence` records; `prepare.py` turns them into spaCy DocBins.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
 
 
 @dataclass

@@ -15,7 +15,7 @@ from pathlib import Path
 from spacy.tokens import Doc, DocBin
 from spacy.vocab import Vocab
 
-from .conll import Sentence, iob_to_spans, read_conllu, read_ndt
+from .conll import Sentence, read_conllu, read_ndt
 
 LANG_DIRS = {"nb": ("nob", "bokmaal"), "nn": ("nno", "nynorsk")}
 DOC_SENTS = 10  # sentences per training Doc, so the parser learns sentence boundaries
