@@ -65,6 +65,8 @@ def process(nlp, text: str, published: date | None):
     extraction = [n for n in nlp.pipe_names if n.startswith("storyline_") and n != "storyline_structure"]
     with nlp.select_pipes(disable=extraction):
         parts = list(nlp.pipe(chunks(text)))
+    for part in parts:  # caches of the chunks are not the whole document's
+        part.user_data.clear()
     doc = Doc.from_docs(parts, ensure_whitespace=False)
     doc._.published = published
     for name in ["storyline_structure", *extraction]:

@@ -13,7 +13,7 @@ app = typer.Typer(help="Norwegian news articles as a sourced, time-resolved reco
                   add_completion=False)
 eval_app = typer.Typer(help="Measure the trained pipeline on held-out data.", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 
 
 def _fail(message: str, code: int = 2) -> None:
@@ -42,7 +42,7 @@ def extract(
         text = decode(data, name)
         record = storyline.extract(text, published=published, id=id)
     except InputError as e:
-        _fail(str(e))
+        _fail(str(e).replace("input:", f"{name}:", 1))
     if format == "json":
         sys.stdout.write(record.model_dump_json(indent=1) + "\n")
     else:
@@ -90,4 +90,8 @@ def eval_syntax(
 
 
 def main() -> None:  # pragma: no cover
+    app()
+
+
+if __name__ == "__main__":  # python -m storyline.cli
     app()

@@ -93,7 +93,7 @@ def entities(doc: Doc) -> Doc:
                 raw.append((tok.idx, tok.idx + len(tok.text), "GPE_LOC", tok.text))
             elif key in MEDIA and not tok.is_sent_start:
                 raw.append((tok.idx, tok.idx + len(tok.text), "ORG", tok.text))
-            elif key.endswith(INSTITUTION_SUFFIXES) and len(key) > 13:
+            elif any(key.endswith(x) and len(key) >= len(x) + 3 for x in INSTITUTION_SUFFIXES):
                 raw.append((tok.idx, tok.idx + len(tok.text), "ORG", tok.text))
 
     known = {name for _, _, lab, name in raw if lab != "DRV"}

@@ -60,8 +60,12 @@ PATTERNS = [
     ("clock", re.compile(r"\b(?:kl\.|klokka|klokken)\s*(?P<h>\d{1,2})(?:[.:](?P<m>\d\d))?", re.I)),
     ("last_period", re.compile(rf"\b(?:den|de)\s+siste\s+(?:(?P<n>\d+|{_NUM})\s+)?(?P<unit>{_UNIT})\b", re.I)),
     ("duration", re.compile(rf"\b(?P<n>\d+(?:,\d+)?|{_NUM})\s+(?P<unit>{_UNIT})\b", re.I)),
+    # "den åttende dagen av (den russiske) invasjonen": with and without an adjective
     ("nth_day", re.compile(
-        rf"\b(?:den\s+)?(?P<ord>{'|'.join(ORDINALS)}|\d+\.)\s+dagen\s+(?:av|i|etter)\s+(?:den\s+)?(?:\w+\s+)?(?P<what>\w+)",
+        rf"\b(?:den\s+)?(?P<ord>{'|'.join(ORDINALS)}|\d+\.)\s+dagen\s+(?:av|i|etter)\s+(?:den\s+)?\w+\s+(?P<what>\w+)",
+        re.I)),
+    ("nth_day", re.compile(
+        rf"\b(?:den\s+)?(?P<ord>{'|'.join(ORDINALS)}|\d+\.)\s+dagen\s+(?:av|i|etter)\s+(?:den\s+)?(?P<what>\w+)",
         re.I)),
 ]
 

@@ -1,0 +1,97 @@
+"""The command line: records, readable output, and clear errors on bad input."""
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import ARTICLES, needs_shared
+
+CLI = [sys.executable, "-m", "storyline.cli"]
+
+
+def run(*args, input=None):
+    return subprocess.run([*CLI, *args], input=input, capture_output=True, timeout=300)
+
+
+def test_extract_json_to_stdout():
+    out = run("extract", str(ARTICLES / "streik.txt"), "--published", "2024-05-24")
+    assert out.returncode == 0, out.stderr
+    rec = json.loads(out.stdout)
+    assert rec["document"]["published"] == "2024-05-24" and rec["document"]["live"] is True
+    assert rec["contradictions"]
+
+
+def test_extract_from_stdin_pretty():
+    text = (ARTICLES / "valg.txt").read_bytes()
+    out = run("extract", "-", "--published", "2025-09-09", "--format", "pretty", input=text)
+    assert out.returncode == 0, out.stderr
+    assert "Jonas Gahr Støre" in out.stdout.decode() and "Quotes" in out.stdout.decode()
+
+
+@pytest.mark.parametrize("content,message", [
+    (b"", "empty input"),
+    (b"   \n\n ", "empty input"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "binary"),
+    ("The prime minister said on Tuesday that the government would present a new budget next week.".encode(),
+     "not Norwegian"),
+])
+def test_bad_input_is_a_clear_error(tmp_path, content, message):
+    path = tmp_path / "bad.txt"
+    path.write_bytes(content)
+    out = run("extract", str(path))
+    assert out.returncode != 0
+    err = out.stderr.decode()
+    assert message in err and "Traceback" not in err
+
+
+def test_language_error_names_the_detected_language_and_what_is_supported(tmp_path):
+    path = tmp_path / "en.txt"
+    path.write_text("The storm hit the west coast on Friday, and thousands of homes lost power overnight.")
+    err = run("extract", str(path)).stderr.decode()
+    assert "'en'" in err and "nb (Norwegian Bokmål)" in err
+
+
+def test_malformed_published_date():
+    out = run("extract", str(ARTICLES / "storm.txt"), "--published", "torsdag")
+    assert out.returncode != 0
+    assert "expected an ISO date" in out.stderr.decode() and "Traceback" not in out.stderr.decode()
+
+
+def test_missing_file():
+    out = run("extract", "/nonexistent/article.txt")
+    assert out.returncode != 0 and "No such file" in out.stderr.decode()
+
+
+def test_windows_1252_text_is_read(tmp_path):
+    path = tmp_path / "cp1252.txt"
+    path.write_bytes("Ordføreren i Bodø sa at skadene er store.".encode("cp1252"))
+    out = run("extract", str(path), "--published", "2025-01-10")
+    assert out.returncode == 0, out.stderr
+    assert "Bodø" in json.loads(out.stdout)["text"]
+
+
+def test_eval_ner_prints_micro_f1_last():
+    norne = needs_shared("data", "norne")
+    out = run("eval", "ner", "--data", str(norne), "--split", "test", "--lang", "nb")
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.decode().strip().splitlines()
+    assert lines[-1].startswith("micro F1: ")
+    assert float(lines[-1].split(": ")[1]) > 0.6
+    assert any(line.startswith("PER") for line in lines)
+
+
+def test_eval_syntax():
+    data = needs_shared("data")
+    out = run("eval", "syntax", "--data", str(data), "--split", "test")
+    assert out.returncode == 0, out.stderr
+    scores = dict(line.split(": ") for line in out.stdout.decode().strip().splitlines())
+    assert float(scores["pos_acc"]) > 0.9 and float(scores["dep_las"]) > 0.7
+
+
+def test_help_lists_commands():
+    out = run("--help")
+    assert out.returncode == 0 and b"extract" in out.stdout and b"eval" in out.stdout
+    assert os.environ.get("STORYLINE_MODEL") is None or Path(os.environ["STORYLINE_MODEL"]).exists()

@@ -1,0 +1,117 @@
+"""Extraction components on short Norwegian texts written for these tests."""
+from datetime import date
+
+import pytest
+
+import storyline
+from storyline.nlp.figures import parse_number, qualifier_of
+from storyline.nlp.gazetteer import demonym_country, lookup_place, transliterate_to_english
+
+
+def record(text, published="2024-05-24"):
+    return storyline.extract(text, published=published)
+
+
+def by_id(rec):
+    return {e.id: e for e in rec.entities}
+
+
+@pytest.mark.parametrize("text,value", [("9.000", 9000), ("9 000", 9000), ("1,5", 1.5), ("halvannen", 1.5),
+                                        ("tolv", 12), ("44", 44)])
+def test_norwegian_numbers(text, value):
+    assert parse_number(text) == value
+
+
+@pytest.mark.parametrize("word,qual", [("rundt", "about"), ("nærmere", "nearly"), ("over", "over"),
+                                       ("mer enn", "over"), ("minst", "at_least"), ("opptil", "up_to"), (None, "exact")])
+def test_qualifiers(word, qual):
+    assert qualifier_of(word) == qual
+
+
+def test_gazetteer_and_demonyms():
+    assert lookup_place("Hviterussland").iso3166 == "BY"
+    assert lookup_place("Tysklands").iso3166 == "DE"
+    assert lookup_place("Tromsø").iso3166 == "NO"
+    assert demonym_country("amerikanske") == "US" and demonym_country("kvinnene") is None
+    assert transliterate_to_english("Zelenskyj") == "Zelenskyy"
+    assert transliterate_to_english("Zaporizjzja") == "Zaporizhzhia"
+
+
+def test_figures_with_units_qualifiers_sources_and_contradiction():
+    text = ("Politiet opplyser at minst 12 personer ble skadet i ulykken.\n\n"
+            "Ifølge Helse Bergen ble rundt 40 personer skadet, mens Røde Kors mener at nærmere 80 personer ble skadet.\n\n"
+            "Over 1,5 millioner kroner er samlet inn.")
+    rec = record(text)
+    figs = {f.text: f for f in rec.figures}
+    assert figs["minst 12 personer"].value == 12 and figs["minst 12 personer"].qualifier == "at_least"
+    assert figs["rundt 40 personer"].qualifier == "about" and figs["rundt 40 personer"].what == "skadet"
+    assert figs["Over 1,5 millioner kroner"].value == 1_500_000
+    assert figs["Over 1,5 millioner kroner"].unit == "kroner"
+    names = {e.id: e.name for e in rec.entities}
+    assert names.get(figs["nærmere 80 personer"].source) == "Røde Kors"
+    pairs = [set(c.figures) for c in rec.contradictions]
+    assert {figs["rundt 40 personer"].id, figs["nærmere 80 personer"].id} in pairs
+
+
+def test_direct_and_indirect_quotes_with_speakers_and_via():
+    text = ("Statsminister Jonas Gahr Støre besøkte Bergen mandag.\n\n"
+            "– Dette er en krevende tid for hele landet, sa Støre til NTB.\n\n"
+            "Han sa også at regjeringen vil bevilge mer penger.\n\n"
+            "Ordfører Marit Warncke mener at staten må ta regningen, ifølge Bergens Tidende.")
+    rec = record(text, "2024-05-21")
+    ents = by_id(rec)
+    quotes = {q.text: q for q in rec.quotes}
+    direct = quotes["Dette er en krevende tid for hele landet"]
+    assert direct.direct and ents[direct.speaker].name == "Jonas Gahr Støre"
+    pron = quotes["regjeringen vil bevilge mer penger"]
+    assert not pron.direct and ents[pron.speaker].name == "Jonas Gahr Støre"
+    via = quotes["staten må ta regningen"]
+    assert ents[via.speaker].name == "Marit Warncke"
+    assert [ents[v].name for v in via.via] == ["Bergens Tidende"]
+
+
+def test_entities_merge_mentions_and_link_countries():
+    text = ("Tysklands forbundskansler Olaf Scholz kom til Oslo tirsdag. Scholz møtte norske ministre, "
+            "og tyske selskaper vil investere mer. Scholz' besøk varte i to dager.")
+    rec = record(text)
+    scholz = [e for e in rec.entities if e.name == "Olaf Scholz"]
+    assert len(scholz) == 1 and len(scholz[0].mentions) >= 2
+    germany = [e for e in rec.entities if e.links.iso3166 == "DE" and e.type == "GPE"]
+    assert len(germany) == 1 and {"Tysklands", "tyske"} <= {m.text for m in germany[0].mentions}
+    norway = [e for e in rec.entities if e.links.iso3166 == "NO" and e.type == "GPE" and e.links.geonames is None]
+    assert norway and norway[0].name == "Norge"
+
+
+def test_events_with_actors_place_date_and_status():
+    text = ("Fagforbundet gikk ut i streik torsdag etter at forhandlingene brøt sammen.\n\n"
+            "Politiet arresterte to demonstranter i Trondheim fredag.\n\n"
+            "Partene vil ikke møtes før neste uke.")
+    rec = record(text, "2024-05-24")
+    ents = by_id(rec)
+    strike = next(v for v in rec.events if v.type == "PROTEST")
+    assert strike.date == "2024-05-23" and ents[strike.actors[0]].name == "Fagforbundet"
+    arrest = next(v for v in rec.events if v.type == "COERCE")
+    assert ents[arrest.location].name == "Trondheim" and arrest.date == "2024-05-24"
+    meet = [v for v in rec.events if v.type == "CONSULT" and v.text.startswith("møtes")]
+    assert meet and meet[0].status == "negated"
+
+
+def test_live_marker_and_headings():
+    rec = record("Saken oppdateres.\n\nFlom i Gudbrandsdalen\n\nVannstanden steg kraftig natt til lørdag.")
+    assert rec.document.live
+    assert [h.text for h in rec.headings] == ["Flom i Gudbrandsdalen"]
+
+
+def test_offsets_point_into_the_text():
+    text = open(__file__.replace("test_extract.py", "articles/storm.txt"), encoding="utf-8").read()
+    rec = record(text, "2025-01-10")
+    for item in [*rec.timexes, *rec.quotes, *rec.figures, *rec.events, *(m for e in rec.entities for m in e.mentions)]:
+        assert rec.text[item.start:item.end] == item.text
+
+
+def test_long_text_is_processed_in_chunks():
+    para = "Vinden økte kraftig i Bergen torsdag, og rundt 300 kunder mistet strømmen, ifølge Statnett.\n\n"
+    text = para * 1600  # about 150,000 characters: more than one chunk
+    rec = storyline.extract(text, published=date(2024, 1, 5))
+    assert rec.text == text
+    assert len(rec.figures) == 1600 and all(f.value == 300 for f in rec.figures)

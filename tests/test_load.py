@@ -1,0 +1,51 @@
+"""The shipped pipeline loads offline and has every component."""
+import socket
+from pathlib import Path
+
+import pytest
+
+import storyline
+from storyline.nlp import EXTRACTION, MODEL_DIR, ModelNotFound, model_path
+
+
+def test_loads_offline(monkeypatch):
+    def no_network(*args, **kwargs):
+        raise OSError("network access attempted")
+
+    monkeypatch.setattr(socket, "socket", no_network)
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    nlp = storyline.load()
+    for name in ["tok2vec", "morphologizer", "parser", "lemmatizer", "ner", "storyline_structure", *EXTRACTION]:
+        assert name in nlp.pipe_names
+    doc = nlp("Statsminister Jonas Gahr Støre besøkte Bergen mandag.")
+    assert doc.has_annotation("DEP") and doc.has_annotation("POS") and doc.has_annotation("LEMMA")
+
+
+def test_model_ships_inside_the_package_and_is_small():
+    size = sum(p.stat().st_size for p in (MODEL_DIR / "nb").rglob("*") if p.is_file())
+    assert 1_000_000 < size <= 40 * 1024 * 1024
+
+
+def test_missing_model_is_a_clear_error(monkeypatch, tmp_path):
+    monkeypatch.setenv("STORYLINE_MODEL", str(tmp_path / "nowhere"))
+    with pytest.raises(ModelNotFound, match="make train"):
+        model_path()
+
+
+def test_components_are_registered_for_other_pipelines():
+    import spacy
+
+    import storyline.nlp  # noqa: F401  (registers the factories)
+
+    storyline.nlp.register_extensions()
+    from storyline.nlp import timex  # noqa: F401
+
+    nlp = spacy.blank("nb")
+    nlp.add_pipe("storyline_timex")
+    doc = nlp.make_doc("Møtet var i går.")
+    from datetime import date
+
+    doc._.published = date(2024, 5, 24)
+    doc = nlp(doc)
+    assert [(t.text, t.value) for t in doc._.timexes] == [("i går", "2024-05-23")]
+    assert Path(storyline.__file__).exists()

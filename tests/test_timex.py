@@ -1,0 +1,44 @@
+"""Our own Norwegian TIMEX3 resolver, against a fixed publication date."""
+from datetime import date
+
+import pytest
+
+from storyline.nlp.timex import find_timexes
+
+THURSDAY = date(2022, 3, 3)
+
+
+def resolve(text, ref=THURSDAY):
+    return [(text[f.start:f.end], f.type, f.value) for f in find_timexes(text, ref)]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Avtalen ble signert torsdag.", [("torsdag", "DATE", "2022-03-03")]),
+    ("Torsdagens møte endte uten enighet.", [("Torsdagens", "DATE", "2022-03-03")]),
+    ("Brannen startet mandag.", [("mandag", "DATE", "2022-02-28")]),
+    ("Han kom fredag.", [("fredag", "DATE", "2022-02-25")]),
+    ("Streiken startet torsdag i forrige uke.", [("torsdag i forrige uke", "DATE", "2022-02-24")]),
+    ("Byen falt onsdag kveld.", [("onsdag kveld", "TIME", "2022-03-02TEV")]),
+    ("Det skjedde i går.", [("i går", "DATE", "2022-03-02")]),
+    ("Det skjer i dag.", [("i dag", "DATE", "2022-03-03")]),
+    ("Valget var i fjor.", [("i fjor", "DATE", "2021")]),
+    ("Forslagene kommer neste uke.", [("neste uke", "DATE", "2022-W10")]),
+    ("Invasjonen startet 24. februar 2022.", [("24. februar 2022", "DATE", "2022-02-24")]),
+    ("Fristen er 3. mars.", [("3. mars", "DATE", "2022-03-03")]),
+    ("Samtalen varte en halvannen time.", [("halvannen time", "DURATION", "PT1H30M")]),
+    ("Prisene har steget den siste uka.", [("den siste uka", "DURATION", "P1W")]),
+    ("Vi møtes neste fredag.", [("neste fredag", "DATE", "2022-03-04")]),
+    ("Møtet starter kl. 14.30.", [("kl. 14.30", "TIME", "2022-03-03T14:30")]),
+    ("Det ble bygget i 1998.", [("1998", "DATE", "1998")]),
+])
+def test_resolves(text, expected):
+    assert resolve(text) == expected
+
+
+def test_nynorsk_weekday():
+    assert resolve("Det skjedde laurdag.") == [("laurdag", "DATE", "2022-02-26")]
+
+
+def test_day_anchored_on_an_event_the_article_dates():
+    text = "På den tredje dagen av streiken kom partene sammen. Streiken startet tirsdag."
+    assert resolve(text)[0] == ("den tredje dagen av streiken", "DATE", "2022-03-03")
