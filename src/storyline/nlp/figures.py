@@ -14,7 +14,7 @@ from .entities import mentions_between
 from .util import text_of
 
 CARDINALS = {
-    "én": 1, "ett": 1, "ei": 1, "to": 2, "tre": 3, "fire": 4, "fem": 5, "seks": 6, "sju": 7, "syv": 7, "åtte": 8,
+    "én": 1, "to": 2, "tre": 3, "fire": 4, "fem": 5, "seks": 6, "sju": 7, "syv": 7, "åtte": 8,
     "ni": 9, "ti": 10, "elleve": 11, "tolv": 12, "tretten": 13, "fjorten": 14, "femten": 15, "seksten": 16,
     "sytten": 17, "atten": 18, "nitten": 19, "tjue": 20, "tretti": 30, "førti": 40, "femti": 50,
     "seksti": 60, "sytti": 70, "åtti": 80, "nitti": 90, "hundre": 100, "tusen": 1000, "halvannen": 1.5,
@@ -32,7 +32,7 @@ QUALIFIERS = [
 ]
 _QUAL = "|".join(q for q, _ in QUALIFIERS)
 _CARD = "|".join(sorted(CARDINALS, key=len, reverse=True))
-_MULT = r"(?:millioner|million|milliarder|milliard|mill\.|mrd\.|billioner|billion)"
+_MULT = r"(?:millioner|million|milliarder|milliard|mill\.|mrd\.|billioner|billion|hundre|tusen)"
 NUMBER = (
     rf"(?P<num>\d{{1,3}}(?:[.\u00a0\u202f ]\d{{3}})+(?:,\d+)?(?!\d)|\d+(?:,\d+)?|(?:én|en|ett|ei|et)(?=\s+{_MULT})"
     rf"|(?<![\w-])(?:{_CARD})(?![\w-]))"
@@ -89,7 +89,9 @@ def _unit(doc: Doc, end_char: int, sent_end: int) -> tuple[str | None, int]:
         low = tok.text.casefold()
         if tok.is_punct or low in ("og", "eller", "men"):
             return None, end_char
-        if tok.pos_ in ("NOUN", "PROPN") or (not tok.pos_ and tok.is_alpha and low not in STOP_UNITS):
+        if tok.pos_ == "PROPN" or (tok.is_title and tok.i > 0 and not tok.is_sent_start and tok.pos_ != "NOUN"):
+            return None, end_char  # a name is not a unit: "1999 tar Bertelsen"
+        if tok.pos_ == "NOUN" or (not tok.pos_ and tok.is_alpha and low not in STOP_UNITS):
             if low in STOP_UNITS:
                 continue
             return tok.text, tok.idx + len(tok.text)
@@ -120,6 +122,10 @@ def figures(doc: Doc) -> Doc:
                 continue
             if text[max(0, ns - 1):ns] == "(" and text[ne:ne + 1] == ")":
                 continue  # ages: "Hansen (62)"
+            if re.fullmatch(r"1[89]\d\d|20\d\d", m.group("num")) and not m.group("mult"):
+                continue  # a bare year: "1999 tok han over"
+            if text[ne:ne + 1] in "-–/" and text[ne + 1:ne + 2].isdigit() and not m.group("num2"):
+                continue  # "1-2-3", dates like 12/3
             if re.match(r"\d", m.group("num")) is None and m.group("mult") is None and not _before_noun(doc, ne, s1):
                 continue  # "to" or "tre" without a noun after it is rarely a count
             value = parse_number(m.group("num"))

@@ -152,6 +152,11 @@ def _indirect(b: _Builder, sent) -> list[tuple[int, int]]:
             via = b.via(ifm.start("who"), ifm.end("who"))
             q_end = ifm.start()
         speaker, stext = _subject(b, sent, tok)
+        trailing = CUE_AFTER.search(text, q_start, q_end)
+        if trailing and speaker is None and len(trailing.group("rest")) < 80:
+            # "Jeg tror at …, sier Bertelsen": the speaker is named after the quote
+            q_end = trailing.start("punct")
+            speaker, stext = speakers.resolve(b.doc, trailing.end("cue"), trailing.end(), b.focus)
         b.add(q_start, q_end, False, speaker, stext, low, via, (sent.start_char, sent.end_char))
         covered.append((sent.start_char, q_end))
         break

@@ -1,0 +1,50 @@
+"""Extraction throughput with every component on (one core) and peak memory, over >= 100,000
+words of distinct news text, each article extracted on its own; then one 5 MB text.
+
+    .venv/bin/python bench/extract_speed.py [--big]
+"""
+import os
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import resource  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+
+from corpus import articles  # noqa: E402
+
+import storyline  # noqa: E402
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main() -> None:
+    texts = articles()
+    words = sum(len(t.split()) for t in texts)
+    storyline.extract("Oppvarming: Statsministeren besøkte Bergen i går.", published="2024-01-01")
+    start = time.perf_counter()
+    n_facts = 0
+    for t in texts:
+        rec = storyline.extract(t, published="2020-01-01")
+        n_facts += len(rec.quotes) + len(rec.figures) + len(rec.events) + len(rec.timexes)
+    secs = time.perf_counter() - start
+    print(f"{len(texts)} articles, {words} words in {secs:.1f} s, {n_facts} quotes/figures/events/timexes")
+    print(f"extraction words/s: {words / secs:,.0f}")
+    print(f"peak memory: {peak_mb():,.0f} MB")
+    if "--big" in sys.argv:
+        big = "\n\n".join(texts)
+        while len(big.encode()) < 5_000_000:
+            big += "\n\n" + big
+        big = big[:5_000_000]
+        start = time.perf_counter()
+        rec = storyline.extract(big, published="2020-01-01")
+        secs = time.perf_counter() - start
+        print(f"5 MB text ({len(big.split())} words): {secs:.0f} s, {len(rec.entities)} entities, "
+              f"peak memory {peak_mb():,.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

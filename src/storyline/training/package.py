@@ -1,0 +1,47 @@
+"""Copy a trained pipeline into the package (storyline/models/LANG) so it ships with it.
+
+    python -m storyline.training.package training-output/nb/model-best [--lang nb]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+from pathlib import Path
+
+from ..nlp import MODEL_DIR
+
+MAX_BYTES = 40 * 1024 * 1024
+
+
+def package(src: Path, lang: str = "nb") -> Path:
+    if not (src / "config.cfg").exists():
+        raise SystemExit(f"{src} is not a spaCy pipeline directory (no config.cfg)")
+    dest = MODEL_DIR / lang
+    if dest.exists():
+        shutil.rmtree(dest)
+    shutil.copytree(src, dest)
+    meta_path = dest / "meta.json"
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    meta.update(name=f"storyline_{lang}", version="0.1.0",
+                sources=[{"name": "NorNE", "url": "https://github.com/ltgoslo/norne", "license": "CC0 (NDT licence)"},
+                         {"name": "NARC / UD Norwegian (UD-NARC)", "url": "https://github.com/tollefj/UD-NARC",
+                          "license": "CC0 + CC BY-SA 4.0"}])
+    meta_path.write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")
+    size = sum(p.stat().st_size for p in dest.rglob("*") if p.is_file())
+    if size > MAX_BYTES:
+        raise SystemExit(f"packaged pipeline is {size / 1e6:.1f} MB, over the 40 MB limit")
+    print(f"packaged {src} -> {dest} ({size / 1e6:.1f} MB)")
+    return dest
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("model", type=Path)
+    ap.add_argument("--lang", default="nb")
+    args = ap.parse_args()
+    package(args.model, args.lang)
+
+
+if __name__ == "__main__":
+    main()
