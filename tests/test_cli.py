@@ -35,7 +35,7 @@ def test_extract_from_stdin_pretty():
     (b"", "empty input"),
     (b"   \n\n ", "empty input"),
     (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "binary"),
-    ("The prime minister said on Tuesday that the government would present a new budget next week.".encode(),
+    (b"The prime minister said on Tuesday that the government would present a new budget next week.",
      "not Norwegian"),
 ])
 def test_bad_input_is_a_clear_error(tmp_path, content, message):

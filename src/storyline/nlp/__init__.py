@@ -52,10 +52,22 @@ def model_path(lang: str = "nb") -> Path:
 
 def load(lang: str = "nb", extraction: bool = True, exclude: list[str] | None = None) -> Language:
     """The trained pipeline, offline, with the extraction components unless extraction=False."""
-    from . import contradictions, entities, events, figures, gazetteer, quotes, structure, timex  # noqa: F401
+    from . import (  # noqa: F401  (registers the components)
+        contradictions,
+        entities,
+        events,
+        figures,
+        gazetteer,
+        lemmatizer,
+        quotes,
+        structure,
+        timex,
+    )
 
     register_extensions()
     nlp = spacy.load(model_path(lang), exclude=exclude or [])
+    if "lemmatizer" not in nlp.pipe_names:
+        nlp.add_pipe("storyline_lemmatizer", config={"lang": lang}, after="morphologizer")
     if "parser" in nlp.pipe_names:
         nlp.add_pipe("storyline_structure", before="parser")
     else:

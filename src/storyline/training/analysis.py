@@ -32,7 +32,7 @@ def analyse(data: Path, lang: str = "nb") -> dict:
         sents = list(read_conllu(data / "norne" / "ud" / ndt_lang / f"no_{ud_lang}-ud-{split}.conllu"))
         docs = nlp.pipe(Doc(nlp.vocab, words=s.words, spaces=s.spaces) for s in sents)
         counts: dict[str, Counter] = defaultdict(Counter)
-        for s, doc in zip(sents, docs):
+        for s, doc in zip(sents, docs, strict=True):
             predicted = {(e.start, e.end, e.label_) for e in doc.ents}
             for a, b, label in iob_to_spans(s.ner):
                 kind = "seen" if (" ".join(s.words[a:b]), label) in seen else "unseen"

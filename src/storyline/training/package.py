@@ -17,10 +17,18 @@ MAX_BYTES = 40 * 1024 * 1024
 def package(src: Path, lang: str = "nb") -> Path:
     if not (src / "config.cfg").exists():
         raise SystemExit(f"{src} is not a spaCy pipeline directory (no config.cfg)")
+    import spacy
+
+    from ..nlp import tokenizer  # noqa: F401  (the config names storyline.news_tokenizer.v1)
+
     dest = MODEL_DIR / lang
     if dest.exists():
         shutil.rmtree(dest)
-    shutil.copytree(src, dest)
+    nlp = spacy.load(src)
+    if "lemmatizer" in nlp.pipe_names:
+        nlp.remove_pipe("lemmatizer")  # storyline_lemmatizer (simplemma) measures better and is added at load
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    nlp.to_disk(dest)
     meta_path = dest / "meta.json"
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
     meta.update(name=f"storyline_{lang}", version="0.1.0",
