@@ -15,7 +15,7 @@ def test_loads_offline(monkeypatch):
     monkeypatch.setattr(socket, "socket", no_network)
     monkeypatch.setattr(socket, "create_connection", no_network)
     nlp = storyline.load()
-    for name in ["tok2vec", "morphologizer", "parser", "lemmatizer", "ner", "storyline_structure", *EXTRACTION]:
+    for name in ["tok2vec", "morphologizer", "parser", "storyline_lemmatizer", "ner", "storyline_structure", *EXTRACTION]:
         assert name in nlp.pipe_names
     doc = nlp("Statsminister Jonas Gahr Støre besøkte Bergen mandag.")
     assert doc.has_annotation("DEP") and doc.has_annotation("POS") and doc.has_annotation("LEMMA")

@@ -4,7 +4,9 @@ import pytest
 
 @pytest.mark.parametrize("text,expected", [
     ("Statsminister Jonas Gahr Støre møtte ordføreren i Bergen mandag.", {("Jonas Gahr Støre", "PER"), ("Bergen", "GPE_LOC")}),
-    ("Fagforbundet og KS møttes i Oslo for nye forhandlinger.", {("Fagforbundet", "ORG"), ("Oslo", "GPE_LOC")}),
+    ("Forhandlingene mellom Fagforbundet og KS i Oslo brøt sammen.",
+     {("Fagforbundet", "ORG"), ("KS", "ORG"), ("Oslo", "GPE_LOC")}),
+    ("Medlemmer av Norsk Sykepleierforbund streiket i Tromsø.", {("Norsk Sykepleierforbund", "ORG"), ("Tromsø", "GPE_LOC")}),
     ("Kari Nordmann ble valgt til leder av Arbeiderpartiet i Trondheim.", {("Kari Nordmann", "PER"), ("Trondheim", "GPE_LOC")}),
 ])
 def test_entities_in_own_sentences(nlp, text, expected):

@@ -57,7 +57,7 @@ def evaluate_syntax(data: Path, split: str, lang: str) -> dict:
     s = nlp.evaluate(examples)
     out = {k: float(s.get(k) or 0.0) for k in ("pos_acc", "morph_acc", "dep_uas", "dep_las", "sents_f")}
     # lemmas come from our own component, which spaCy's scorer does not know: compare directly
-    pairs = [(p.lemma_.casefold(), g.lemma_.casefold()) for e in examples for p, g in zip(nlp(e.predicted), e.reference,
+    pairs = [(p.lemma_.casefold(), g.lemma_.casefold()) for e in examples for p, g in zip(e.predicted, e.reference,
                                                                                               strict=True)]
     out["lemma_acc"] = sum(a == b for a, b in pairs) / max(len(pairs), 1)
     return out
