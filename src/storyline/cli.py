@@ -1,6 +1,7 @@
 """The storyline command line: `storyline --help`."""
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -91,6 +92,247 @@ def eval_syntax(
 
 def main() -> None:  # pragma: no cover
     app()
+
+
+DB_HELP = "the store: a SQLite file or a database URL (default: $STORYLINE_DB or storyline.db)"
+
+
+def _store(db: str | None):
+    from .store.db import Store, default_db
+
+    return Store(db or default_db())
+
+
+def _emit(data, fmt: str, table_fn) -> None:
+    if fmt == "json":
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=1, default=str) + "\n")
+    elif fmt == "table":
+        table_fn(Console())
+    else:
+        _fail(f"--format {fmt!r}: choose table or json")
+
+
+@app.command()
+def ingest(
+    paths: list[str] = typer.Argument(..., help="files, folders, globs, URLs (pages or RSS/Atom feeds), or -"),
+    db: str | None = typer.Option(None, help=DB_HELP),
+    source: str | None = typer.Option(None, help="the source (publisher) of these articles"),
+    published: str | None = typer.Option(None, help="publication date for articles that carry none"),
+) -> None:
+    """Store articles and their versions; the same text twice adds nothing."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from .ingest.batch import ingest_items
+    from .ingest.sources import read
+
+    store = _store(db)
+    items = list(read(paths, source=source))
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=err, transient=True) as progress:
+        task = progress.add_task("extracting", total=len(items))
+        result = ingest_items(store, items, published, on_item=lambda item, status: progress.advance(task))
+    out = Console()
+    c = result.counts
+    out.print(f"{c['new']} new, {c['version']} new versions, {c['unchanged']} unchanged, {c['failed']} failed")
+    for _name, why in result.failures:
+        err.print(f"[red]failed[/] {why}")
+    if result.failures:
+        raise typer.Exit(1)
+
+
+@app.command()
+def diff(
+    article: str = typer.Argument(..., help="the article's id, URL or title"),
+    from_: int | None = typer.Option(None, "--from", help="old version (default: the one before --to)"),
+    to: int | None = typer.Option(None, "--to", help="new version (default: the latest)"),
+    db: str | None = typer.Option(None, help=DB_HELP),
+    format: str = typer.Option("table", "--format", "-f", help="table or json"),
+) -> None:
+    """What an update added, removed and changed: entities, quotes, figures, events, and the text."""
+    from .story.diff import diff_records
+
+    store = _store(db)
+    key = store.find_document(article)
+    if key is None:
+        _fail(f"no article {article!r} in {store.url}")
+    versions = store.versions_of(key)
+    to = to or versions[-1]
+    from_ = from_ or (to - 1)
+    old, new = store.record(key, from_), store.record(key, to)
+    if old is None or new is None:
+        _fail(f"{article}: versions {versions}, no version {from_ if old is None else to}")
+    result = diff_records(old, new)
+
+    def table(console):
+        console.print(f"[bold]{key}[/]: version {from_} -> {to}")
+        for kind, d in result["facts"].items():
+            noun = {"entities": "entity", "quotes": "quote", "figures": "figure", "events": "event"}[kind]
+            for v in d["added"]:
+                console.print(f"[green]+ {noun}[/] {_fact(v)}", highlight=False)
+            for v in d["removed"]:
+                console.print(f"[red]- {noun}[/] {_fact(v)}", highlight=False)
+            for v in d["changed"]:
+                console.print(f"[yellow]~ {noun}[/] {_fact(v['from'])} -> {_fact(v['to'])}", highlight=False)
+        for line in result["text_diff"]:
+            style = "green" if line.startswith("+") else "red" if line.startswith("-") else "dim"
+            console.print(f"[{style}]{line}[/]", markup=True, highlight=False)
+
+    _emit(result, format, table)
+
+
+def _fact(v: dict) -> str:
+    if "value" in v:
+        return f"{v['text']} ({v.get('source') or 'no source'})"
+    if "speaker" in v:
+        return f"{v.get('speaker') or '?'}: «{v['text']}»"
+    if "trigger" in v:
+        return f"{v['type']} {v['trigger']} {v.get('date') or ''}"
+    return f"{v.get('name')} ({v.get('type')})"
+
+
+@app.command()
+def timeline(
+    entity: str | None = typer.Option(None, help="only events with this entity"),
+    type: str | None = typer.Option(None, help="only this PLOVER type (ASSAULT, CONSULT, ...)"),
+    date_from: str | None = typer.Option(None, "--from", help="from this date (ISO)"),
+    date_to: str | None = typer.Option(None, "--to", help="up to this date (ISO)"),
+    db: str | None = typer.Option(None, help=DB_HELP),
+    format: str = typer.Option("table", "--format", "-f", help="table or json"),
+) -> None:
+    """The story's events by date, each merged across the articles that report it."""
+    from rich.table import Table
+
+    from .story.queries import Story
+
+    events = Story(_store(db)).timeline(entity, type, date_from, date_to)
+
+    def table(console):
+        t = Table(title=f"Timeline ({len(events)} events)")
+        for col in ("date", "type", "actors", "targets", "location", "sources", "reports"):
+            t.add_column(col)
+        for e in events:
+            t.add_row(e.date or "—", e.type, ", ".join(e.actors), ", ".join(e.targets), e.location or "—",
+                      ", ".join(e.sources), str(len(e.reports)))
+        console.print(t)
+
+    _emit([e.to_dict() for e in events], format, table)
+
+
+@app.command()
+def entity(
+    name: str = typer.Argument(..., help="a name in any spelling (Zelenskyj, Zelenskyy) or an id (iso:UA)"),
+    db: str | None = typer.Option(None, help=DB_HELP),
+    format: str = typer.Option("table", "--format", "-f", help="table or json"),
+) -> None:
+    """One entity across the story: aliases, mentions, quotes by it, events it is in."""
+    from .story.queries import Story
+
+    profile = Story(_store(db)).entity(name)
+    if profile is None:
+        _fail(f"no entity {name!r} in the store")
+
+    def table(console):
+        console.print(f"[bold]{profile['name']}[/] ({', '.join(profile['types'])}) {profile['keys']}")
+        console.print(f"aliases: {', '.join(profile['aliases'])}")
+        console.print(f"{profile['mentions']} mentions in {profile['documents']} articles")
+        for q in profile["quotes"]:
+            console.print(f"  quote: «{q['text']}»")
+        for e in profile["events"]:
+            console.print(f"  event: {e['date']} {e['type']} ({', '.join(e['sources'])})")
+
+    _emit(profile, format, table)
+
+
+@app.command()
+def claims(
+    contradictions: bool = typer.Option(False, "--contradictions", help="only figures that sources disagree on"),
+    db: str | None = typer.Option(None, help=DB_HELP),
+    format: str = typer.Option("table", "--format", "-f", help="table or json"),
+) -> None:
+    """Reported figures over time, or the contradictions between sources."""
+    from rich.table import Table
+
+    from .story.queries import Story
+
+    story = Story(_store(db))
+    data = story.contradictions() if contradictions else story.claims()
+
+    def table(console):
+        t = Table(title="Contradictions" if contradictions else "Figures by quantity")
+        for col in ("quantity", "date", "figure", "according to", "article"):
+            t.add_column(col)
+        for c in data:
+            for f in c["sides"] if contradictions else c["figures"]:
+                t.add_row(c["quantity"], f["date"] or "—", f["text"], f.get("according_to") or f["source"] or "—",
+                          f["document"])
+        console.print(t)
+
+    _emit(data, format, table)
+
+
+@app.command()
+def search(
+    text: str = typer.Argument(..., help="words to find in the articles"),
+    db: str | None = typer.Option(None, help=DB_HELP),
+    format: str = typer.Option("table", "--format", "-f", help="table or json"),
+) -> None:
+    """Articles whose latest version contains the text."""
+    from .story.queries import Story
+
+    hits = Story(_store(db)).search(text)
+
+    def table(console):
+        for h in hits:
+            console.print(f"[bold]{h['title'] or h['document']}[/] v{h['version']} ({h['source'] or '—'}): "
+                          f"…{h['snippet']}…", highlight=False)
+
+    _emit(hits, format, table)
+
+
+@app.command()
+def export(
+    format: str = typer.Option("jsonl", "--format", "-f", help="jsonl (records), csv or parquet (ACLED events)"),
+    out: Path | None = typer.Option(None, "--out", "-o", help="file to write (default: standard output)"),
+    db: str | None = typer.Option(None, help=DB_HELP),
+) -> None:
+    """Export the records (jsonl) or a flat events table in ACLED's layout (csv, parquet)."""
+    import csv
+
+    from sqlalchemy import select
+
+    from .store import schema as sch
+    from .story.queries import Story
+
+    store = _store(db)
+    if format == "jsonl":
+        with store.engine.connect() as conn:
+            rows = conn.execute(select(sch.versions.c.record).where(
+                sch.versions.c.id.in_(store.latest_version_ids(conn)))).fetchall()
+        fh = out.open("w", encoding="utf-8") if out else sys.stdout
+        for r in rows:
+            fh.write(r.record + "\n")
+        if out:
+            fh.close()
+        return
+    rows = Story(store).acled_rows()
+    columns = ["event_date", "event_type", "actor1", "actor2", "location", "latitude", "longitude", "source", "notes"]
+    if format == "csv":
+        fh = out.open("w", encoding="utf-8", newline="") if out else sys.stdout
+        w = csv.DictWriter(fh, fieldnames=columns)
+        w.writeheader()
+        w.writerows(rows)
+        if out:
+            fh.close()
+    elif format == "parquet":
+        if out is None:
+            _fail("--format parquet needs --out FILE")
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        pq.write_table(pa.Table.from_pylist(rows, schema=pa.schema(
+            [(c, pa.float64() if c in ("latitude", "longitude") else pa.string()) for c in columns])), out)
+    else:
+        _fail(f"--format {format!r}: choose jsonl, csv or parquet")
 
 
 if __name__ == "__main__":  # python -m storyline.cli

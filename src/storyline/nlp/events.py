@@ -276,6 +276,12 @@ def events(doc: Doc) -> Doc:
             if etype == "CONSULT" and len(actors) >= 2:
                 ctx.last_parties = actors[:2]
             location = _location(ctx, toks, i)
+            if location is None and etype == "CONSULT":  # "besøkte Lillehammer": the visited place
+                place = next((t for t in targets if ctx.ents[t].type in ("GPE", "LOC", "FAC")
+                              and ctx.ents[t].links.geonames), None)
+                if place:
+                    location = place
+                    targets = [t for t in targets if t != place]
             near = min(dates, key=lambda t: abs(t.start - t0.idx)).value if dates else (
                 last_date[1] if last_date and last_date[0] == para[0] else pub)
             quote = next((q for q in doc._.quotes if not q.direct and q.start <= t0.idx < q.end), None)

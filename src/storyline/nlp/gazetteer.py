@@ -5,6 +5,7 @@ Everything is built lazily on first use and cached, so importing storyline stays
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -170,17 +171,16 @@ def demonym_country(word: str) -> str | None:
 
 
 # Norwegian transliteration of Cyrillic names vs the common English forms.
-_NB_TO_EN = [("sjtsj", "shch"), ("tsj", "ch"), ("zj", "zh"), ("sj", "sh"), ("kh", "kh"), ("ij", "iy"),
-             ("yj", "yy"), ("j", "y")]
+_NB_TO_EN = [("sjtsj", "shch"), ("tsj", "ch"), ("zj", "zh"), ("sj", "sh")]
+_FINAL_J = re.compile(r"(?<=[aeiouy])j\b")  # Zelenskyj, Sergej, Dmitrij: a final -j after a vowel
 
 
 def transliterate_to_english(name: str) -> str:
     """Zelenskyj -> Zelenskyy, Zaporizjzja -> Zaporizhzhia, Dmitrij -> Dmitriy."""
     out = name
-    low = out
     for a, b in _NB_TO_EN:
-        low = low.replace(a, b).replace(a.capitalize(), b.capitalize())
-    out = low
+        out = out.replace(a, b).replace(a.capitalize(), b.capitalize())
+    out = _FINAL_J.sub("y", out)
     if out.endswith("zha"):
         out = out[:-1] + "ia"  # -zja endings: Zaporizjzja -> Zaporizhzhia
     return out

@@ -1,0 +1,155 @@
+"""Sources to articles: text, HTML (trafilatura), JSON lines and RSS/Atom feeds, from files,
+folders, globs, standard input or URLs. A source that cannot be read becomes an Item with an
+error, so one bad file never stops a batch."""
+from __future__ import annotations
+
+import glob
+import json
+import sys
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .text import InputError, decode
+
+SUFFIXES = {".txt", ".text", ".md", ".html", ".htm", ".jsonl", ".rss", ".atom", ".xml"}
+FETCH_TIMEOUT = 20
+USER_AGENT = "storyline/0.1 (+offline news analysis)"
+
+
+@dataclass
+class Item:
+    name: str  # where it came from, for messages
+    key: str | None = None  # identity of the article across versions
+    text: str | None = None
+    title: str | None = None
+    url: str | None = None
+    published: str | None = None
+    source: str | None = None
+    author: str | None = None
+    error: str | None = None
+    meta: dict = field(default_factory=dict)
+
+
+def expand(paths: list[str]) -> Iterator[str]:
+    """Files, folders (recursively), globs, '-' and URLs, in a stable order."""
+    for p in paths:
+        if p == "-" or p.startswith(("http://", "https://")):
+            yield p
+        elif any(ch in p for ch in "*?["):
+            matches = sorted(glob.glob(p, recursive=True))
+            yield from matches if matches else [p]
+        elif Path(p).is_dir():
+            yield from sorted(str(f) for f in Path(p).rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES)
+        else:
+            yield p
+
+
+def read(paths: list[str], source: str | None = None) -> Iterator[Item]:
+    for p in expand(paths):
+        try:
+            if p == "-":
+                data = sys.stdin.buffer.read()
+                yield from _from_bytes(data, "stdin", None, source)
+            elif p.startswith(("http://", "https://")):
+                data, ctype = fetch(p)
+                yield from _from_bytes(data, p, p, source, content_type=ctype)
+            else:
+                path = Path(p)
+                if not path.exists():
+                    yield Item(p, error=f"{p}: no such file")
+                    continue
+                yield from _from_bytes(path.read_bytes(), p, str(path.resolve()), source, suffix=path.suffix.lower())
+        except InputError as e:
+            yield Item(p, error=str(e))
+        except OSError as e:
+            yield Item(p, error=f"{p}: {e}")
+
+
+def fetch(url: str, headers: dict | None = None) -> tuple[bytes, str]:
+    req = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, **(headers or {})})
+    with urllib.request.urlopen(req, timeout=FETCH_TIMEOUT) as resp:
+        return resp.read(), resp.headers.get("Content-Type", "")
+
+
+def kind_of(data: bytes, suffix: str = "", content_type: str = "") -> str:
+    head = data[:2000].lstrip().lower()
+    if suffix == ".jsonl" or (head.startswith(b"{") and suffix not in (".html", ".htm")):
+        return "jsonl"
+    if suffix in (".rss", ".atom") or b"<rss" in head or b"<feed" in head or "rss" in content_type or "atom" in content_type:
+        return "feed"
+    if suffix in (".html", ".htm") or "html" in content_type or head.startswith((b"<!doctype html", b"<html")):
+        return "html"
+    return "text"
+
+
+def _from_bytes(data: bytes, name: str, key: str | None, source: str | None, suffix: str = "",
+                content_type: str = "") -> Iterator[Item]:
+    kind = kind_of(data, suffix, content_type)
+    if kind == "jsonl":
+        yield from _jsonl(data, name, source)
+    elif kind == "feed":
+        yield from _feed(data, name, source)
+    elif kind == "html":
+        yield _html(data, name, key, source)
+    else:
+        yield Item(name, key=key, text=decode(data, name), source=source)
+
+
+def _jsonl(data: bytes, name: str, source: str | None) -> Iterator[Item]:
+    for n, line in enumerate(decode(data, name).splitlines(), 1):
+        if not line.strip():
+            continue
+        where = f"{name}:{n}"
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as e:
+            yield Item(where, error=f"{where}: not JSON ({e.msg})")
+            continue
+        if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
+            yield Item(where, error=f"{where}: a JSON line needs a 'text' string")
+            continue
+        key = obj.get("id") or obj.get("url")
+        yield Item(where, key=str(key) if key else None, text=obj["text"], title=obj.get("title"), url=obj.get("url"),
+                   published=obj.get("published"), source=obj.get("source") or source)
+
+
+def _html(data: bytes, name: str, key: str | None, source: str | None) -> Item:
+    import trafilatura
+
+    html = decode(data, name)
+    doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False)
+    if doc is None or not (getattr(doc, "text", None) or "").strip():
+        raise InputError(f"{name}: no article text found in the HTML")
+    url = getattr(doc, "url", None) or (key if key and key.startswith("http") else None)
+    return Item(name, key=url or key, text=doc.text, title=getattr(doc, "title", None), url=url,
+                published=getattr(doc, "date", None), author=getattr(doc, "author", None),
+                source=source or getattr(doc, "sitename", None))
+
+
+def _feed(data: bytes, name: str, source: str | None) -> Iterator[Item]:
+    import re
+
+    import feedparser
+
+    parsed = feedparser.parse(data)
+    if parsed.bozo and not parsed.entries:
+        raise InputError(f"{name}: not a readable RSS/Atom feed")
+    feed_title = parsed.feed.get("title")
+    for entry in parsed.entries:
+        body = ""
+        if entry.get("content"):
+            body = entry.content[0].get("value", "")
+        body = body or entry.get("summary", "")
+        text = re.sub(r"<[^>]+>", " ", body)
+        text = re.sub(r"[ \t]+", " ", text).strip()
+        title = entry.get("title")
+        if title and text and not text.startswith(title):
+            text = f"{title}\n\n{text}"
+        when = entry.get("published_parsed") or entry.get("updated_parsed")
+        published = f"{when.tm_year:04d}-{when.tm_mon:02d}-{when.tm_mday:02d}" if when else None
+        key = entry.get("id") or entry.get("link")
+        yield Item(f"{name}#{key}", key=key, text=text or None, title=title, url=entry.get("link"),
+                   published=published, source=source or feed_title,
+                   error=None if text else f"{name}: feed entry {key} has no text")

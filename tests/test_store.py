@@ -1,0 +1,171 @@
+"""The story store, built from our own multi-article test story (tests/story: 5 articles from 3
+sources on day one, an update of one of them, an HTML page and an RSS feed)."""
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from storyline.ingest.batch import ingest_items
+from storyline.ingest.sources import read
+from storyline.record.model import Record
+from storyline.store.db import Store
+from storyline.story.diff import diff_records
+from storyline.story.queries import Story
+
+STORY = Path(__file__).resolve().parent / "story"
+CLI = [sys.executable, "-m", "storyline.cli"]
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    st = Store(tmp_path_factory.mktemp("store") / "story.db")
+    first = ingest_items(st, read([str(STORY / "day1.jsonl")]))
+    assert first.counts["new"] == 5 and not first.failures
+    second = ingest_items(st, read([str(STORY / "update.jsonl"), str(STORY / "ras.html"), str(STORY / "lokal.rss")]))
+    assert second.counts == {"version": 1, "new": 3}
+    return st
+
+
+def test_ingest_is_idempotent(store):
+    before = store.counts()
+    again = ingest_items(store, read([str(STORY)]))
+    assert again.counts == {"unchanged": 9}
+    assert store.counts() == before
+
+
+def test_versions_and_diff(store):
+    assert store.versions_of("nrk-flom-1") == [1, 2]
+    d = diff_records(store.record("nrk-flom-1", 1), store.record("nrk-flom-1", 2))
+    changed = [(c["from"]["value"], c["to"]["value"]) for c in d["facts"]["figures"]["changed"]]
+    assert (200, 250) in changed
+    assert any(q["text"] == "30 frivillige deltar i arbeidet" for q in d["facts"]["quotes"]["added"])
+    assert any(line.startswith("+Røde Kors opplyser") for line in d["text_diff"])
+
+
+def test_timeline_merges_reports_of_one_event(store):
+    events = Story(store).timeline()
+    visit = [e for e in events if e.type == "CONSULT" and "Jonas Gahr Støre" in e.actors]
+    assert len(visit) == 1
+    assert visit[0].sources == ["NTB", "VG"] and visit[0].location == "Lillehammer"
+    assert visit[0].date.startswith("2024-06-13")
+    assert [e.date for e in events] == sorted(e.date for e in events)
+    only = Story(store).timeline(type="CONSULT")
+    assert {e.type for e in only} == {"CONSULT"}
+    assert Story(store).timeline(date_from="2024-06-14")
+    assert all(e.date >= "2024-06-14" for e in Story(store).timeline(date_from="2024-06-14"))
+
+
+def test_contradiction_across_sources(store):
+    found = Story(store).contradictions()
+    evac = [c for c in found if c["quantity"].startswith("person")]
+    assert evac, found
+    sides = {(s["according_to"], s["value"]) for s in evac[0]["sides"]}
+    assert ("VG", 350) in sides and ("NRK", 250) in sides  # the update replaced NRK's 200
+
+
+def test_figures_over_time(store):
+    claims = {c["quantity"]: c["figures"] for c in Story(store).claims()}
+    evacuated = claims["person evakuert"]
+    dates = [f["date"][:10] for f in evacuated]
+    assert dates == sorted(dates) and dates[0] == "2024-06-13" and dates[-1] == "2024-06-14"
+
+
+def test_entity_across_articles_and_spellings(store):
+    story = Story(store)
+    profile = story.entity("Støre")
+    assert profile["name"] == "Jonas Gahr Støre" and profile["documents"] == 2
+    assert profile["quotes"][0]["text"] == "Dette er en krevende natt for mange"
+    assert story.entity("Lillehammer")["links"]["geonames"]
+    assert story.entity("Ingen Slik Person") is None
+
+
+def test_html_and_feed_sources(store):
+    ras = store.record(store.find_document("Ras stengte E6"))
+    assert "Et jordras stengte E6" in ras.text and "Meny" not in ras.text
+    assert ras.document.published == "2024-06-14"
+    assert store.record("lokal-1").document.source == "Lokalavisen"
+
+
+def test_search_and_export(store, tmp_path):
+    hits = Story(store).search("Håkons Hall")
+    assert {h["document"] for h in hits} == {"nrk-flom-2", "lokal-1"}
+    db = store.url.removeprefix("sqlite:///")
+    out = subprocess.run([*CLI, "export", "--format", "csv", "--db", db], capture_output=True, text=True, check=True)
+    header, *rows = out.stdout.strip().splitlines()
+    assert header == "event_date,event_type,actor1,actor2,location,latitude,longitude,source,notes" and rows
+    pq = tmp_path / "events.parquet"
+    subprocess.run([*CLI, "export", "--format", "parquet", "--out", str(pq), "--db", db], check=True)
+    import pyarrow.parquet as pqm
+
+    assert pqm.read_table(pq).num_rows == len(rows)
+    out = subprocess.run([*CLI, "export", "--format", "jsonl", "--db", db], capture_output=True, text=True, check=True)
+    records = [Record.model_validate_json(line) for line in out.stdout.splitlines()]
+    assert len(records) == 8 and any(r.document.version == 2 for r in records)
+
+
+def test_query_commands_json(store):
+    db = store.url.removeprefix("sqlite:///")
+    for args in (["timeline", "--entity", "Støre"], ["entity", "Lillehammer"], ["claims", "--contradictions"],
+                 ["search", "Lågen"], ["diff", "nrk-flom-1"]):
+        out = subprocess.run([*CLI, *args, "--db", db, "--format", "json"], capture_output=True, text=True)
+        assert out.returncode == 0, (args, out.stderr)
+        assert json.loads(out.stdout)
+
+
+def test_bad_files_are_reported_and_skipped(tmp_path):
+    (tmp_path / "empty.txt").write_text("")
+    (tmp_path / "binary.txt").write_bytes(b"\x00\x01\x02\x03garbage")
+    (tmp_path / "english.txt").write_text("The minister said on Monday that the new bridge would open next year.")
+    (tmp_path / "broken.html").write_text("<html><body><div><p></div></body")
+    (tmp_path / "lines.jsonl").write_text('{"id": "a1", "text": "Ordføreren i Bodø sa at brua åpner i mai."}\n{not json\n')
+    (tmp_path / "good.txt").write_text("Politiet i Tromsø opplyser at to personer ble skadet i en ulykke mandag.")
+    db = tmp_path / "s.db"
+    out = subprocess.run([*CLI, "ingest", str(tmp_path), "--db", str(db)], capture_output=True, text=True)
+    assert out.returncode == 1
+    assert "2 new" in out.stdout and "5 failed" in out.stdout
+    for word in ("empty input", "binary", "not Norwegian", "no article text", "not JSON"):
+        assert word in out.stderr, word
+    assert Store(db).counts()["documents"] == 2
+
+
+def test_kill_mid_batch_loses_nothing_committed(tmp_path):
+    batch = tmp_path / "batch.jsonl"
+    with batch.open("w") as fh:
+        for i in range(40):
+            fh.write(json.dumps({"id": f"a{i}", "source": "Test", "published": "2024-06-13",
+                                 "text": f"Ordfører Ola Bakken sa torsdag at {i + 3} hus i Lillehammer er evakuert. "
+                                         f"Rundt {i * 10 + 20} personer har fått hjelp, ifølge Røde Kors."}) + "\n")
+    db = tmp_path / "kill.db"
+    proc = subprocess.Popen([*CLI, "ingest", str(batch), "--db", str(db)], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.time() + 240
+    stored = 0
+    while time.time() < deadline and stored < 3:
+        time.sleep(0.5)
+        if db.exists():
+            try:
+                stored = sqlite3.connect(db).execute("select count(*) from versions").fetchone()[0]
+            except sqlite3.OperationalError:
+                stored = 0
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert stored >= 3
+    st = Store(db)
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute("select id, record from versions").fetchall()
+        assert 3 <= len(rows) < 40
+        for version_id, record in rows:  # each stored article is whole: its facts match its record
+            rec = Record.model_validate_json(record)
+            for table, items in (("figures", rec.figures), ("quotes", rec.quotes), ("entities", rec.entities)):
+                n = conn.execute(f"select count(*) from {table} where version_id = ?", (version_id,)).fetchone()[0]
+                assert n == len(items)
+        assert conn.execute("select count(*) from documents d where not exists "
+                            "(select 1 from versions v where v.document_id = d.id)").fetchone()[0] == 0
+    again = ingest_items(st, read([str(batch)]))
+    assert again.counts["new"] + again.counts["unchanged"] == 40 and st.counts()["versions"] == 40
