@@ -141,6 +141,29 @@ def ingest(
 
 
 @app.command()
+def watch(
+    targets: list[str] = typer.Argument(..., help="feed or page URLs (or files) to poll"),
+    every: str = typer.Option("5m", help="poll interval: 30s, 5m, 1h"),
+    db: str | None = typer.Option(None, help=DB_HELP),
+    source: str | None = typer.Option(None, help="the source (publisher) of these articles"),
+    times: int | None = typer.Option(None, help="stop after this many rounds (default: run until Ctrl-C)"),
+) -> None:
+    """Poll feeds and live pages; ingest new articles and versions and say what changed."""
+    from .ingest.watch import parse_interval
+    from .ingest.watch import watch as run_watch
+
+    try:
+        interval = parse_interval(every)
+    except ValueError as e:
+        _fail(str(e))
+    out = Console()
+    try:
+        run_watch(_store(db), targets, interval, lambda line: out.print(line, highlight=False), times, source)
+    except KeyboardInterrupt:
+        out.print("stopped")
+
+
+@app.command()
 def diff(
     article: str = typer.Argument(..., help="the article's id, URL or title"),
     from_: int | None = typer.Option(None, "--from", help="old version (default: the one before --to)"),

@@ -1,0 +1,110 @@
+"""Poll feeds and live pages politely: conditional requests (ETag / Last-Modified), timeouts,
+exponential backoff on errors; ingest what is new and report what each update changed."""
+from __future__ import annotations
+
+import re
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..store.db import Store
+from .batch import ingest_items
+from .sources import FETCH_TIMEOUT, USER_AGENT, _from_bytes
+from .text import InputError
+
+MAX_BACKOFF = 3600.0
+
+
+def parse_interval(value: str) -> float:
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smh]?)\s*", value)
+    if not m:
+        raise ValueError(f"interval {value!r}: use a number with s, m or h, like 30s or 5m")
+    return float(m.group(1)) * {"": 1, "s": 1, "m": 60, "h": 3600}[m.group(2)]
+
+
+@dataclass
+class Target:
+    location: str
+    etag: str | None = None
+    modified: str | None = None
+    failures: int = 0
+    next_poll: float = 0.0
+    last_bytes: bytes | None = field(default=None, repr=False)
+
+
+def poll(target: Target) -> bytes | None:
+    """The new content of a target, or None when it has not changed (HTTP 304)."""
+    if not target.location.startswith(("http://", "https://")):
+        data = Path(target.location).read_bytes()
+        if data == target.last_bytes:
+            return None
+        target.last_bytes = data
+        return data
+    headers = {"User-Agent": USER_AGENT}
+    if target.etag:
+        headers["If-None-Match"] = target.etag
+    if target.modified:
+        headers["If-Modified-Since"] = target.modified
+    req = urllib.request.Request(target.location, headers=headers)
+    try:
+        with urllib.request.urlopen(req, timeout=FETCH_TIMEOUT) as resp:
+            target.etag = resp.headers.get("ETag") or target.etag
+            target.modified = resp.headers.get("Last-Modified") or target.modified
+            return resp.read()
+    except urllib.error.HTTPError as e:
+        if e.code == 304:
+            return None
+        raise
+
+
+def watch(store: Store, locations: list[str], every: float, report: Callable[[str], None],
+          times: int | None = None, source: str | None = None) -> None:
+    """Poll each location every `every` seconds (`times` rounds, or until interrupted)."""
+    from ..story.diff import diff_records
+
+    targets = [Target(loc) for loc in locations]
+    rounds = 0
+    while times is None or rounds < times:
+        now = time.monotonic()
+        for t in targets:
+            if t.next_poll > now:
+                continue
+            try:
+                data = poll(t)
+                t.failures = 0
+                t.next_poll = now + every
+            except (OSError, urllib.error.URLError) as e:
+                t.failures += 1
+                wait = min(every * 2 ** t.failures, MAX_BACKOFF)
+                t.next_poll = now + wait
+                report(f"{t.location}: {e} (retrying in {wait:.0f} s)")
+                continue
+            if data is None:
+                continue
+            try:
+                items = list(_from_bytes(data, t.location, t.location, source))
+            except InputError as e:
+                report(str(e))
+                continue
+            result = ingest_items(store, items)
+            for name, why in result.failures:
+                report(f"failed {name}: {why}")
+            for saved in result.saved:
+                if saved.status == "new":
+                    rec = store.record(saved.key)
+                    report(f"new article {saved.key}: {len(rec.events)} events, {len(rec.quotes)} quotes, "
+                           f"{len(rec.figures)} figures")
+                elif saved.status == "version":
+                    d = diff_records(store.record(saved.key, saved.version - 1), store.record(saved.key, saved.version))
+                    parts = [f"{len(v['added'])} {k} added, {len(v['changed'])} changed, {len(v['removed'])} removed"
+                             for k, v in d["facts"].items() if v["added"] or v["changed"] or v["removed"]]
+                    report(f"update {saved.key} v{saved.version}: " + ("; ".join(parts) or "text only"))
+        rounds += 1
+        if times is not None and rounds >= times:
+            break
+        pause = min(t.next_poll for t in targets) - time.monotonic()
+        if pause > 0:
+            time.sleep(pause)
