@@ -39,6 +39,14 @@ def entity_key(e: Entity) -> str:
     return f"name:{name}"
 
 
+def name_forms(e: Entity) -> str:
+    """The folded spellings a user may look an entity up by: name, aliases, surname."""
+    forms = {fold(e.name), *(fold(a) for a in e.aliases)}
+    if e.type == "PER" and len(e.name.split()) > 1:
+        forms.add(fold(e.name.split()[-1]))
+    return "|" + "|".join(sorted(f for f in forms if f)) + "|"
+
+
 def unit_key(unit: str | None) -> str | None:
     if not unit:
         return None
@@ -131,7 +139,8 @@ class Store:
         if record.entities:
             conn.execute(insert(s.entities), [dict(
                 version_id=version_id, local_id=e.id, key=keys[e.id], type=e.type, name=e.name,
-                aliases=json.dumps(e.aliases, ensure_ascii=False), iso3166=e.links.iso3166, geonames=e.links.geonames,
+                aliases=json.dumps(e.aliases, ensure_ascii=False), forms=name_forms(e),
+                iso3166=e.links.iso3166, geonames=e.links.geonames,
                 latitude=e.links.latitude, longitude=e.links.longitude, mentions=len(e.mentions))
                 for e in record.entities])
         if record.events:

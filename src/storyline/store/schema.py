@@ -53,6 +53,7 @@ entities = Table(
     Column("type", String, nullable=False),
     Column("name", String, nullable=False),
     Column("aliases", Text, nullable=False, default="[]"),
+    Column("forms", Text, nullable=False, default="|", comment="|folded name|alias|surname|, for lookups"),
     Column("iso3166", String),
     Column("geonames", Integer),
     Column("latitude", Float),

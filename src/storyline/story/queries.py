@@ -55,15 +55,11 @@ class Story:
         return {k: c.most_common(1)[0][0] for k, c in counts.items()}
 
     def keys_for(self, conn, name: str) -> set[str]:
-        """Keys of the entities a user's name refers to: by name, alias, id or surname."""
+        """Keys of the entities a user's name refers to: by name, alias, surname or id."""
         probe = Entity(id="x", type="PER", name=name, links=Links())
-        wanted = {fold(name), entity_key(probe)}
-        keys = set()
-        for key, ename, aliases in conn.execute(select(s.entities.c.key, s.entities.c.name, s.entities.c.aliases)):
-            forms = {fold(ename), *(fold(a) for a in json.loads(aliases)), fold(ename.split()[-1]) if ename else ""}
-            if wanted & forms or key in wanted or name == key:
-                keys.add(key)
-        return keys
+        rows = conn.execute(select(s.entities.c.key).distinct().where(or_(
+            s.entities.c.forms.contains(f"|{fold(name)}|"), s.entities.c.key.in_([name, entity_key(probe)]))))
+        return {r.key for r in rows}
 
     # -- timeline ------------------------------------------------------------------------
     def timeline(self, entity: str | None = None, type: str | None = None, date_from: str | None = None,
