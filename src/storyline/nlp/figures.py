@@ -34,11 +34,11 @@ _QUAL = "|".join(q for q, _ in QUALIFIERS)
 _CARD = "|".join(sorted(CARDINALS, key=len, reverse=True))
 _MULT = r"(?:millioner|million|milliarder|milliard|mill\.|mrd\.|billioner|billion|hundre|tusen)"
 NUMBER = (
-    rf"(?P<num>\d{{1,3}}(?:[.\u00a0\u202f ]\d{{3}})+(?:,\d+)?(?!\d)|\d+(?:,\d+)?|(?:én|en|ett|ei|et)(?=\s+{_MULT})"
+    rf"(?P<num>\d{{1,3}}(?:[.\u00a0\u202f ]\d{{3}})+(?:,\d+)?(?!\d)|\d+(?:,\d+)?|(?:én|en|ett|ei|et)(?=\s+{_MULT}\b)"
     rf"|(?<![\w-])(?:{_CARD})(?![\w-]))"
 )
 FIGURE = re.compile(
-    rf"(?:(?P<qual>{_QUAL})\s+)?{NUMBER}(?:\s*(?:–|-|og|til)\s*(?P<num2>\d+(?:,\d+)?))?(?:\s+(?P<mult>{_MULT}))?"
+    rf"(?:(?P<qual>{_QUAL})\s+)?{NUMBER}(?:\s*(?:–|-|og|til)\s*(?P<num2>\d+(?:,\d+)?))?(?:\s+(?P<mult>{_MULT})\b)?"
     rf"(?:\s*(?P<pct>%|prosent|prosentpoeng))?",
     re.I,
 )
@@ -51,7 +51,8 @@ OUTCOMES = ("drept", "drepte", "døde", "død", "omkom", "omkommet", "skadet", "
             "evakuert", "evakuerte", "arrestert", "pågrepet", "fengslet", "flyktet", "flykter", "flyktninger",
             "ankommet", "smittet", "innlagt", "permittert", "oppsagt", "streiker", "streikende", "stemte",
             "stemmer", "tapt", "tap", "sperret", "strømløse", "uten strøm", "rammet", "berørt", "utvist")
-SKIP_AFTER = re.compile(r"^\.\s+[a-zæøå]")  # "3. plass": an ordinal, not a count
+# "3. plass", "28.-plass", "80-tallet", "40-årslag": ordinals and compounds, not counts
+SKIP_AFTER = re.compile(r"^(?:\.\s+[a-zæøå]|\.-|\.$|-[a-zæøå])")
 STOP_UNITS = {"av", "og", "i", "på", "til", "for", "med", "som", "er", "har", "ble", "var", "den", "det", "de",
               "dem", "deres", "sine", "sin", "seg", "egne", "en", "et", "ei", "to", "om"}
 
@@ -87,14 +88,13 @@ def _unit(doc: Doc, end_char: int, sent_end: int) -> tuple[str | None, int]:
         return None, end_char
     for tok in list(span)[:5]:
         low = tok.text.casefold()
-        if tok.is_punct or low in ("og", "eller", "men"):
-            return None, end_char
-        if tok.pos_ == "PROPN" or (tok.is_title and tok.i > 0 and not tok.is_sent_start and tok.pos_ != "NOUN"):
+        if tok.pos_ == "PROPN" or (tok.is_title and not tok.is_sent_start and tok.pos_ != "NOUN"):
             return None, end_char  # a name is not a unit: "1999 tar Bertelsen"
         if tok.pos_ == "NOUN" or (not tok.pos_ and tok.is_alpha and low not in STOP_UNITS):
-            if low in STOP_UNITS:
-                continue
             return tok.text, tok.idx + len(tok.text)
+        if tok.pos_ in ("ADJ", "DET", "NUM") or low in ("av", "dem", "de", "egne", "sine", "deres"):
+            continue  # "ukrainske flyktninger", "to av dem høytstående generaler"
+        break
     return None, end_char
 
 
@@ -141,6 +141,8 @@ def figures(doc: Doc) -> Doc:
         for start, end, value, value_max, qual, unit in sorted(found):
             if unit is None:
                 unit, end = _unit(doc, end, s1)
+            if unit is None and qual == "exact" and value is not None and value < 1e6:
+                continue  # a bare number ("fikk 25") says too little to be a reported figure
             elif unit == "prosent":
                 pass
             what = _what(text[s0:s1])
