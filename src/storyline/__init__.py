@@ -38,6 +38,52 @@ def extract(text: str, published: str | date | None = None, *, id: str | None = 
     return to_record(doc, language=language, id=id, title=title, url=url, source=source, version=version)
 
 
+def extract_many(articles, batch_size: int = 8):
+    """Records of many articles, in order: an iterable of dicts with `text` and optionally
+    `published`, `id`, `title`, `url`, `source`. Yields a Record, or the InputError of an
+    article that cannot be processed. Batching makes the statistical components faster."""
+    nlp = _shared_pipeline("nb")
+    chunk: list[dict] = []
+    for a in articles:
+        chunk.append(a)
+        if len(chunk) == batch_size:
+            yield from _extract_chunk(nlp, chunk, batch_size)
+            chunk = []
+    if chunk:
+        yield from _extract_chunk(nlp, chunk, batch_size)
+
+
+def _extract_chunk(nlp, articles: list[dict], batch_size: int):
+    from .ingest.text import InputError, check_text, parse_published
+    from .record.build import to_record
+
+    ready, results = [], [None] * len(articles)
+    for i, a in enumerate(articles):
+        text = a["text"][1:] if a["text"].startswith("\ufeff") else a["text"]
+        try:
+            lang = check_text(text)
+            pub = parse_published(a.get("published"))
+        except InputError as e:
+            results[i] = e
+            continue
+        if len(text) > CHUNK_CHARS:
+            results[i] = (process(nlp, text, pub), lang)
+            continue
+        doc = nlp.make_doc(text)
+        doc._.published = pub
+        ready.append((i, doc, lang))
+    docs = nlp.pipe((d for _, d, _ in ready), batch_size=batch_size)
+    for (i, _, lang), doc in zip(ready, docs, strict=True):
+        results[i] = (doc, lang)
+    for a, res in zip(articles, results, strict=True):
+        if isinstance(res, InputError):
+            yield res
+        else:
+            doc, lang = res
+            yield to_record(doc, language=lang, id=a.get("id"), title=a.get("title"), url=a.get("url"),
+                            source=a.get("source"))
+
+
 CHUNK_CHARS = 100_000
 
 
@@ -74,4 +120,4 @@ def process(nlp, text: str, published: date | None):
     return doc
 
 
-__all__ = ["extract", "load", "__version__"]
+__all__ = ["extract", "extract_many", "load", "__version__"]

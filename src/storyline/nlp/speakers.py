@@ -22,16 +22,16 @@ class Focus:
     def __init__(self, doc: Doc):
         self.doc = doc
         self.points: list[tuple[int, str]] = []
-        for sent in doc.sents:
-            first_per = None
-            for tok in sent:
-                eid = _entity_of(doc, tok.idx)
-                ent = entity_by_id(doc, eid) if eid else None
-                if ent is None or ent.type != "PER":
-                    continue
-                if tok.dep_ in SUBJECT_DEPS or (first_per is None and _clause_initial(tok)):
-                    self.add(tok.idx, eid)
-                first_per = first_per or eid
+        for start, end, eid in doc._.mention_index:
+            ent = entity_by_id(doc, eid)
+            if ent is None or ent.type != "PER":
+                continue
+            span = doc.char_span(start, end, alignment_mode="expand")
+            if span is None:
+                continue
+            tok = span.root if span.root.dep_ else span[0]
+            if tok.dep_ in SUBJECT_DEPS or _clause_initial(span[0]):
+                self.add(start, eid)
 
     def add(self, pos: int, eid: str) -> None:
         bisect.insort(self.points, (pos, eid))
