@@ -164,6 +164,23 @@ def watch(
 
 
 @app.command()
+def serve(
+    db: str | None = typer.Option(None, help=DB_HELP),
+    host: str = typer.Option("127.0.0.1", help="address to bind; only localhost unless you say otherwise"),
+    port: int = typer.Option(8000, help="port"),
+    token: str | None = typer.Option(None, envvar="STORYLINE_TOKEN", help="token that POST /api/ingest requires"),
+) -> None:
+    """Serve the JSON API (OpenAPI docs at /docs) over the store."""
+    import uvicorn
+
+    from .api.app import create_app
+    from .store.db import default_db
+
+    Console().print(f"storyline API on http://{host}:{port}/api/documents (docs: http://{host}:{port}/docs)")
+    uvicorn.run(create_app(db or default_db(), token=token), host=host, port=port, log_level="warning")
+
+
+@app.command()
 def diff(
     article: str = typer.Argument(..., help="the article's id, URL or title"),
     from_: int | None = typer.Option(None, "--from", help="old version (default: the one before --to)"),
