@@ -5,8 +5,9 @@ BIN := $(VENV)/bin
 DATA ?= ../shared/data
 LANGS ?= nb
 STAMP := $(VENV)/.installed
+PORT ?= 8000
 
-.PHONY: demo test train bench lint clean
+.PHONY: demo test train bench bench-store lint clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PY) >/dev/null || { echo "need $(PY) (Python 3.11)"; exit 1; }
@@ -15,8 +16,19 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# Extracts one example article, builds a store from our example story (and the shared seed
+# article when ../shared is there), then serves the API and web UI.
 demo: $(STAMP)
 	$(BIN)/storyline extract src/storyline/examples/storm.txt --published 2025-01-10 --format pretty
+	rm -f demo.db demo.db-wal demo.db-shm
+	$(BIN)/storyline ingest tests/story --db demo.db
+	for f in tests/articles/*.gold.json; do \
+	  $(BIN)/storyline ingest "$${f%.gold.json}.txt" --db demo.db --source storyline --published \
+	    "$$($(BIN)/python -c 'import json,sys; print(json.load(open(sys.argv[1]))["document"]["published"])' $$f)"; \
+	done
+	if [ -f ../shared/seeds/000_7f010caa0a2c78e9.txt ]; then \
+	  $(BIN)/storyline ingest ../shared/seeds/000_7f010caa0a2c78e9.txt --db demo.db --published 2022-03-03; fi
+	$(BIN)/storyline serve --db demo.db --port $(PORT)
 
 test: $(STAMP)
 	$(BIN)/pytest -q
@@ -33,8 +45,11 @@ bench: $(STAMP)
 	$(BIN)/python bench/pipeline_speed.py
 	$(BIN)/python bench/extract_speed.py
 
+bench-store: $(STAMP)
+	$(BIN)/python bench/store_speed.py
+
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 
 clean:
-	rm -rf $(VENV) corpus training-output build dist
+	rm -rf $(VENV) corpus training-output build dist demo.db demo.db-wal demo.db-shm

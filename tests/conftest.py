@@ -35,3 +35,10 @@ def score(gold: Path, record: dict) -> dict:
     out = subprocess.run([sys.executable, str(scorer), str(gold), str(tmp), "--json"], capture_output=True,
                          text=True, check=True)
     return json.loads(out.stdout)["report"]
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test item, so fixtures can see whether the test failed."""
+    outcome = yield
+    setattr(item, f"rep_{call.when}", outcome.get_result())

@@ -176,7 +176,7 @@ def serve(
     from .api.app import create_app
     from .store.db import default_db
 
-    Console().print(f"storyline API on http://{host}:{port}/api/documents (docs: http://{host}:{port}/docs)")
+    Console().print(f"storyline on http://{host}:{port}/  (API: /api/..., OpenAPI docs: /docs)")
     uvicorn.run(create_app(db or default_db(), token=token), host=host, port=port, log_level="warning")
 
 

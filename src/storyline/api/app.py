@@ -5,9 +5,11 @@ from __future__ import annotations
 import hmac
 import json
 from collections import defaultdict
+from pathlib import Path
 
 from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 
@@ -17,6 +19,7 @@ from ..store.db import Store
 from ..story.diff import diff_records
 from ..story.queries import Story
 
+STATIC = Path(__file__).resolve().parent.parent / "web" / "static"
 MAX_BODY = 2_000_000  # bytes: an article is far smaller; a 5 MB text belongs to the CLI
 MAX_LIMIT = 500
 
@@ -194,4 +197,6 @@ def create_app(db: str, token: str | None = None, max_body: int = MAX_BODY) -> F
         result = ingest_items(store, items)
         return {**dict(result.counts), "failures": [{"article": n, "error": e} for n, e in result.failures]}
 
+    # the web UI: static files shipped in the package, no CDN
+    app.mount("/", StaticFiles(directory=STATIC, html=True), name="web")
     return app

@@ -33,6 +33,8 @@ class StoryEvent:
     actors: list[str]
     targets: list[str]
     reports: list[Report] = field(default_factory=list)
+    latitude: float | None = None
+    longitude: float | None = None
 
     @property
     def sources(self) -> list[str]:
@@ -61,6 +63,13 @@ class Story:
             s.entities.c.forms.contains(f"|{fold(name)}|"), s.entities.c.key.in_([name, entity_key(probe)]))))
         return {r.key for r in rows}
 
+    def coordinates(self, conn, keys: set[str]) -> dict[str, tuple[float, float]]:
+        if not keys:
+            return {}
+        rows = conn.execute(select(s.entities.c.key, s.entities.c.latitude, s.entities.c.longitude).where(
+            s.entities.c.key.in_(keys), s.entities.c.latitude.is_not(None)))
+        return {r.key: (r.latitude, r.longitude) for r in rows}
+
     # -- timeline ------------------------------------------------------------------------
     def timeline(self, entity: str | None = None, type: str | None = None, date_from: str | None = None,
                  date_to: str | None = None) -> list[StoryEvent]:
@@ -86,6 +95,7 @@ class Story:
                                 s.events.c.location.in_(keys)))
             rows = conn.execute(q).fetchall()
             names = self.names(conn)
+            coords = self.coordinates(conn, {r.location for r in rows if r.location})
         merged: dict[tuple, StoryEvent] = {}
         for r in rows:
             actors = json.loads(r.actors)
@@ -93,7 +103,8 @@ class Story:
             key = (r.type, (r.date or "")[:10], anchor)
             ev = merged.get(key)
             if ev is None:
-                ev = merged[key] = StoryEvent(r.type, r.date, names.get(r.location), [], [])
+                lat, lon = coords.get(r.location, (None, None))
+                ev = merged[key] = StoryEvent(r.type, r.date, names.get(r.location), [], [], latitude=lat, longitude=lon)
             for a in actors:
                 if a and names.get(a) not in ev.actors:
                     ev.actors.append(names.get(a, a))
@@ -192,21 +203,8 @@ class Story:
 
     def acled_rows(self) -> list[dict]:
         """Events in ACLED's flat layout."""
-        rows = []
-        with self.store.engine.connect() as conn:
-            coords = {r.key: (r.latitude, r.longitude) for r in conn.execute(
-                select(s.entities.c.key, s.entities.c.latitude, s.entities.c.longitude)
-                .where(s.entities.c.latitude.is_not(None)))}
-        for ev in self.timeline():
-            loc_key = next((k for k, v in self._names_cache().items() if v == ev.location), None)
-            lat, lon = coords.get(loc_key, (None, None))
-            rows.append({"event_date": ev.date, "event_type": ev.type,
-                         "actor1": ev.actors[0] if ev.actors else None,
-                         "actor2": (ev.actors[1:] + ev.targets)[0] if (ev.actors[1:] + ev.targets) else None,
-                         "location": ev.location, "latitude": lat, "longitude": lon,
-                         "source": "; ".join(ev.sources), "notes": ev.reports[0].sentence})
-        return rows
-
-    def _names_cache(self) -> dict[str, str]:
-        with self.store.engine.connect() as conn:
-            return self.names(conn)
+        return [{"event_date": ev.date, "event_type": ev.type,
+                 "actor1": ev.actors[0] if ev.actors else None,
+                 "actor2": (ev.actors[1:] + ev.targets)[0] if (ev.actors[1:] + ev.targets) else None,
+                 "location": ev.location, "latitude": ev.latitude, "longitude": ev.longitude,
+                 "source": "; ".join(ev.sources), "notes": ev.reports[0].sentence} for ev in self.timeline()]
