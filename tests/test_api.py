@@ -74,3 +74,9 @@ def test_ingest_needs_the_token(client):
 def test_openapi_documents_the_endpoints(client):
     paths = client.get("/openapi.json").json()["paths"]
     assert {"/api/documents", "/api/events", "/api/extract", "/api/ingest"} <= set(paths)
+
+
+def test_openapi_docs_use_no_cdn(client):
+    html = client.get("/docs").text
+    assert "/_swagger/swagger-ui-bundle.js" in html and "cdn" not in html.lower()
+    assert client.get("/_swagger/swagger-ui-bundle.js").status_code == 200

@@ -7,7 +7,9 @@ import json
 from collections import defaultdict
 from pathlib import Path
 
+import swagger_ui_bundle
 from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request
+from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
@@ -56,8 +58,17 @@ def page(items: list, offset: int, limit: int) -> Page:
 def create_app(db: str, token: str | None = None, max_body: int = MAX_BODY) -> FastAPI:
     store = Store(db)
     story = Story(store)
-    app = FastAPI(title="storyline", version="0.1.0",
+    app = FastAPI(title="storyline", version="0.1.0", docs_url=None, redoc_url=None,
                   description="A developing news story as sourced, time-resolved facts.")
+    # OpenAPI docs from the swagger-ui-bundle package, not a CDN: they work offline
+    app.mount("/_swagger", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="swagger")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs():
+        return get_swagger_ui_html(openapi_url="/openapi.json", title="storyline API",
+                                   swagger_js_url="/_swagger/swagger-ui-bundle.js",
+                                   swagger_css_url="/_swagger/swagger-ui.css",
+                                   swagger_favicon_url="/_swagger/favicon-32x32.png")
 
     @app.middleware("http")
     async def limit_body(request: Request, call_next):
