@@ -115,27 +115,28 @@ def entities(doc: Doc) -> Doc:
             return f"name:{person.casefold()}", None
         return f"name:{name.casefold()}", None
 
-    # persons: a shorter name that ends a longer one is the same person (Putin ~ Vladimir Putin)
-    person_full: dict[str, str] = {}
+    # persons: a shorter name that ends a longer one is the same person (Putin ~ Vladimir Putin);
+    # the longest name registers its endings first, so every ending maps to its longest owner
     per_names = sorted({strip_genitive(n, known) for _, _, lab, n in raw if lab == "PER"}, key=len, reverse=True)
-    for n in per_names:
-        toks = n.split()
-        target = n
-        for full in per_names:
-            ft = full.split()
-            if len(ft) > len(toks) and ft[-len(toks):] == toks:
-                target = person_full.get(full, full)
-                break
-        person_full[n] = target
+    owner: dict[tuple[str, ...], str] = {}
+    for full in per_names:
+        toks = tuple(full.split())
+        owner.setdefault(toks, full)
+        for k in range(1, len(toks)):
+            owner.setdefault(toks[-k:], owner[toks])
 
     def person_of(name: str) -> str | None:
-        if name in person_full:
-            return person_full[name]
-        toks = name.split()
-        for full in per_names:
-            if full.split()[-len(toks):] == toks:
-                return person_full[full]
-        return None
+        return owner.get(tuple(name.split()))
+
+    # a surname alone where NER missed it ("Scholz møtte …") is the person named in full before
+    for tok in doc:
+        if tok.i in covered or not tok.is_title:
+            continue
+        word = tok.text.rstrip("'")
+        full = person_of(word) or (person_of(word[:-1]) if word.endswith("s") else None)
+        if full and len(full.split()) > 1:
+            raw.append((tok.idx, tok.idx + len(tok.text), "PER", full))
+            covered.add(tok.i)
 
     for start, end, label, name in sorted(raw):
         key, place = key_for(label, name)

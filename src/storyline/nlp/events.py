@@ -12,7 +12,7 @@ from spacy.tokens import Doc, Span, Token
 from ..record.model import Event
 from .entities import entity_by_id, entity_of_token, mentions_between
 from .speakers import Focus
-from .util import text_of
+from .util import SpanIndex, paragraph_index, text_of
 
 # (regex over the lower-cased token, PLOVER type, mode); first match wins
 TRIGGERS: list[tuple[str, str, str | None]] = [
@@ -241,18 +241,21 @@ def _status(toks: list[Token], i: int) -> str:
 def events(doc: Doc) -> Doc:
     ctx = _Context(doc)
     text = text_of(doc)
-    body = [(p.start_char, p.end_char) for p in doc._.paragraphs]
-    direct = [(q.start, q.end) for q in doc._.quotes if q.direct]
+    body = paragraph_index(doc)
+    direct = SpanIndex(q for q in doc._.quotes if q.direct)
+    reported = SpanIndex(q for q in doc._.quotes if not q.direct)
+    timexes = SpanIndex(doc._.timexes)
     published = doc._.published
     pub = published.isoformat() if isinstance(published, date) else published
     out: list[Event] = []
     last_date: tuple[int, str] | None = None
     for sent in doc.sents:
-        para = next(((s, e) for s, e in body if s <= sent.start_char < e), None)
-        if para is None:
+        found = body.covering(sent.start_char)
+        if not found:
             continue
+        para = (found[0].start, found[0].end)
         toks = [t for t in sent if not t.is_space]
-        dates = [t for t in doc._.timexes if sent.start_char <= t.start < sent.end_char and t.type in ("DATE", "TIME")
+        dates = [t for t in timexes.within(sent.start_char, sent.end_char) if t.type in ("DATE", "TIME")
                  and re.match(r"\d{4}-\d\d-\d\d", t.value)]
         if dates:
             last_date = (para[0], dates[0].value)
@@ -266,7 +269,7 @@ def events(doc: Doc) -> Doc:
                 continue
             etype, mode, end = found
             t0 = toks[i]
-            inside_quote = any(s <= t0.idx < e for s, e in direct)
+            inside_quote = bool(direct.covering(t0.idx))
             anaphoric = i and toks[i - 1].text.casefold() in ANAPHORIC or (
                 i > 1 and toks[i - 2].text.casefold() in ANAPHORIC and toks[i - 1].text.casefold().endswith("s"))
             no_comma = prev_end >= 0 and not any(t.text in ",;" for t in toks[prev_end:i]) and i - prev_end < 14
@@ -290,7 +293,7 @@ def events(doc: Doc) -> Doc:
                     targets = [t for t in targets if t != place]
             near = min(dates, key=lambda t: abs(t.start - t0.idx)).value if dates else (
                 last_date[1] if last_date and last_date[0] == para[0] else pub)
-            quote = next((q for q in doc._.quotes if not q.direct and q.start <= t0.idx < q.end), None)
+            quote = next(iter(reported.covering(t0.idx)), None)
             source = quote.speaker if quote else _ifolge(ctx, sent)
             status = _status(toks, i)
             if re.search(r"\batom", sent.text, re.I) and etype in ("MOBILIZE", "THREATEN"):

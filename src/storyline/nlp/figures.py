@@ -11,7 +11,7 @@ from spacy.tokens import Doc
 
 from ..record.model import Figure
 from .entities import mentions_between
-from .util import text_of
+from .util import SpanIndex, paragraph_index, text_of
 
 CARDINALS = {
     "én": 1, "to": 2, "tre": 3, "fire": 4, "fem": 5, "seks": 6, "sju": 7, "syv": 7, "åtte": 8,
@@ -98,27 +98,28 @@ def _unit(doc: Doc, end_char: int, sent_end: int) -> tuple[str | None, int]:
     return None, end_char
 
 
-def _quote_source(doc: Doc, start: int) -> str | None:
+def _quote_source(quotes: SpanIndex, start: int) -> str | None:
     """The speaker of the innermost quote around a figure."""
-    inside = [q for q in doc._.quotes if q.start <= start < q.end]
+    inside = quotes.covering(start)
     return min(inside, key=lambda q: q.end - q.start).speaker if inside else None
 
 
 @Language.component("storyline_figures")
 def figures(doc: Doc) -> Doc:
     text = text_of(doc)
-    timex_spans = [(t.start, t.end) for t in doc._.timexes]
-    body = [(p.start_char, p.end_char) for p in doc._.paragraphs]
+    timexes = SpanIndex(doc._.timexes)
+    quotes = SpanIndex(doc._.quotes)
+    body = paragraph_index(doc)
     published = doc._.published
     out: list[Figure] = []
     for sent in doc.sents:
-        if not any(s <= sent.start_char < e for s, e in body):
+        if not body.covering(sent.start_char):
             continue
         s0, s1 = sent.start_char, sent.end_char
         found: list[tuple[int, int, float | None, float | None, str, str | None]] = []
         for m in FIGURE.finditer(text, s0, s1):
             ns, ne = m.span("num")
-            if any(a <= ns < b for a, b in timex_spans) or SKIP_AFTER.match(text[ne:ne + 4]):
+            if timexes.covering(ns) or SKIP_AFTER.match(text[ne:ne + 4]):
                 continue
             if text[max(0, ns - 1):ns] == "(" and text[ne:ne + 1] == ")":
                 continue  # ages: "Hansen (62)"
@@ -146,8 +147,8 @@ def figures(doc: Doc) -> Doc:
             elif unit == "prosent":
                 pass
             what = _what(text[s0:s1])
-            source = _quote_source(doc, start) or _ifolge_source(doc, s0, s1)
-            date_ = next((t.value for t in doc._.timexes if s0 <= t.start < s1 and t.type in ("DATE", "TIME")),
+            source = _quote_source(quotes, start) or _ifolge_source(doc, s0, s1)
+            date_ = next((t.value for t in timexes.within(s0, s1) if t.type in ("DATE", "TIME")),
                          published.isoformat() if isinstance(published, date) else published)
             about = _about(doc, start, end)
             if value is not None and float(value).is_integer():

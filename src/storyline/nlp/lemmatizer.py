@@ -5,23 +5,23 @@ test set (docs/accuracy.md): simplemma 0.831, rule tables 0.773.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import simplemma
 from spacy.language import Language
 from spacy.tokens import Doc
 
 
+@lru_cache(maxsize=200_000)
+def lemma_of(word: str, lang: str) -> str:
+    return simplemma.lemmatize(word, lang=lang)
+
+
 @Language.factory("storyline_lemmatizer", default_config={"lang": "nb"})
 def create_lemmatizer(nlp: Language, name: str, lang: str):
     def lemmatize(doc: Doc) -> Doc:
-        cache: dict[str, str] = {}
         for tok in doc:
-            if tok.is_space or tok.is_punct or tok.like_num:
-                tok.lemma_ = tok.text
-                continue
-            lemma = cache.get(tok.text)
-            if lemma is None:
-                lemma = cache[tok.text] = simplemma.lemmatize(tok.text, lang=lang)
-            tok.lemma_ = lemma
+            tok.lemma_ = tok.text if tok.is_space or tok.is_punct or tok.like_num else lemma_of(tok.text, lang)
         return doc
 
     return lemmatize

@@ -10,7 +10,7 @@ from spacy.tokens import Doc
 from ..record.model import Quote
 from . import speakers
 from .speakers import Focus
-from .util import text_of
+from .util import CharSpan, SpanIndex, paragraph_index, text_of
 
 # verbs that attribute speech after a quote: "– …, sa han"
 SPEECH_VERBS = (
@@ -59,15 +59,27 @@ class _Builder:
     def __init__(self, doc: Doc):
         self.doc = doc
         self.quotes: list[Quote] = []
+        self.spans: set[tuple[int, int]] = set()
+        self.dash = SpanIndex()  # the dash-paragraph quotes, once they are all found
         self.focus = Focus(doc)
+
+    def in_sentence(self, sent) -> list[Quote]:
+        """Quotes found so far that start in this sentence (found sentence by sentence, so at the end)."""
+        out = []
+        for q in reversed(self.quotes):
+            if q.start < sent.start_char:
+                break
+            if q.start < sent.end_char:
+                out.append(q)
+        return out
 
     def add(self, start, end, direct, speaker, speaker_text, cue, via=(), sentence=None):
         start, end = _trim(text_of(self.doc), start, end)
         if end - start < 2:
             return None
-        for q in self.quotes:  # one quote per span
-            if q.start == start and q.end == end:
-                return None
+        if (start, end) in self.spans:  # one quote per span
+            return None
+        self.spans.add((start, end))
         q = Quote(id=f"q{len(self.quotes) + 1}", start=start, end=end, text=text_of(self.doc)[start:end],
                   direct=direct, speaker=speaker, speaker_text=speaker_text, cue=cue, via=list(via),
                   sentence={"start": sentence[0], "end": sentence[1]} if sentence else None)
@@ -195,8 +207,8 @@ def _ifolge(b: _Builder, sent, covered) -> None:
     """"…, ifølge X": the rest of the sentence is X's claim, unless it already belongs to a quote."""
     text = text_of(b.doc)
     for m in IFOLGE.finditer(text, sent.start_char, sent.end_char):
-        if any(s <= m.start() <= e + 2 for s, e in covered) or any(
-                q.start <= m.start() <= q.end + 3 for q in b.quotes):
+        if any(s <= m.start() <= e + 2 for s, e in covered) or b.dash.covering(m.start()) or any(
+                q.start <= m.start() <= q.end + 3 for q in b.in_sentence(sent)):
             continue
         w_end = who_end(b.doc, m.start("who"), m.end("who"))
         speaker, stext = speakers.resolve(b.doc, m.start("who"), w_end, b.focus)
@@ -209,14 +221,14 @@ def _ifolge(b: _Builder, sent, covered) -> None:
 
 def _guillemets(b: _Builder, sent) -> None:
     doc, text = b.doc, text_of(b.doc)
-    direct = [(q.start, q.end) for q in b.quotes if q.direct]
+    here = b.in_sentence(sent)
     for m in GUILLEMETS.finditer(text, sent.start_char, sent.end_char):
-        if any(s <= m.start() < e for s, e in direct):
+        if b.dash.covering(m.start()) or any(q.direct and q.start <= m.start() < q.end for q in here):
             continue
         inner_s, inner_e = m.start("q"), m.end("q")
         if all(w[:1].isupper() for w in text[inner_s:inner_e].split()) and len(text[inner_s:inner_e].split()) <= 4:
             continue  # «Ingunn», «Aftenposten»: a name or title, not speech
-        owner = next((q for q in b.quotes if not q.direct and q.start <= inner_s and inner_e <= q.end + 1), None)
+        owner = next((q for q in here if not q.direct and q.start <= inner_s and inner_e <= q.end + 1), None)
         if owner is not None:
             b.add(inner_s, inner_e, True, owner.speaker, owner.speaker_text, owner.cue, owner.via,
                   (sent.start_char, sent.end_char))
@@ -243,10 +255,12 @@ def quotes(doc: Doc) -> Doc:
     b = _Builder(doc)
     paras = [(p.start_char, p.end_char) for p in doc._.paragraphs]
     dash_spans = _dash_paragraphs(b, paras)
+    b.dash = SpanIndex(b.quotes)
+    body, dash = paragraph_index(doc), SpanIndex(CharSpan(s, e) for s, e in dash_spans)
     for sent in doc.sents:
-        if not any(s <= sent.start_char < e for s, e in paras):
+        if not body.covering(sent.start_char):
             continue  # headings and the live marker are not speech
-        in_dash = any(s <= sent.start_char < e for s, e in dash_spans)
+        in_dash = bool(dash.covering(sent.start_char))
         covered = [] if in_dash else _indirect(b, sent)
         if not in_dash:
             _ifolge(b, sent, covered)

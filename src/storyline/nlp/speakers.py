@@ -94,9 +94,10 @@ def resolve(doc: Doc, start: int, end: int, focus: Focus, prefer_last: bool = Fa
 def _same_sentence_subject(doc: Doc, pos: int) -> str | None:
     """"Senere holdt Putin en tale, der han hevdet …": a person named earlier in the same
     sentence, not as the object of a preposition."""
-    tok = next((t for t in doc if t.idx >= pos), None)
-    if tok is None:
+    span = doc.char_span(pos, min(pos + 1, len(text_of(doc))), alignment_mode="expand")
+    if span is None or not len(span):
         return None
+    tok = span[0]
     best = None
     for t in tok.sent:
         if t.i >= tok.i:
