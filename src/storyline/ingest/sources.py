@@ -8,7 +8,7 @@ import json
 import sys
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from .text import InputError, decode
@@ -29,7 +29,6 @@ class Item:
     source: str | None = None
     author: str | None = None
     error: str | None = None
-    meta: dict = field(default_factory=dict)
 
 
 def expand(paths: list[str]) -> Iterator[str]:

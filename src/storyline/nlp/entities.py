@@ -3,7 +3,6 @@ name compounds ("EU-land" -> EU) merged, with canonical names, aliases and place
 from __future__ import annotations
 
 import bisect
-import re
 from collections import Counter, defaultdict
 
 from spacy.language import Language
@@ -255,9 +254,6 @@ def _entity(eid: str, g: _Group) -> Entity:
     if role and g.role_country:
         role = f"{role}:{g.role_country}"
     return Entity(id=eid, type=etype, name=name, aliases=uniq, links=links, mentions=g.mentions, role=role)
-
-
-WORD = re.compile(r"\w+")
 
 
 def mentions_between(doc: Doc, start_char: int, end_char: int) -> list[tuple[int, int, str]]:

@@ -11,6 +11,7 @@ from spacy.tokens import Doc, Span, Token
 
 from ..record.model import Event
 from .entities import entity_by_id, entity_of_token, mentions_between
+from .figures import ifolge_source
 from .speakers import Focus
 from .util import SpanIndex, paragraph_index, text_of
 
@@ -98,7 +99,6 @@ class _Context:
         self.doc = doc
         self.ents = {e.id: e for e in doc._.entities}
         self.last_parties: list[str] = []
-        self.seen = Counter()
         self.focus = Focus(doc)
 
     def eid_at(self, start: int, end: int) -> list[str]:
@@ -294,7 +294,7 @@ def events(doc: Doc) -> Doc:
             near = min(dates, key=lambda t: abs(t.start - t0.idx)).value if dates else (
                 last_date[1] if last_date and last_date[0] == para[0] else pub)
             quote = next(iter(reported.covering(t0.idx)), None)
-            source = quote.speaker if quote else _ifolge(ctx, sent)
+            source = quote.speaker if quote else ifolge_source(doc, sent.start_char, sent.end_char)
             status = _status(toks, i)
             if re.search(r"\batom", sent.text, re.I) and etype in ("MOBILIZE", "THREATEN"):
                 mode = "nuclear"
@@ -318,15 +318,3 @@ def _refers_back(toks: list[Token], i: int) -> bool:
     prev = toks[i - 1].text if i else ""
     return low.endswith(("ene", "ane")) or (len(prev) > 3 and prev.endswith("s") and prev[:1].isupper())
 
-
-def _ifolge(ctx: _Context, sent: Span) -> str | None:
-    m = re.search(r"\bifølge\s+([^,.;]+)", sent.text, re.I)
-    if not m:
-        return None
-    ids = ctx.eid_at(sent.start_char + m.start(1), sent.start_char + m.end(1))
-    return ids[0] if ids else None
-
-
-def entity_name(doc: Doc, eid: str | None) -> str | None:
-    ent = entity_by_id(doc, eid)
-    return ent.name if ent else None

@@ -147,7 +147,7 @@ def figures(doc: Doc) -> Doc:
             elif unit == "prosent":
                 pass
             what = _what(text[s0:s1])
-            source = _quote_source(quotes, start) or _ifolge_source(doc, s0, s1)
+            source = _quote_source(quotes, start) or ifolge_source(doc, s0, s1)
             date_ = next((t.value for t in timexes.within(s0, s1) if t.type in ("DATE", "TIME")),
                          published.isoformat() if isinstance(published, date) else published)
             about = _about(doc, start, end)
@@ -171,7 +171,8 @@ def _what(sentence: str) -> str | None:
     return min(hits)[1] if hits else None
 
 
-def _ifolge_source(doc: Doc, s0: int, s1: int) -> str | None:
+def ifolge_source(doc: Doc, s0: int, s1: int) -> str | None:
+    """The entity named in an "ifølge X" phrase of the sentence text[s0:s1]."""
     m = re.search(r"\bifølge\s+([^,.;]+)", text_of(doc)[s0:s1], re.I)
     if not m:
         return None

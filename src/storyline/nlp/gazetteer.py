@@ -78,7 +78,6 @@ def countries() -> dict[str, Place]:
     from babel import Locale
 
     out: dict[str, Place] = {}
-    names_en = Locale("en").territories
     for loc in ("en", "nn", "nb"):  # nb last: its names win as display names
         for code, name in Locale(loc).territories.items():
             if len(code) == 2 and code.isalpha():
@@ -86,7 +85,6 @@ def countries() -> dict[str, Place]:
     for name, code in EXTRA_COUNTRY_NAMES.items():
         out[fold(name)] = Place(name, code, is_country=True)
     out.setdefault("usa", Place("USA", "US", is_country=True))
-    del names_en
     return out
 
 
