@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from storyline.ingest.batch import ingest_items
-from storyline.ingest.sources import read
+from storyline.ingest.sources import Item, read
 from storyline.record.model import Record
 from storyline.store.db import Store
 from storyline.story.diff import diff_records
@@ -82,6 +82,7 @@ def test_entity_across_articles_and_spellings(store):
     assert profile["name"] == "Jonas Gahr Støre" and profile["documents"] == 2
     assert profile["quotes"][0]["text"] == "Dette er en krevende natt for mange"
     assert story.entity("Lillehammer")["links"]["geonames"]
+    assert any(f["value"] == 30 for f in story.entity("Røde Kors")["figures_reported"])
     assert story.entity("Ingen Slik Person") is None
 
 
@@ -169,3 +170,11 @@ def test_kill_mid_batch_loses_nothing_committed(tmp_path):
                             "(select 1 from versions v where v.document_id = d.id)").fetchone()[0] == 0
     again = ingest_items(st, read([str(batch)]))
     assert again.counts["new"] + again.counts["unchanged"] == 40 and st.counts()["versions"] == 40
+
+
+def test_entity_profile_lists_figures_about_it(tmp_path):
+    st = Store(tmp_path / "about.db")
+    ingest_items(st, [Item("a", key="a", published="2024-05-24", source="NTB",
+                           text="Over 300 ukrainske flyktninger kom til Oslo i går, opplyser UDI.")])
+    about = Story(st).entity("Ukraina")["figures_about"]
+    assert [f["value"] for f in about] == [300]

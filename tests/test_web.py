@@ -107,6 +107,7 @@ def test_entity_page(server, page):
     page.locator("h2", has_text="Jonas Gahr Støre").wait_for()
     body = page.locator("main").inner_text()
     assert "Dette er en krevende natt for mange" in body and "CONSULT" in body
+    assert "Tall om" in body and "Tall oppgitt av" in body
 
 
 def test_contradiction_side_by_side(server, page):

@@ -86,6 +86,7 @@ def _unit(doc: Doc, end_char: int, sent_end: int) -> tuple[str | None, int]:
     span = doc.char_span(end_char, sent_end, alignment_mode="expand")
     if span is None:
         return None, end_char
+    last_adj = None
     for tok in list(span)[:5]:
         low = tok.text.casefold()
         if tok.pos_ == "PROPN" or (tok.is_title and not tok.is_sent_start and tok.pos_ != "NOUN"):
@@ -93,8 +94,12 @@ def _unit(doc: Doc, end_char: int, sent_end: int) -> tuple[str | None, int]:
         if tok.pos_ == "NOUN" or (not tok.pos_ and tok.is_alpha and low not in STOP_UNITS):
             return tok.text, tok.idx + len(tok.text)
         if tok.pos_ in ("ADJ", "DET", "NUM") or low in ("av", "dem", "de", "egne", "sine", "deres"):
+            if tok.pos_ == "ADJ":
+                last_adj = tok
             continue  # "ukrainske flyktninger", "to av dem høytstående generaler"
         break
+    if last_adj is not None:  # an adjective used as a noun: "30 frivillige", "fem døde"
+        return last_adj.text, last_adj.idx + len(last_adj.text)
     return None, end_char
 
 

@@ -156,7 +156,8 @@ class Store:
         if record.figures:
             conn.execute(insert(s.figures), [dict(
                 version_id=version_id, local_id=f.id, text=f.text, value=f.value, qualifier=f.qualifier, unit=f.unit,
-                unit_key=unit_key(f.unit), what=f.what, source=k(f.source), date=f.date) for f in record.figures])
+                unit_key=unit_key(f.unit), what=f.what, source=k(f.source), about=json.dumps([k(a) for a in f.about]),
+                date=f.date) for f in record.figures])
 
     # -- reading -----------------------------------------------------------------------
     def record(self, key: str, version: int | None = None) -> Record | None:

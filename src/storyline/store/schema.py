@@ -104,6 +104,7 @@ figures = Table(
     Column("unit_key", String),
     Column("what", String),
     Column("source", String),
+    Column("about", Text, nullable=False, default="[]", comment="entity keys the figure is about, JSON"),
     Column("date", String),
     Index("ix_figures_unit", "unit_key"),
     Index("ix_figures_version", "version_id"),

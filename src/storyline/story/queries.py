@@ -130,6 +130,9 @@ class Story:
                                   .where(s.quotes.c.speaker.in_(keys), s.quotes.c.version_id.in_(latest))).fetchall()
             figures = conn.execute(select(s.figures.c.text, s.figures.c.value, s.figures.c.date)
                                    .where(s.figures.c.source.in_(keys), s.figures.c.version_id.in_(latest))).fetchall()
+            about = conn.execute(select(s.figures.c.text, s.figures.c.value, s.figures.c.date)
+                                 .where(or_(*[s.figures.c.about.contains(json.dumps(k)) for k in keys]),
+                                        s.figures.c.version_id.in_(latest))).fetchall()
         aliases = sorted({a for r in rows for a in json.loads(r.aliases)} | {r.name for r in rows})
         first = rows[0] if rows else None
         return {
@@ -140,6 +143,7 @@ class Story:
                       "longitude": first.longitude} if first else {},
             "quotes": [{"text": q.text, "direct": bool(q.direct), "document": q.key} for q in quotes],
             "figures_reported": [{"text": f.text, "value": f.value, "date": f.date} for f in figures],
+            "figures_about": [{"text": f.text, "value": f.value, "date": f.date} for f in about],
             "events": [e.to_dict() for e in self.timeline(entity=name)],
         }
 

@@ -196,8 +196,13 @@ async function entity(name) {
     el("h3", {}, "Sitater"), p.quotes.length ? el("ul", {}, p.quotes.map(q => el("li", {}, `«${q.text}» `,
       el("a", { href: `#/article/${encodeURIComponent(q.document)}` }, "artikkel")))) : el("p", { class: "muted" }, "Ingen."),
     el("h3", {}, "Hendelser"), p.events.length ? p.events.map(eventCard) : el("p", { class: "muted" }, "Ingen."),
-    el("h3", {}, "Tall oppgitt av"), p.figures_reported.length ? el("ul", {}, p.figures_reported.map(f =>
-      el("li", {}, `${f.text} (${f.date || "udatert"})`))) : el("p", { class: "muted" }, "Ingen."));
+    el("h3", {}, "Tall om"), figureList(p.figures_about),
+    el("h3", {}, "Tall oppgitt av"), figureList(p.figures_reported));
+}
+
+function figureList(figs) {
+  return figs.length ? el("ul", {}, figs.map(f => el("li", {}, `${f.text} (${f.date || "udatert"})`)))
+    : el("p", { class: "muted" }, "Ingen.");
 }
 
 async function claims() {
