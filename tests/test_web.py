@@ -80,6 +80,8 @@ def test_timeline_merges_and_filters(server, page):
     visit = page.locator(".event", has_text="Jonas Gahr Støre").first
     visit.wait_for()
     assert "NTB, VG" in visit.inner_text() and "Lillehammer" in visit.inner_text()
+    assert visit.locator("a[href^='#/entity/']", has_text="Jonas Gahr Støre").count() == 1
+    assert "http" not in visit.inner_text()
     page.select_option("select[name=type]", "CONSULT")
     page.click("form.filters button")
     page.wait_for_function("location.hash.includes('type=CONSULT')")

@@ -13,7 +13,7 @@ function el(tag, attrs = {}, ...children) {
     if (k === "onclick") node.addEventListener("click", v);
     else if (v !== null && v !== undefined) node.setAttribute(k, v);
   }
-  for (const c of children.flat()) {
+  for (const c of children.flat(Infinity)) {
     if (c === null || c === undefined) continue;
     node.append(c instanceof Node ? c : document.createTextNode(String(c)));
   }
