@@ -27,15 +27,13 @@ def _shared_pipeline(lang: str):
 def extract(text: str, published: str | date | None = None, *, id: str | None = None, title: str | None = None,
             url: str | None = None, source: str | None = None, version: int = 1):
     """The document record of one article. Raises storyline.ingest.text.InputError on bad input."""
-    from .ingest.text import check_text, parse_published
-    from .record.build import to_record
+    from .ingest.text import InputError
 
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    language = check_text(text)
-    pub = parse_published(published)
-    doc = process(_shared_pipeline("nb"), text, pub)
-    return to_record(doc, language=language, id=id, title=title, url=url, source=source, version=version)
+    record = next(extract_many([{"text": text, "published": published, "id": id, "title": title, "url": url,
+                                 "source": source, "version": version}], batch_size=1))
+    if isinstance(record, InputError):
+        raise record
+    return record
 
 
 def extract_many(articles, batch_size: int = 8):
@@ -81,7 +79,7 @@ def _extract_chunk(nlp, articles: list[dict], batch_size: int):
         else:
             doc, lang = res
             yield to_record(doc, language=lang, id=a.get("id"), title=a.get("title"), url=a.get("url"),
-                            source=a.get("source"))
+                            source=a.get("source"), version=a.get("version", 1))
 
 
 LONG_TEXT = 100_000  # characters: longer texts go through the statistical components in pieces

@@ -6,27 +6,33 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..record.model import Contradiction, Figure
+from .gazetteer import fold
 
 MIN_RATIO = 1.25  # values closer than this are rounding, not disagreement
 
 
-def unit_key(f: Figure) -> str | None:
-    if not f.unit:
+def unit_key(unit: str | None) -> str | None:
+    """A unit without its inflection, for comparing figures: soldatene ~ soldater ~ soldat."""
+    if not unit:
         return None
-    u = f.unit.casefold()
+    u = fold(unit)
     for suffix in ("ene", "er", "en", "e"):
         if u.endswith(suffix) and len(u) - len(suffix) >= 4:
             return u[: -len(suffix)]
     return u
 
 
+def values_disagree(a: float, b: float) -> bool:
+    lo, hi = sorted([abs(a), abs(b)])
+    return lo == 0 or hi / lo >= MIN_RATIO
+
+
 def disagree(a: Figure, b: Figure) -> bool:
     if a.value is None or b.value is None or not a.source or not b.source or a.source == b.source:
         return False
-    if unit_key(a) is None or unit_key(a) != unit_key(b) or (a.what or None) != (b.what or None):
+    if unit_key(a.unit) is None or unit_key(a.unit) != unit_key(b.unit) or (a.what or None) != (b.what or None):
         return False
-    lo, hi = sorted([abs(a.value), abs(b.value)])
-    return lo == 0 or hi / lo >= MIN_RATIO
+    return values_disagree(a.value, b.value)
 
 
 def find_contradictions(figures: list[Figure], name_of) -> list[Contradiction]:

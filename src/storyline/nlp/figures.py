@@ -149,8 +149,6 @@ def figures(doc: Doc) -> Doc:
                 unit, end = _unit(doc, end, s1)
             if unit is None and qual == "exact" and value is not None and value < 1e6:
                 continue  # a bare number ("fikk 25") says too little to be a reported figure
-            elif unit == "prosent":
-                pass
             what = _what(text[s0:s1])
             source = _quote_source(quotes, start) or ifolge_source(doc, s0, s1)
             date_ = next((t.value for t in timexes.within(s0, s1) if t.type in ("DATE", "TIME")),

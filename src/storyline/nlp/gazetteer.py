@@ -96,10 +96,7 @@ def country_names_en() -> dict[str, str]:
 
 
 def country_by_code(code: str) -> Place | None:
-    for p in countries().values():
-        if p.iso3166 == code and p.is_country:
-            return Place(_display_name(code), code, is_country=True)
-    return None
+    return Place(_display_name(code), code, is_country=True) if code in country_names_en() else None
 
 
 def _display_name(code: str) -> str:

@@ -15,6 +15,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, event, func, insert, select, text
 from sqlalchemy.engine import Connection, Engine
 
+from ..nlp.contradictions import unit_key
 from ..nlp.gazetteer import fold, transliterate_to_english
 from ..record.model import Entity, Record
 from . import schema as s
@@ -45,16 +46,6 @@ def name_forms(e: Entity) -> str:
     if e.type == "PER" and len(e.name.split()) > 1:
         forms.add(fold(e.name.split()[-1]))
     return "|" + "|".join(sorted(f for f in forms if f)) + "|"
-
-
-def unit_key(unit: str | None) -> str | None:
-    if not unit:
-        return None
-    u = fold(unit)
-    for suffix in ("ene", "er", "en", "e"):
-        if u.endswith(suffix) and len(u) - len(suffix) >= 4:
-            return u[: -len(suffix)]
-    return u
 
 
 def sha(text_: str) -> str:

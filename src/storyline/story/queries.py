@@ -8,12 +8,11 @@ from dataclasses import asdict, dataclass, field
 
 from sqlalchemy import or_, select
 
+from ..nlp.contradictions import values_disagree
 from ..nlp.gazetteer import fold
 from ..record.model import Entity, Links
 from ..store import schema as s
 from ..store.db import Store, entity_key
-
-MIN_RATIO = 1.25  # figures closer than this are rounding, not disagreement
 
 
 @dataclass
@@ -183,8 +182,7 @@ class Story:
                     who_a, who_b = a["source"] or a["doc_source"], b["source"] or b["doc_source"]
                     if not who_a or not who_b or who_a == who_b or (a["date"] or "")[:10] != (b["date"] or "")[:10]:
                         continue
-                    lo, hi = sorted([abs(a["value"]), abs(b["value"])])
-                    if lo == 0 or hi / lo >= MIN_RATIO:
+                    if values_disagree(a["value"], b["value"]):
                         out.append({"quantity": claim["quantity"], "date": a["date"],
                                     "sides": [{**a, "according_to": who_a}, {**b, "according_to": who_b}]})
         return out
