@@ -101,6 +101,7 @@ def chunks(text: str, size: int = CHUNK_CHARS) -> list[str]:
 def process(nlp, text: str, published: date | None):
     """Run the pipeline on a text of any length: long texts go through the statistical
     components in chunks (bounded memory), then extraction runs over the whole document."""
+    import numpy
     from spacy.tokens import Doc
 
     if len(text) <= LONG_TEXT:
@@ -108,11 +109,16 @@ def process(nlp, text: str, published: date | None):
         doc._.published = published
         return nlp(doc)
     extraction = [n for n in nlp.pipe_names if n.startswith("storyline_") and n != "storyline_structure"]
+    parts = []
     with nlp.select_pipes(disable=extraction):
-        parts = list(nlp.pipe(chunks(text), batch_size=8))
-    for part in parts:  # caches of the chunks are not the whole document's
-        part.user_data.clear()
-    doc = Doc.from_docs(parts, ensure_whitespace=False)
+        for part in nlp.pipe(chunks(text), batch_size=8):
+            # the tok2vec output (512 bytes a token) is not needed after the statistical
+            # components; kept, it was most of a 5 MB text's memory
+            part.tensor = numpy.empty((0, 0), dtype="float32")
+            parts.append(part)
+    # the chunks' caches and extension values are not the whole document's
+    doc = Doc.from_docs(parts, ensure_whitespace=False, exclude=["tensor", "user_data"])
+    del parts
     doc._.published = published
     for name in ["storyline_structure", *extraction]:
         doc = nlp.get_pipe(name)(doc)

@@ -42,7 +42,9 @@ TRIGGERS: list[tuple[str, str, str | None]] = [
      r"bombardert|bombardement(?:en|er|et|ene|a|ar|ane|s)?|kamper|kampene|drept|drepte|skutt|skyting(?:en|er|et|ene|a|ar|ane|s)?|eksplosjon(?:en|er|et|ene|a|ar|ane|s)?|knivstukket|"
      r"knivstakk|beskytning(?:en|er|et|ene|a|ar|ane|s)?|beskutt", "ASSAULT", None),
 ]
-_TRIGGER_RX = [(re.compile(rf"(?:{rx})"), t, m) for rx, t, m in TRIGGERS]
+# one alternation tried once per token (the first alternative that matches whole wins, as in
+# TRIGGERS' order), not one regex after another: most tokens are no trigger
+_TRIGGER_RX = re.compile("|".join(f"(?P<t{k}>{rx})" for k, (rx, _, _) in enumerate(TRIGGERS)))
 # two-word triggers: (first word, second word) -> type
 PHRASES = {("rykket", "fram"): "MOBILIZE", ("rykker", "fram"): "MOBILIZE", ("rykket", "frem"): "MOBILIZE",
            ("ta", "imot"): "AID", ("tar", "imot"): "AID", ("tok", "imot"): "AID", ("gi", "beskyttelse"): "AID",
@@ -68,14 +70,16 @@ def trigger_of(toks: list[Token], i: int) -> tuple[str, str | None, int] | None:
     low = toks[i].text.casefold()
     if i + 1 < len(toks) and (low, toks[i + 1].text.casefold()) in PHRASES:
         return PHRASES[(low, toks[i + 1].text.casefold())], None, i + 2
-    for rx, etype, mode in _TRIGGER_RX:
-        if rx.fullmatch(low):
-            if etype == "REQUEST" and low in ("ba", "ber") and not _followed_by(toks, i, "om", 5):
-                return None
-            if etype == "AGREE" and low in ("enige", "einige") and not any(t.text.casefold() in AGREE_AUX
-                                                                          for t in toks[max(0, i - 3):i]):
-                return None
-            return etype, mode or MODES.get(low), i + 1
+    m = _TRIGGER_RX.fullmatch(low)
+    if m:
+        k = next(int(name[1:]) for name, v in m.groupdict().items() if v is not None)
+        _, etype, mode = TRIGGERS[k]
+        if etype == "REQUEST" and low in ("ba", "ber") and not _followed_by(toks, i, "om", 5):
+            return None
+        if etype == "AGREE" and low in ("enige", "einige") and not any(t.text.casefold() in AGREE_AUX
+                                                                      for t in toks[max(0, i - 3):i]):
+            return None
+        return etype, mode or MODES.get(low), i + 1
     if low in ("falt", "faller") and i and _place_subject(toks, i):
         return "COERCE", "seize", i + 1
     return None

@@ -55,6 +55,7 @@ DEMONYM_NOUNS = {
 DEMONYM_NOUN_FORMS = {"franskmenn": "FR", "franskmennene": "FR", "nordmenn": "NO", "nordmennene": "NO"}
 
 
+@lru_cache(maxsize=1 << 16)  # pure, and called for every capitalised token
 def fold(s: str) -> str:
     """Case- and accent-insensitive key: "Élysée" ~ "elysee"."""
     s = unicodedata.normalize("NFKD", s.casefold())
@@ -131,6 +132,7 @@ def _latin(s: str) -> bool:
     return all(ord(ch) < 0x250 or not ch.isalpha() for ch in s)
 
 
+@lru_cache(maxsize=1 << 16)  # pure, and called for every capitalised token
 def lookup_place(name: str) -> Place | None:
     """A country first, then a city; genitive -s is tried too ("Russlands", "Kyivs")."""
     for cand in (name, name[:-1] if name.endswith("s") and len(name) > 3 else None):
@@ -146,6 +148,7 @@ def lookup_place(name: str) -> Place | None:
     return None
 
 
+@lru_cache(maxsize=1 << 16)  # pure, and called for every capitalised token
 def demonym_country(word: str) -> str | None:
     """ISO code for a demonym adjective or inhabitant noun in any inflection, else None."""
     w = word.casefold()
@@ -170,6 +173,7 @@ _NB_TO_EN = [("sjtsj", "shch"), ("tsj", "ch"), ("zj", "zh"), ("sj", "sh")]
 _FINAL_J = re.compile(r"(?<=[aeiouy])j\b")  # Zelenskyj, Sergej, Dmitrij: a final -j after a vowel
 
 
+@lru_cache(maxsize=1 << 16)  # pure, and called for every capitalised token
 def transliterate_to_english(name: str) -> str:
     """Zelenskyj -> Zelenskyy, Zaporizjzja -> Zaporizhzhia, Dmitrij -> Dmitriy."""
     out = name

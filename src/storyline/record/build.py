@@ -6,6 +6,7 @@ from datetime import date
 
 from spacy.tokens import Doc
 
+from ..nlp.util import text_of
 from .model import DocumentInfo, Heading, Record
 
 
@@ -17,13 +18,13 @@ def to_record(doc: Doc, *, language: str = "nb", id: str | None = None, title: s
               url: str | None = None, source: str | None = None, version: int = 1) -> Record:
     published = doc._.published
     info = DocumentInfo(
-        id=id or doc_id(doc.text), title=title, url=url, source=source,
+        id=id or doc_id(text_of(doc)), title=title, url=url, source=source,
         published=published.isoformat() if isinstance(published, date) else published,
         language=language, live=bool(doc._.live), version=version,
     )
     return Record(
         document=info,
-        text=doc.text,
+        text=text_of(doc),
         headings=[Heading(start=h.start_char, end=h.end_char, text=h.text) for h in doc._.headings],
         entities=doc._.entities or [],
         timexes=doc._.timexes or [],
