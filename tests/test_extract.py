@@ -115,3 +115,36 @@ def test_long_text_is_processed_in_chunks():
     rec = storyline.extract(text, published=date(2024, 1, 5))
     assert rec.text == text
     assert len(rec.figures) == 1600 and all(f.value == 300 for f in rec.figures)
+
+
+def test_two_reports_in_one_sentence_and_their_disagreement():
+    rec = record("Helse Bergen opplyser at minst 40 personer ble skadet i brannen, mens Røde Kors "
+                 "hevder at færre enn 10 mennesker ble skadet.")
+    names = {e.id: e.name for e in rec.entities}
+    quotes = sorted((q.text, names.get(q.speaker)) for q in rec.quotes)
+    assert quotes == [("færre enn 10 mennesker ble skadet", "Røde Kors"),
+                      ("minst 40 personer ble skadet i brannen", "Helse Bergen")], quotes
+    figs = {f.text: f for f in rec.figures}
+    assert names[figs["minst 40 personer"].source] == "Helse Bergen"
+    assert names[figs["færre enn 10 mennesker"].source] == "Røde Kors"
+    assert len(rec.contradictions) == 1  # personer and mennesker count the same people
+
+
+def test_sentence_attributed_by_a_trailing_cue():
+    rec = record("Regjeringen gir 20 millioner kroner til de flomrammede kommunene, kunngjorde "
+                 "statsminister Jonas Gahr Støre tirsdag.")
+    names = {e.id: e.name for e in rec.entities}
+    [q] = rec.quotes
+    assert not q.direct and names[q.speaker] == "Jonas Gahr Støre"
+    assert q.text == "Regjeringen gir 20 millioner kroner til de flomrammede kommunene"
+    # not when the sentence is a partial «» quote, nor without a known speaker
+    rec = record("Valget blir «svært jevnt», sa Støre.")
+    assert [q.direct for q in rec.quotes] == [True]
+    assert record("Vi må vente og se, sa en av dem.").quotes == []
+
+
+def test_aid_goes_to_its_recipient():
+    rec = record("Sverige sender nødhjelp til Tyrkia etter jordskjelvet.")
+    names = {e.id: e.name for e in rec.entities}
+    aid = [e for e in rec.events if e.type == "AID"]
+    assert aid and [names[a] for a in aid[0].actors] == ["Sverige"] and [names[t] for t in aid[0].targets] == ["Tyrkia"]

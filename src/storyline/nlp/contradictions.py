@@ -11,11 +11,18 @@ from .gazetteer import fold
 MIN_RATIO = 1.25  # values closer than this are rounding, not disagreement
 
 
+# counts of people in general: "120 sivile ble drept" and "20 mennesker omkom" count the same dead
+PEOPLE = {"mennesker", "menneske", "menneskene", "personer", "person", "personene", "sivile", "sivilister",
+          "folk", "individer"}
+
+
 def unit_key(unit: str | None) -> str | None:
     """A unit without its inflection, for comparing figures: soldatene ~ soldater ~ soldat."""
     if not unit:
         return None
     u = fold(unit)
+    if u in PEOPLE:
+        return "people"
     for suffix in ("ene", "er", "en", "e"):
         if u.endswith(suffix) and len(u) - len(suffix) >= 4:
             return u[: -len(suffix)]

@@ -179,15 +179,17 @@ def _is_place_prep_obj(toks, t) -> bool:
     return t.i > toks[0].i and t.doc[t.i - 1].text.casefold() in ("i", "ved", "på")
 
 
-def _targets(ctx: _Context, toks: list[Token], i: int, end: int, actors: list[str]) -> list[str]:
+def _targets(ctx: _Context, toks: list[Token], i: int, end: int, actors: list[str], etype: str) -> list[str]:
     trig = toks[i]
+    # "mot X", "overfor X"; aid goes "til X" (its recipient)
+    toward = ("mot", "overfor", "til") if etype == "AID" else ("mot", "overfor")
     out = []
     for c in trig.children:
         if c.dep_ in ("obj", "iobj"):
             out += _phrase_entities(ctx, list(c.subtree))
     for k in range(end, min(end + 6, len(toks))):
         low = toks[k].text.casefold()
-        if low in ("mot", "overfor"):
+        if low in toward:
             out += _phrase_entities(ctx, toks[k + 1:k + 5])
             break
         if toks[k].is_punct:
@@ -285,7 +287,7 @@ def events(doc: Doc) -> Doc:
                 i = end
                 continue
             actors = _actors(ctx, sent, toks, i)
-            targets = _targets(ctx, toks, i, end, actors)
+            targets = _targets(ctx, toks, i, end, actors, etype)
             if etype == "CONSULT" and len(actors) >= 2:
                 ctx.last_parties = actors[:2]
             location = _location(ctx, toks, i)

@@ -140,7 +140,10 @@ def _indirect(b: _Builder, sent) -> list[tuple[int, int]]:
     text = text_of(b.doc)
     covered = []
     toks = list(sent)
-    for i, tok in enumerate(toks):
+    i = -1
+    while i + 1 < len(toks):
+        i += 1
+        tok = toks[i]
         low = tok.text.casefold()
         if low not in INDIRECT_VERBS and low not in INFINITIVE_VERBS:
             continue
@@ -157,7 +160,8 @@ def _indirect(b: _Builder, sent) -> list[tuple[int, int]]:
         if low in ("ba", "krevde", "slo") and toks[i + 1].text.casefold() not in ("om", "på", "fast"):
             continue
         q_start = toks[j].idx if toks[j].text.casefold() == "å" else toks[j].idx + len(toks[j].text)
-        q_end = sent.end_char
+        second = _second_report(toks, j)
+        q_end = toks[second[0]].idx if second else sent.end_char
         via = []
         ifm = IFOLGE.search(text, q_start, q_end)
         if ifm:
@@ -171,8 +175,28 @@ def _indirect(b: _Builder, sent) -> list[tuple[int, int]]:
             speaker, stext = speakers.resolve(b.doc, trailing.end("cue"), trailing.end(), b.focus)
         b.add(q_start, q_end, False, speaker, stext, low, via, (sent.start_char, sent.end_char))
         covered.append((sent.start_char, q_end))
-        break
+        if second is None:
+            break
+        i = second[1] - 1  # the next report's verb is looked at next
+    if covered:
+        covered[-1] = (covered[-1][0], sent.end_char)
     return covered
+
+
+CONTRAST = {"mens", "men", "og", "samtidig"}
+
+
+def _second_report(toks, after: int) -> tuple[int, int] | None:
+    """"… 120 ble drept, mens RSF hevder at færre enn 20 omkom": (comma index, verb index) of
+    a second reporting clause after token `after`, which ends the first report."""
+    for k in range(after + 1, len(toks) - 2):
+        if toks[k].text != "," or toks[k + 1].text.casefold() not in CONTRAST:
+            continue
+        for v in range(k + 2, min(k + 8, len(toks))):
+            if toks[v].text.casefold() in INDIRECT_VERBS and any(
+                    t.text.casefold() == "at" for t in toks[v + 1:v + 1 + MAX_GAP_TO_AT]):
+                return k, v
+    return None
 
 
 def _subject(b: _Builder, sent, verb) -> tuple[str | None, str]:
@@ -217,6 +241,31 @@ def _ifolge(b: _Builder, sent, covered) -> None:
         else:
             q_start, q_end = w_end, sent.end_char
         b.add(q_start, q_end, False, speaker, stext, "ifølge", (), (sent.start_char, sent.end_char))
+
+
+# cues that attribute the whole sentence before them: "Norge gir 50 millioner, kunngjorde Holm."
+TRAILING_CUES = {"sa", "sier", "seier", "forteller", "fortalte", "opplyser", "opplyste", "kunngjorde",
+                 "kunngjør", "uttalte", "skriver", "skrev", "melder", "meldte", "bekrefter", "bekreftet",
+                 "hevder", "hevdet", "understreker", "understreket", "påpeker", "påpekte", "advarer", "advarte"}
+
+
+def _trailing_cue(b: _Builder, sent) -> None:
+    """Reported speech without quotation marks or "at": "Norge gir 50 millioner kroner i
+    nødhjelp, kunngjorde utviklingsministeren." Only when the cue names a known speaker."""
+    text = text_of(b.doc)
+    m = CUE_AFTER.search(text, sent.start_char, sent.end_char)
+    if not m or m.group("punct") != "," or m.group("cue").casefold() not in TRAILING_CUES:
+        return
+    if "«" in text[sent.start_char:m.start()]:
+        return  # a partial «» quote: _guillemets attributes it
+    rest = m.group("rest").strip()
+    if not rest or len(rest) > 80 or rest.split()[0].casefold() in ("at", "å", "om", "det", "den", "de"):
+        return
+    speaker, stext = speakers.resolve(b.doc, m.end("cue"), m.end(), b.focus)
+    if speaker is None:
+        return
+    b.add(sent.start_char, m.start("punct"), False, speaker, stext, m.group("cue").casefold(), (),
+          (sent.start_char, sent.end_char))
 
 
 def _guillemets(b: _Builder, sent) -> None:
@@ -264,6 +313,8 @@ def quotes(doc: Doc) -> Doc:
         covered = [] if in_dash else _indirect(b, sent)
         if not in_dash:
             _ifolge(b, sent, covered)
+            if not b.in_sentence(sent):
+                _trailing_cue(b, sent)
         _guillemets(b, sent)
     b.quotes.sort(key=lambda q: q.start)
     for i, q in enumerate(b.quotes, 1):
