@@ -148,3 +148,10 @@ def test_aid_goes_to_its_recipient():
     names = {e.id: e.name for e in rec.entities}
     aid = [e for e in rec.events if e.type == "AID"]
     assert aid and [names[a] for a in aid[0].actors] == ["Sverige"] and [names[t] for t in aid[0].targets] == ["Tyrkia"]
+
+
+def test_organisation_named_after_its_kind():
+    rec = record("Rederiet Havbrott Shipping melder at to skip er savnet. Analyser fra forsikringsselskapet "
+                 "Tryggvind viser at skadene er store.")
+    orgs = {e.name for e in rec.entities if e.type == "ORG"}
+    assert {"Havbrott Shipping", "Tryggvind"} <= orgs, orgs

@@ -12,6 +12,7 @@ from ..record.model import Entity, Links, Mention
 from .gazetteer import (
     INSTITUTION_SUFFIXES,
     MEDIA,
+    ORG_HEAD_SUFFIXES,
     countries,
     country_by_code,
     country_names_en,
@@ -62,12 +63,24 @@ class _Group:
         self.role_country: str | None = None
 
 
+def _after_org_head(doc: Doc, i: int) -> bool:
+    """The token before doc[i] is a noun that introduces an organisation ("selskapet X")."""
+    if i == 0:
+        return False
+    prev = doc[i - 1]
+    return (prev.text.islower() or prev.is_sent_start) and prev.text.casefold().endswith(ORG_HEAD_SUFFIXES)
+
+
 @Language.component("storyline_entities")
 def entities(doc: Doc) -> Doc:
     raw: list[tuple[int, int, str, str]] = []  # start_char, end_char, label, name
     covered: set[int] = set()
     for ent in doc.ents:
         label = ent.label_
+        if len(ent) > 1 and ent[0].text.casefold().endswith(ORG_HEAD_SUFFIXES):
+            ent = ent[1:]  # "Rederiet Havbrott" tagged as one name: the kind is not part of it
+        if _after_org_head(doc, ent.start):
+            label = "ORG"
         text = ent.text.strip("«»\"'()")
         if not text or not any(c.isalpha() for c in text):
             continue
@@ -88,7 +101,13 @@ def entities(doc: Doc) -> Doc:
         elif tok.is_title or tok.is_upper:
             # names NER missed: countries, media, institutions ("Utenriksdepartementet")
             key = fold(tok.text)
-            if key in countries() or (key.endswith("s") and key[:-1] in countries()):
+            if _after_org_head(doc, tok.i):
+                end = tok.i + 1
+                while end < len(doc) and end not in covered and (doc[end].is_title or doc[end].is_upper):
+                    end += 1
+                raw.append((tok.idx, doc[end - 1].idx + len(doc[end - 1].text), "ORG", doc[tok.i:end].text))
+                covered.update(range(tok.i, end))
+            elif key in countries() or (key.endswith("s") and key[:-1] in countries()):
                 raw.append((tok.idx, tok.idx + len(tok.text), "GPE_LOC", tok.text))
             elif key in MEDIA and not tok.is_sent_start:
                 raw.append((tok.idx, tok.idx + len(tok.text), "ORG", tok.text))

@@ -211,6 +211,11 @@ MEDIA = {
     "der spiegel", "spiegel", "le monde", "dagens nyheter", "svenska dagbladet", "berlingske", "politiken",
     "dr", "svt", "yle", "bergens tidende", "adresseavisen", "stavanger aftenblad", "fædrelandsvennen",
 }
+# nouns that introduce an organisation's name: "forsikringsselskapet Gjensidige", "militsen RSF"
+ORG_HEAD_SUFFIXES = ("selskapet", "organisasjonen", "partiet", "foreningen", "forbundet", "avisen", "avisa",
+                     "kanalen", "konsernet", "banken", "firmaet", "bedriften", "gruppen", "gruppa", "militsen",
+                     "bevegelsen", "klubben", "stiftelsen", "fondet", "byrået", "rederiet", "kjeden",
+                     "operatøren", "produsenten", "leverandøren", "nettverket", "alliansen", "lobbyen")
 INSTITUTION_SUFFIXES = ("departementet", "direktoratet", "tilsynet", "byrået", "kommisjonen", "palasset",
                         "tinget", "instituttet", "universitetet", "sykehuset", "forbundet", "etaten",
                         "rådet", "domstolen", "parlamentet", "senteret", "kontoret")
