@@ -155,3 +155,10 @@ def test_organisation_named_after_its_kind():
                  "Tryggvind viser at skadene er store.")
     orgs = {e.name for e in rec.entities if e.type == "ORG"}
     assert {"Havbrott Shipping", "Tryggvind"} <= orgs, orgs
+
+
+def test_who_is_hit_by_an_event_is_its_target():
+    rec = record("Iran har i år blitt rammet av nye sanksjoner fra Storbritannia.")
+    names = {e.id: e.name for e in rec.entities}
+    [ev] = [e for e in rec.events if e.type == "SANCTION"]
+    assert [names[a] for a in ev.actors] == ["Storbritannia"] and [names[t] for t in ev.targets] == ["Iran"]

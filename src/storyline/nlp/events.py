@@ -175,6 +175,17 @@ def _actors(ctx: _Context, sent: Span, toks: list[Token], i: int) -> list[str]:
     return actors
 
 
+SUFFER_VERBS = {"rammet", "rammes", "ramma", "truffet", "utsatt", "utsett", "offer"}
+
+
+def _suffered(toks: list[Token], i: int) -> bool:
+    """The trigger is what someone was hit by: "rammet av (harde) sanksjoner", "utsatt for angrep"."""
+    for k in range(i - 1, max(-1, i - 5), -1):
+        if toks[k].text.casefold() in ("av", "for") and k and toks[k - 1].text.casefold() in SUFFER_VERBS:
+            return True
+    return False
+
+
 def _is_place_prep_obj(toks, t) -> bool:
     return t.i > toks[0].i and t.doc[t.i - 1].text.casefold() in ("i", "ved", "på")
 
@@ -288,6 +299,11 @@ def events(doc: Doc) -> Doc:
                 continue
             actors = _actors(ctx, sent, toks, i)
             targets = _targets(ctx, toks, i, end, actors, etype)
+            if _suffered(toks, i):
+                # "Russland er rammet av sanksjoner fra Vesten": the subject suffers the event
+                by = next((_phrase_entities(ctx, toks[k + 1:k + 5]) for k in range(end, min(end + 4, len(toks)))
+                           if toks[k].text.casefold() == "fra"), [])
+                actors, targets = by, actors + [t for t in targets if t not in actors and t not in by]
             if etype == "CONSULT" and len(actors) >= 2:
                 ctx.last_parties = actors[:2]
             location = _location(ctx, toks, i)
