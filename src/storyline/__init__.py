@@ -24,6 +24,14 @@ def _shared_pipeline(lang: str):
     return load(lang)
 
 
+def pipeline_for(lang: str):
+    """The shared pipeline for a detected language: Nynorsk text gets the Nynorsk pipeline when
+    one ships (storyline/models/nn), otherwise the Bokmål one."""
+    from .nlp import has_model
+
+    return _shared_pipeline(lang if has_model(lang) else "nb")
+
+
 def extract(text: str, published: str | date | None = None, *, id: str | None = None, title: str | None = None,
             url: str | None = None, source: str | None = None, version: int = 1):
     """The document record of one article. Raises storyline.ingest.text.InputError on bad input."""
@@ -40,18 +48,17 @@ def extract_many(articles, batch_size: int = 8):
     """Records of many articles, in order: an iterable of dicts with `text` and optionally
     `published`, `id`, `title`, `url`, `source`. Yields a Record, or the InputError of an
     article that cannot be processed. Batching makes the statistical components faster."""
-    nlp = _shared_pipeline("nb")
     chunk: list[dict] = []
     for a in articles:
         chunk.append(a)
         if len(chunk) == batch_size:
-            yield from _extract_chunk(nlp, chunk, batch_size)
+            yield from _extract_chunk(chunk, batch_size)
             chunk = []
     if chunk:
-        yield from _extract_chunk(nlp, chunk, batch_size)
+        yield from _extract_chunk(chunk, batch_size)
 
 
-def _extract_chunk(nlp, articles: list[dict], batch_size: int):
+def _extract_chunk(articles: list[dict], batch_size: int):
     from .ingest.text import InputError, check_text, parse_published
     from .record.build import to_record
 
@@ -64,15 +71,17 @@ def _extract_chunk(nlp, articles: list[dict], batch_size: int):
         except InputError as e:
             results[i] = e
             continue
+        nlp = pipeline_for(lang)
         if len(text) > LONG_TEXT:
             results[i] = (process(nlp, text, pub), lang)
             continue
         doc = nlp.make_doc(text)
         doc._.published = pub
-        ready.append((i, doc, lang))
-    docs = nlp.pipe((d for _, d, _ in ready), batch_size=batch_size)
-    for (i, _, lang), doc in zip(ready, docs, strict=True):
-        results[i] = (doc, lang)
+        ready.append((i, doc, lang, nlp))
+    for nlp in {id(r[3]): r[3] for r in ready}.values():  # one batch per pipeline
+        mine = [r for r in ready if r[3] is nlp]
+        for (i, _, lang, _), doc in zip(mine, nlp.pipe((r[1] for r in mine), batch_size=batch_size), strict=True):
+            results[i] = (doc, lang)
     for a, res in zip(articles, results, strict=True):
         if isinstance(res, InputError):
             yield res

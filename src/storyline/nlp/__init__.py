@@ -50,6 +50,15 @@ def model_path(lang: str = "nb") -> Path:
     return path
 
 
+def has_model(lang: str) -> bool:
+    """Whether a pipeline for this language ships (or STORYLINE_MODEL points at one)."""
+    try:
+        model_path(lang)
+    except ModelNotFound:
+        return False
+    return True
+
+
 def load(lang: str = "nb", extraction: bool = True, exclude: list[str] | None = None) -> Language:
     """The trained pipeline, offline, with the extraction components unless extraction=False."""
     from . import (  # noqa: F401  (registers the components)

@@ -22,10 +22,10 @@ def _spans(sentences):
 def analyse(data: Path, lang: str = "nb") -> dict:
     from spacy.tokens import Doc
 
-    from ..nlp import load
+    from ..nlp import has_model, load
 
     seen = {(text, label) for _, _, _, label, text in _spans(train_sentences(data, lang))}
-    nlp = load(lang, extraction=False)
+    nlp = load(lang if has_model(lang) else "nb", extraction=False)
     ndt_lang, ud_lang = LANG_DIRS[lang]
     report = {}
     for split in ("dev", "test"):

@@ -35,9 +35,9 @@ def _conllu(data: Path, split: str, lang: str) -> Path:
 
 
 def evaluate_ner(norne: Path, split: str, lang: str) -> dict:
-    from ..nlp import load
+    from ..nlp import has_model, load
 
-    nlp = load(extraction=False)
+    nlp = load(lang if has_model(lang) else "nb", extraction=False)
     examples = _examples(nlp, _conllu(norne, split, lang))
     scores = nlp.evaluate(examples)
     per = scores.get("ents_per_type") or {}
@@ -50,9 +50,9 @@ def evaluate_ner(norne: Path, split: str, lang: str) -> dict:
 
 
 def evaluate_syntax(data: Path, split: str, lang: str) -> dict:
-    from ..nlp import load
+    from ..nlp import has_model, load
 
-    nlp = load(extraction=False)
+    nlp = load(lang if has_model(lang) else "nb", extraction=False)
     examples = _examples(nlp, _conllu(data / "norne", split, lang))
     s = nlp.evaluate(examples)
     out = {k: float(s.get(k) or 0.0) for k in ("pos_acc", "morph_acc", "dep_uas", "dep_las", "sents_f")}
