@@ -162,3 +162,13 @@ def test_who_is_hit_by_an_event_is_its_target():
     names = {e.id: e.name for e in rec.entities}
     [ev] = [e for e in rec.events if e.type == "SANCTION"]
     assert [names[a] for a in ev.actors] == ["Storbritannia"] and [names[t] for t in ev.targets] == ["Iran"]
+
+
+def test_entity_clean_up_rules():
+    rec = record("Fredagens møte i Brussel endte uten avtale. EU-kommisjonen la fram et forslag om "
+                 "sanksjoner mot Belarus. Irans atomprogram ble også diskutert.")
+    by_name = {e.name: e for e in rec.entities}
+    assert not any(n.casefold().startswith("fredag") for n in by_name)  # a day is not a name
+    assert by_name["EU-kommisjonen"].type == "ORG"
+    assert "Iran" in by_name and by_name["Iran"].links.iso3166 == "IR"  # not "Irans atomprogram"
+    assert by_name["Brussel"].type == "GPE" and by_name["Brussel"].links.geonames

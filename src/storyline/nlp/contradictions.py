@@ -22,7 +22,7 @@ def unit_key(unit: str | None) -> str | None:
         return None
     u = fold(unit)
     if u in PEOPLE:
-        return "people"
+        return "person"
     for suffix in ("ene", "er", "en", "e"):
         if u.endswith(suffix) and len(u) - len(suffix) >= 4:
             return u[: -len(suffix)]

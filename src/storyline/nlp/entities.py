@@ -21,7 +21,10 @@ from .gazetteer import (
     lookup_place,
     name_variants,
 )
+from .timex import MONTHS, WEEKDAYS
 from .util import text_of
+
+CALENDAR_WORDS = set(WEEKDAYS) | set(MONTHS)
 
 COMPOUND_INSTITUTIONS = ("kommisjonen", "parlamentet", "domstolen", "rådet", "kommisjon", "parlament")
 MIN_CITY_POPULATION = 15000
@@ -71,6 +74,16 @@ def _after_org_head(doc: Doc, i: int) -> bool:
     return (prev.text.islower() or prev.is_sent_start) and prev.text.casefold().endswith(ORG_HEAD_SUFFIXES)
 
 
+def _is_calendar_word(text: str) -> bool:
+    """"Torsdagens", "Mars": a day or month NER took for a name."""
+    w = text.casefold()
+    return any(w in (x, x + "s", x + "en", x + "ens") for x in CALENDAR_WORDS)
+
+
+def _country_genitive(word: str) -> bool:
+    return len(word) > 3 and word.endswith("s") and fold(word[:-1]) in countries()
+
+
 @Language.component("storyline_entities")
 def entities(doc: Doc) -> Doc:
     raw: list[tuple[int, int, str, str]] = []  # start_char, end_char, label, name
@@ -81,8 +94,10 @@ def entities(doc: Doc) -> Doc:
             ent = ent[1:]  # "Rederiet Havbrott" tagged as one name: the kind is not part of it
         if _after_org_head(doc, ent.start):
             label = "ORG"
+        if len(ent) > 1 and _country_genitive(ent[0].text) and all(t.is_lower for t in ent[1:]):
+            ent, label = ent[:1], "GPE_LOC"  # "Ukrainas atomkraftverk": the country, then a common noun
         text = ent.text.strip("«»\"'()")
-        if not text or not any(c.isalpha() for c in text):
+        if not text or not any(c.isalpha() for c in text) or _is_calendar_word(text):
             continue
         if label == "DRV":
             code = demonym_country(text)
@@ -212,7 +227,14 @@ def _add_compound_mentions(doc: Doc, groups: dict[str, _Group], key_of_name: dic
         head = tok.text.split("-", 1)[0]
         tail = tok.text.split("-", 1)[1]
         key = key_of_name.get(head)
-        if key and key in groups and tail[:1].islower() and not tail.casefold().startswith(COMPOUND_INSTITUTIONS):
+        if ((key and key in groups) or (head.isupper() and len(head) > 1)) and \
+                tail.casefold().startswith(COMPOUND_INSTITUTIONS):
+            # "EU-kommisjonen" is an organisation of its own, not a mention of EU
+            g = groups[f"name:{tok.text.casefold()}"]
+            g.mentions.append(Mention(start=tok.idx, end=tok.idx + len(tok), text=tok.text, label="ORG"))
+            g.labels["ORG"] += 1
+            g.names[tok.text] += 1
+        elif key and key in groups and tail[:1].islower():
             g = groups[key]
             label = g.labels.most_common(1)[0][0]
             g.mentions.append(Mention(start=tok.idx, end=tok.idx + len(tok), text=tok.text, label=label))
@@ -248,8 +270,8 @@ def _add_roles(doc: Doc, groups: dict[str, _Group]) -> None:
 def _entity(eid: str, g: _Group) -> Entity:
     label = g.labels.most_common(1)[0][0]
     etype = TYPE_OF_LABEL.get(label, "MISC")
-    if g.place is not None:
-        etype = "GPE" if g.place.is_country or etype not in ("LOC", "FAC") else etype
+    if g.place is not None:  # a country or a city (GeoNames) is a GPE, whatever NER called it
+        etype = "GPE"
     if g.names:
         name = max(g.names, key=lambda n: (len(n.split()) if label == "PER" else 0, g.names[n], -len(n)))
     elif g.place is not None:
