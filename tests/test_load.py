@@ -21,9 +21,21 @@ def test_loads_offline(monkeypatch):
     assert doc.has_annotation("DEP") and doc.has_annotation("POS") and doc.has_annotation("LEMMA")
 
 
-def test_model_ships_inside_the_package_and_is_small():
-    size = sum(p.stat().st_size for p in (MODEL_DIR / "nb").rglob("*") if p.is_file())
+@pytest.mark.parametrize("lang", ["nb", "nn"])
+def test_models_ship_inside_the_package_and_are_small(lang):
+    size = sum(p.stat().st_size for p in (MODEL_DIR / lang).rglob("*") if p.is_file())
     assert 1_000_000 < size <= 40 * 1024 * 1024
+
+
+def test_nynorsk_text_goes_through_the_nynorsk_pipeline():
+    nlp = storyline.pipeline_for("nn")
+    assert nlp.meta["name"] == "storyline_nn" and storyline.pipeline_for("nb").meta["name"] == "storyline_nb"
+    doc = nlp("Ordføraren i Førde seier at vegen vert stengd i kveld.")
+    assert [t.lemma_ for t in doc if t.text == "vert"] == ["verte"]  # Nynorsk lemmas
+    rec = storyline.extract("Ordføraren i Førde, Olav Bakke, seier at vegen vert stengd i kveld. Det er ikkje "
+                            "trygt å køyre der no, og mange bilar står fast.", published="2024-01-10")
+    assert rec.document.language == "nn"
+    assert any(e.name == "Førde" for e in rec.entities) and rec.quotes
 
 
 def test_missing_model_is_a_clear_error(monkeypatch, tmp_path):
