@@ -120,7 +120,7 @@ def process(nlp, text: str, published: date | None):
     extraction = [n for n in nlp.pipe_names if n.startswith("storyline_") and n != "storyline_structure"]
     parts = []
     with nlp.select_pipes(disable=extraction):
-        for part in nlp.pipe(chunks(text), batch_size=8):
+        for part in nlp.pipe(chunks(text), batch_size=2):  # larger batches cost memory, not time
             # the tok2vec output (512 bytes a token) is not needed after the statistical
             # components; kept, it was most of a 5 MB text's memory
             part.tensor = numpy.empty((0, 0), dtype="float32")
