@@ -9,6 +9,7 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import resource  # noqa: E402
+import subprocess  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
 
@@ -39,16 +40,23 @@ def main() -> None:
     print(f"extraction words/s (extract, one article per call): {sum(len(t.split()) for t in texts[:100]) / secs:,.0f}")
     print(f"peak memory: {peak_mb():,.0f} MB")
     if "--big" in sys.argv:
-        big = "\n\n".join(texts)
-        while len(big.encode()) < 5_000_000:
-            big += "\n\n" + big
-        big = big[:5_000_000]
-        start = time.perf_counter()
-        rec = storyline.extract(big, published="2020-01-01")
-        secs = time.perf_counter() - start
-        print(f"5 MB text ({len(big.split())} words): {secs:.0f} s, {len(rec.entities)} entities, "
-              f"peak memory {peak_mb():,.0f} MB")
+        # in a fresh process, so its peak is the 5 MB text's own, not the run above's
+        subprocess.run([sys.executable, __file__, "--only-big"], check=True)
 
+
+def big_text() -> None:
+    texts = articles()
+    big = "\n\n".join(texts)
+    while len(big.encode()) < 5_000_000:
+        big += "\n\n" + big
+    big = big[:5_000_000]
+    storyline.extract("Oppvarming: Statsministeren besøkte Bergen i går.", published="2024-01-01")
+    before = peak_mb()
+    start = time.perf_counter()
+    rec = storyline.extract(big, published="2020-01-01")
+    secs = time.perf_counter() - start
+    print(f"5 MB text ({len(big.split())} words): {secs:.0f} s, {len(rec.entities)} entities, "
+          f"peak memory {peak_mb():,.0f} MB (after loading: {before:,.0f} MB)")
 
 if __name__ == "__main__":
-    main()
+    big_text() if "--only-big" in sys.argv else main()

@@ -75,7 +75,7 @@ def _extract_chunk(articles: list[dict], batch_size: int):
         if len(text) > LONG_TEXT:
             results[i] = (process(nlp, text, pub), lang)
             continue
-        doc = nlp.make_doc(text)
+        doc = _make_doc(nlp, text)
         doc._.published = pub
         ready.append((i, doc, lang, nlp))
     for nlp in {id(r[3]): r[3] for r in ready}.values():  # one batch per pipeline
@@ -89,6 +89,13 @@ def _extract_chunk(articles: list[dict], batch_size: int):
             doc, lang = res
             yield to_record(doc, language=lang, id=a.get("id"), title=a.get("title"), url=a.get("url"),
                             source=a.get("source"), version=a.get("version", 1))
+
+
+def _make_doc(nlp, text: str):
+    """The tokenised doc, with its text remembered: spaCy rebuilds doc.text token by token."""
+    from .nlp.util import remember_text
+
+    return remember_text(nlp.make_doc(text), text)
 
 
 LONG_TEXT = 100_000  # characters: longer texts go through the statistical components in pieces
@@ -114,7 +121,7 @@ def process(nlp, text: str, published: date | None):
     from spacy.tokens import Doc
 
     if len(text) <= LONG_TEXT:
-        doc = nlp.make_doc(text)
+        doc = _make_doc(nlp, text)
         doc._.published = published
         return nlp(doc)
     extraction = [n for n in nlp.pipe_names if n.startswith("storyline_") and n != "storyline_structure"]

@@ -14,6 +14,12 @@ def text_of(doc: Doc) -> str:
     return cached[1]
 
 
+def remember_text(doc: Doc, text: str) -> Doc:
+    """Seed text_of's cache with the string the doc was made from."""
+    doc.user_data["storyline_text"] = (len(doc), text)
+    return doc
+
+
 class SpanIndex:
     """Items with character `start`/`end`, for the lookups the components make per sentence or
     per trigger: binary search instead of a scan, so long documents stay linear."""
