@@ -172,3 +172,13 @@ def test_entity_clean_up_rules():
     assert by_name["EU-kommisjonen"].type == "ORG"
     assert "Iran" in by_name and by_name["Iran"].links.iso3166 == "IR"  # not "Irans atomprogram"
     assert by_name["Brussel"].type == "GPE" and by_name["Brussel"].links.geonames
+
+
+def test_long_text_with_a_word_longer_than_a_piece():
+    # no line break or space to cut at inside the 12,000-character word: the piece boundary
+    # splits it, and the pieces are joined instead of written into the whole text
+    para = "Vinden økte kraftig i Bergen torsdag, og rundt 300 kunder mistet strømmen, ifølge Statnett. "
+    text = para * 700 + "x" * 12_000 + " " + para * 700
+    rec = storyline.extract(text, published=date(2024, 1, 5))
+    assert rec.text == text
+    assert len(rec.figures) == 1400 and all(f.value == 300 for f in rec.figures)

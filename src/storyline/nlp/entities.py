@@ -150,7 +150,7 @@ def entities(doc: Doc) -> Doc:
 
     # persons: a shorter name that ends a longer one is the same person (Putin ~ Vladimir Putin);
     # the longest name registers its endings first, so every ending maps to its longest owner
-    per_names = sorted({strip_genitive(n, known) for _, _, lab, n in raw if lab == "PER"}, key=len, reverse=True)
+    per_names = sorted({strip_genitive(n, known) for _, _, lab, n in raw if lab == "PER"}, key=lambda n: (-len(n), n))
     owner: dict[tuple[str, ...], str] = {}
     for full in per_names:
         toks = tuple(full.split())
