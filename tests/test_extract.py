@@ -175,8 +175,8 @@ def test_entity_clean_up_rules():
 
 
 def test_long_text_with_a_word_longer_than_a_piece():
-    # no line break or space to cut at inside the 12,000-character word: the piece boundary
-    # splits it, and the pieces are joined instead of written into the whole text
+    # no line break or space to cut at inside the 12,000-character word: a piece boundary splits
+    # it, and the record is still the whole text's
     para = "Vinden økte kraftig i Bergen torsdag, og rundt 300 kunder mistet strømmen, ifølge Statnett. "
     text = para * 700 + "x" * 12_000 + " " + para * 700
     rec = storyline.extract(text, published=date(2024, 1, 5))

@@ -103,8 +103,8 @@ CHUNK_CHARS = 10_000  # the size of those pieces; spaCy is fastest on article-si
 
 
 def chunks(text: str, size: int = CHUNK_CHARS) -> list[str]:
-    """Pieces of at most about `size` characters, cut after the line breaks (and any whitespace)
-    that end a paragraph, so the pieces tokenise as the whole text does, and join back to it."""
+    """Pieces of at most about `size` characters that join back to `text`: cut after a line
+    break, else between words, and after any whitespace that follows."""
     out, start = [], 0
     while len(text) - start > size:
         cut = text.rfind("\n", start + size // 2, start + size)
@@ -122,53 +122,31 @@ def chunks(text: str, size: int = CHUNK_CHARS) -> list[str]:
     return out
 
 
-# what the statistical components leave on a token, copied from the pieces to the whole text
-_PIECE_ATTRS = ["TAG", "POS", "MORPH", "HEAD", "DEP", "ENT_IOB", "ENT_TYPE"]
-
-
 def process(nlp, text: str, published: date | None):
     """Run the pipeline on a text of any length: long texts go through the statistical
-    components in pieces (bounded memory), then extraction runs over the whole document."""
+    components in chunks (bounded memory), then extraction runs over the whole document."""
     import numpy
-    from spacy.attrs import ORTH
+    from spacy.tokens import Doc
+
+    from .nlp.util import remember_text
 
     if len(text) <= LONG_TEXT:
         doc = _make_doc(nlp, text)
         doc._.published = published
         return nlp(doc)
-    # the tokenizer alone has no length limit (nlp.max_length guards the parser and NER, which
-    # only ever see the pieces)
-    from .nlp.util import remember_text
-
-    doc = remember_text(nlp.tokenizer(text), text)
-    doc._.published = published
     extraction = [n for n in nlp.pipe_names if n.startswith("storyline_") and n != "storyline_structure"]
-    orth = doc.to_array([ORTH])
-    annotations = numpy.zeros((len(doc), len(_PIECE_ATTRS)), dtype="uint64")
-    at, parts = 0, []
+    parts = []
     with nlp.select_pipes(disable=extraction):
         for part in nlp.pipe(chunks(text), batch_size=2):  # larger batches cost memory, not time
-            n = len(part)
-            if parts or not numpy.array_equal(part.to_array([ORTH]), orth[at:at + n]):
-                # a piece tokenised differently from the whole text (a word cut in two): keep
-                # the pieces and join them, which costs more memory
-                part.tensor = numpy.empty((0, 0), dtype="float32")
-                parts.append(part)
-                continue
-            annotations[at:at + n] = part.to_array(_PIECE_ATTRS)
-            at += n
-    if parts:
-        from spacy.tokens import Doc
-
-        done = Doc(doc.vocab, words=[t.text for t in doc[:at]], spaces=[bool(t.whitespace_) for t in doc[:at]])
-        done.from_array(_PIECE_ATTRS, annotations[:at])
-        doc = remember_text(Doc.from_docs([done, *parts], ensure_whitespace=False, exclude=["tensor", "user_data"]),
-                            text)
-        doc._.published = published
-    else:
-        # written into the one document through arrays: joining the pieces' Doc objects
-        # (Doc.from_docs) briefly needs twice the memory
-        doc.from_array(_PIECE_ATTRS, annotations)
+            # the tok2vec output (512 bytes a token) is not needed after the statistical
+            # components; kept, it was most of a 5 MB text's memory
+            part.tensor = numpy.empty((0, 0), dtype="float32")
+            parts.append(part)
+    # the chunks' caches and extension values are not the whole document's
+    doc = Doc.from_docs(parts, ensure_whitespace=False, exclude=["tensor", "user_data"])
+    del parts
+    remember_text(doc, text)
+    doc._.published = published
     for name in ["storyline_structure", *extraction]:
         doc = nlp.get_pipe(name)(doc)
     return doc
