@@ -24,6 +24,7 @@ def _shared_pipeline(lang: str):
     return load(lang)
 
 
+@lru_cache(maxsize=4)  # asked once per article; the answer only changes with the installed models
 def pipeline_for(lang: str):
     """The shared pipeline for a detected language: Nynorsk text gets the Nynorsk pipeline when
     one ships (storyline/models/nn), otherwise the Bokmål one."""

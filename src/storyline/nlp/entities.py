@@ -24,7 +24,8 @@ from .gazetteer import (
 from .timex import MONTHS, WEEKDAYS
 from .util import text_of
 
-CALENDAR_WORDS = set(WEEKDAYS) | set(MONTHS)
+# days and months with their genitive and definite forms: "Torsdagens", "Mars"
+CALENDAR_FORMS = {w + end for w in (*WEEKDAYS, *MONTHS) for end in ("", "s", "en", "ens")}
 
 COMPOUND_INSTITUTIONS = ("kommisjonen", "parlamentet", "domstolen", "rådet", "kommisjon", "parlament")
 MIN_CITY_POPULATION = 15000
@@ -75,9 +76,8 @@ def _after_org_head(doc: Doc, i: int) -> bool:
 
 
 def _is_calendar_word(text: str) -> bool:
-    """"Torsdagens", "Mars": a day or month NER took for a name."""
-    w = text.casefold()
-    return any(w in (x, x + "s", x + "en", x + "ens") for x in CALENDAR_WORDS)
+    """A day or month NER took for a name."""
+    return text.casefold() in CALENDAR_FORMS
 
 
 def _country_genitive(word: str) -> bool:
