@@ -182,3 +182,10 @@ def test_long_text_with_a_word_longer_than_a_piece():
     rec = storyline.extract(text, published=date(2024, 1, 5))
     assert rec.text == text
     assert len(rec.figures) == 1400 and all(f.value == 300 for f in rec.figures)
+
+
+def test_an_elided_subject_is_the_first_clause_subject():
+    rec = record("Ordfører Ida Pinnerød skrev om flommen på Facebook fredag. Andre innbyggere var mindre "
+                 "fornøyde, og svarte at kommunen burde ha varslet tidligere.")
+    [q] = [q for q in rec.quotes if q.text.startswith("kommunen")]
+    assert q.speaker is None and q.speaker_text == "Andre innbyggere"  # not the person in focus

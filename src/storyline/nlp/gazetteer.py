@@ -55,11 +55,15 @@ DEMONYM_NOUNS = {
 DEMONYM_NOUN_FORMS = {"franskmenn": "FR", "franskmennene": "FR", "nordmenn": "NO", "nordmennene": "NO"}
 
 
+def _fold(s: str) -> str:
+    s = unicodedata.normalize("NFKD", s.casefold())
+    return "".join(c for c in s if not unicodedata.combining(c))
+
+
 @lru_cache(maxsize=1 << 16)  # pure, and called for every capitalised token
 def fold(s: str) -> str:
     """Case- and accent-insensitive key: "Élysée" ~ "elysee"."""
-    s = unicodedata.normalize("NFKD", s.casefold())
-    return "".join(c for c in s if not unicodedata.combining(c))
+    return _fold(s)
 
 
 @dataclass(frozen=True)
@@ -122,7 +126,7 @@ def cities() -> dict[str, Place]:
         for n in [c["name"], *(c.get("alternatenames") or [])]:
             if not n or not n[0].isalpha() or not n.isascii() and not _latin(n):
                 continue
-            key = fold(n)
+            key = _fold(n)  # not the cached fold: 190,000 city names would only evict article words
             if key not in best or best[key][0] < pop:
                 best[key] = (pop, place)
     return {k: v[1] for k, v in best.items()}

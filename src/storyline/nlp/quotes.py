@@ -208,6 +208,14 @@ def _subject(b: _Builder, sent, verb) -> tuple[str | None, str]:
             eid, stext = speakers.resolve(doc, sub[0].idx, sub[-1].idx + len(sub[-1]), b.focus)
             if eid:
                 return eid, stext
+    head = verb
+    while head.dep_ == "conj" and head.head is not head:
+        # "Andre brukere var mindre forsiktige, og svarte at …": the first clause's subject speaks
+        head = head.head
+        sub = next((c for c in head.children if c.dep_ in ("nsubj", "nsubj:pass") and c.i < verb.i), None)
+        if sub is not None and head.dep_ == "ROOT" and sub.text.casefold() not in ("som", "der", "de"):
+            toks = list(sub.subtree)
+            return speakers.resolve(doc, toks[0].idx, toks[-1].idx + len(toks[-1]), b.focus)
     # fall back on the clause: from the last comma or relative "der/som" before the verb
     text = text_of(doc)
     seg_end = verb.idx
