@@ -50,7 +50,9 @@ def big_text() -> None:
     while len(big.encode()) < 5_000_000:
         big += "\n\n" + big
     big = big[:5_000_000]
-    storyline.extract("Oppvarming: Statsministeren besøkte Bergen i går.", published="2024-01-01")
+    # a warm-up in plain Norwegian, as the 5 MB text is: no language model is loaded for it
+    storyline.extract("Oppvarming: Statsministeren besøkte Bergen i går, og hun sa at det var en fin dag for "
+                      "byen og for alle som har jobbet med saken i mange år.", published="2024-01-01")
     before = peak_mb()
     start = time.perf_counter()
     rec = storyline.extract(big, published="2020-01-01")

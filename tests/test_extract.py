@@ -189,3 +189,47 @@ def test_an_elided_subject_is_the_first_clause_subject():
                  "fornøyde, og svarte at kommunen burde ha varslet tidligere.")
     [q] = [q for q in rec.quotes if q.text.startswith("kommunen")]
     assert q.speaker is None and q.speaker_text == "Andre innbyggere"  # not the person in focus
+
+
+def test_the_reporters_questions_are_not_quotes():
+    rec = record("Brannsjef Kari Holm sier at brannen er under kontroll.\n\n"
+                 "– Vi har hatt mannskaper på stedet hele natten, sier Holm.\n\n"
+                 "– Når kan folk flytte hjem igjen?\n\n"
+                 "– Det vet vi først i morgen, svarer hun.")
+    names = {e.id: e.name for e in rec.entities}
+    texts = sorted((q.text, names.get(q.speaker)) for q in rec.quotes if q.direct)
+    assert texts == [("Det vet vi først i morgen", "Kari Holm"),
+                     ("Vi har hatt mannskaper på stedet hele natten", "Kari Holm")], texts
+
+
+def test_a_day_range_is_not_a_count():
+    rec = record("Festivalen arrangeres i Kristiansand 3. – 4. juli, og 12.000 billetter er solgt.")
+    assert [(f.value, f.unit) for f in rec.figures] == [(12000, "billetter")]
+
+
+def test_a_nominal_attack_has_its_genitive_as_actor_and_what_follows_pa_as_target():
+    rec = record("Israels angrep på Hamas fortsatte natt til tirsdag.")
+    names = {e.id: e.name for e in rec.entities}
+    [ev] = rec.events
+    assert ev.type == "ASSAULT" and [names[a] for a in ev.actors] == ["Israel"]
+    assert [names[t] for t in ev.targets] == ["Hamas"]  # an organisation, not the city Hamm or Hama
+    rec = record("Høyres stadige angrep på Arbeiderpartiet har ikke gitt resultater.")
+    names = {e.id: e.name for e in rec.entities}
+    [ev] = rec.events
+    assert [names[a] for a in ev.actors] == ["Høyre"] and [names[t] for t in ev.targets] == ["Arbeiderpartiet"]
+    rec = record("Russlands angrep på Kyiv tirsdag drepte minst fire personer.")
+    [ev] = rec.events
+    names = {e.id: e.name for e in rec.entities}
+    assert names[ev.location] == "Kyiv" and ev.targets == []  # a city after "på" is the place
+
+
+def test_a_colon_paragraph_introduces_its_subject_not_the_outlet():
+    rec = record("Arbeidsminister Kari Nordmann svarte på kritikken fredag.\n\nTil VG uttalte hun:\n\n"
+                 "– Dette er en alvorlig sak for oss alle.")
+    names = {e.id: e.name for e in rec.entities}
+    [q] = rec.quotes
+    assert names[q.speaker] == "Kari Nordmann" and q.speaker_text == "hun"
+    rec = record("Elevene holdt appell på torget.\n\nNå har elevene sett seg lei, og kom med en tydelig "
+                 "oppfordring til foreldre og lærere:\n\n– Det er på tide at dere tar ansvar.")
+    [q] = rec.quotes
+    assert q.speaker is None and q.speaker_text == "elevene"

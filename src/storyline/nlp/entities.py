@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 from collections import Counter, defaultdict
+from difflib import SequenceMatcher
 
 from spacy.language import Language
 from spacy.tokens import Doc, Token
@@ -20,6 +21,7 @@ from .gazetteer import (
     fold,
     lookup_place,
     name_variants,
+    transliterate_to_english,
 )
 from .timex import MONTHS, WEEKDAYS
 from .util import text_of
@@ -50,8 +52,9 @@ def is_role_word(word: str) -> str | None:
 def strip_genitive(name: str, known: set[str]) -> str:
     if name.endswith("s") and len(name) > 2:
         base = name[:-1]
-        if base in known or (base.isupper() and len(base) >= 2) or lookup_place(name) and lookup_place(base):
-            return base
+        if base in known or (base.isupper() and len(base) >= 2) or (
+                lookup_place(name) is not None and lookup_place(name) == lookup_place(base)):
+            return base  # "Kyivs" is Kyiv's genitive; "Hamas" is not Hama's
     if name.endswith("'") and len(name) > 2:
         return name[:-1]
     return name
@@ -80,6 +83,25 @@ def _is_calendar_word(text: str) -> bool:
     return text.casefold() in CALENDAR_FORMS
 
 
+def _city_name(name: str, place) -> bool:
+    """Whether a name tagged as a person or organisation is still plainly this city: its own name
+    in any spelling ("Zaporizjzja" ~ "Zaporizhzhya") or genitive, or a big city's exonym ("Moskva");
+    not one of the thousands of alternate names that collide with organisations ("Hamas" is
+    listed for Hamm)."""
+    own = fold(place.name)
+    keys = {fold(name), fold(transliterate_to_english(name))}
+    return place.population >= 1_000_000 or any(
+        SequenceMatcher(None, k, own).ratio() >= 0.8 for k in keys | {k[:-1] for k in keys})
+
+
+def _parsed_genitive(tok) -> bool:
+    word = tok.text
+    if len(word) < 4 or not word.endswith("s") or tok.morph.get("Case") != ["Gen"]:
+        return False
+    # a name that itself ends in -s ("Reuters", "Paris") keeps it
+    return fold(word) not in MEDIA and not (lookup_place(word) and not lookup_place(word[:-1]))
+
+
 def _country_genitive(word: str) -> bool:
     return len(word) > 3 and word.endswith("s") and fold(word[:-1]) in countries()
 
@@ -99,6 +121,8 @@ def entities(doc: Doc) -> Doc:
         text = ent.text.strip("«»\"'()")
         if not text or not any(c.isalpha() for c in text) or _is_calendar_word(text):
             continue
+        if _parsed_genitive(ent[-1]) and text.endswith(ent[-1].text):
+            text = text[:-1]  # "Høyres angrep": the party is Høyre, even when named only this once
         if label == "DRV":
             code = demonym_country(text)
             if code is None:
@@ -141,7 +165,8 @@ def entities(doc: Doc) -> Doc:
             return f"name:{name.casefold()}", None
         place = lookup_place(name) if name[:1].isupper() else None
         if place is not None and (place.is_country or label in ("GPE_LOC", "GPE_ORG", "LOC", "GPE") or (
-                len(name.split()) == 1 and place.population >= MIN_CITY_POPULATION and person_of(name) in (None, name))):
+                len(name.split()) == 1 and place.population >= MIN_CITY_POPULATION and person_of(name) in (None, name)
+                and _city_name(name, place))):
             return (f"iso:{place.iso3166}" if place.is_country else f"geo:{place.geonames}"), place
         person = person_of(name)
         if person:  # "Putin" tagged ORG here and PER elsewhere is still the person

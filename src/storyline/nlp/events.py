@@ -54,6 +54,7 @@ MODES = {"bombing": "aerial", "luftangrep": "aerial", "bombet": "aerial", "kampe
          "arrestert": "arrest", "okkupert": "occupy", "beleiret": "blockade"}
 AGREE_AUX = {"ble", "bli", "er", "var", "blitt", "vart", "blei", "vere", "være", "blir", "vert"}
 ANAPHORIC = {"etter", "før", "slikt", "slik", "sånt", "sånn"}
+TARGETED_BY_PA = {"ASSAULT", "COERCE", "THREATEN", "ACCUSE", "SANCTION"}
 PLACE_PREPS = {"i", "ved", "på", "nær", "utenfor", "mot", "fra", "inn"}
 PLACE_NOUNS = re.compile(r"(stor)?by(en)?|hovedstad(en)?|landsby(en)?|region(en)?|provins(en)?|"
                          r"kjernekraftverk(et)?|atomkraftverk(et)?|havn(en|a)?|flyplass(en)?|fylke[t]?|kommune(n)?")
@@ -145,7 +146,10 @@ def _subject_tokens(trigger: Token) -> list[Token]:
 
 def _actors(ctx: _Context, sent: Span, toks: list[Token], i: int) -> list[str]:
     trig = toks[i]
-    actors = _phrase_entities(ctx, _subject_tokens(trig))
+    subject = _subject_tokens(trig)
+    if trig in subject:  # "Høyres angrep på Ap kom …": the trigger is the subject; its genitive acts
+        subject = [t for t in subject if t.i < trig.i]
+    actors = _phrase_entities(ctx, subject)
     if not actors:
         # the clause before the trigger: from the last comma (or the sentence start)
         start = 0
@@ -194,6 +198,8 @@ def _targets(ctx: _Context, toks: list[Token], i: int, end: int, actors: list[st
     trig = toks[i]
     # "mot X", "overfor X"; aid goes "til X" (its recipient)
     toward = ("mot", "overfor", "til") if etype == "AID" else ("mot", "overfor")
+    if trig.pos_ == "NOUN" and etype in TARGETED_BY_PA:
+        toward += ("på",)  # "angrep på Ap", "press på Russland" (a city after "på" is the place)
     out = []
     for c in trig.children:
         if c.dep_ in ("obj", "iobj"):
@@ -211,7 +217,8 @@ def _targets(ctx: _Context, toks: list[Token], i: int, end: int, actors: list[st
             if toks[k].text.casefold() in ("om", "for", "å"):
                 break
             out += _phrase_entities(ctx, [toks[k]])
-    return [e for e in dict.fromkeys(out) if e not in actors]
+    return [e for e in dict.fromkeys(out) if e not in actors and not (
+        ctx.ents[e].type in ("GPE", "LOC", "FAC") and ctx.ents[e].links.geonames)]
 
 
 def _location(ctx: _Context, toks: list[Token], i: int) -> str | None:

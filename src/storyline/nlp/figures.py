@@ -51,8 +51,8 @@ OUTCOMES = ("drept", "drepte", "døde", "død", "omkom", "omkommet", "skadet", "
             "evakuert", "evakuerte", "arrestert", "pågrepet", "fengslet", "flyktet", "flykter", "flyktninger",
             "ankommet", "smittet", "innlagt", "permittert", "oppsagt", "streiker", "streikende", "stemte",
             "stemmer", "tapt", "tap", "sperret", "strømløse", "uten strøm", "rammet", "berørt", "utvist")
-# "3. plass", "28.-plass", "80-tallet", "40-årslag": ordinals and compounds, not counts
-SKIP_AFTER = re.compile(r"^(?:\.\s+[a-zæøå]|\.-|\.$|-[a-zæøå])")
+# "3. plass", "28.-plass", "3. – 4. juli", "80-tallet", "40-årslag": ordinals and compounds, not counts
+SKIP_AFTER = re.compile(r"^(?:\.\s+[a-zæøå]|\.\s*[-–]|\.$|-[a-zæøå])")
 STOP_UNITS = {"av", "og", "i", "på", "til", "for", "med", "som", "er", "har", "ble", "var", "den", "det", "de",
               "dem", "deres", "sine", "sin", "seg", "egne", "en", "et", "ei", "to", "om"}
 

@@ -102,6 +102,24 @@ def _entity(doc, eid):
     return entity_by_id(doc, eid)
 
 
+def _colon_speaker(b: _Builder, para: tuple[int, int]) -> tuple[str | None, str]:
+    """Who speaks after a paragraph ending in a colon ("Til VG uttalte hun:"): the subject of its
+    last sentence's main verb, else whoever the paragraph names."""
+    span = b.doc.char_span(para[1] - 1, para[1], alignment_mode="expand")
+    if span is not None:
+        sent = span[0].sent
+        verb = sent.root
+        if verb.pos_ in ("VERB", "AUX") or verb.text.casefold() in INDIRECT_VERBS:
+            speaker, stext = _subject(b, sent, verb)
+            if speaker or stext.strip(" ,:"):
+                return speaker, stext
+    return speakers.resolve(b.doc, para[0], para[1], b.focus)
+
+
+def _dash_opened(text: str, para: tuple[int, int] | None) -> bool:
+    return para is not None and text[para[0]] in DASHES and para[1] - para[0] > 2
+
+
 def _dash_paragraphs(b: _Builder, paragraphs) -> list[tuple[int, int]]:
     text, done, pending = text_of(b.doc), [], None
     for i, (ps, pe) in enumerate(paragraphs):
@@ -121,10 +139,12 @@ def _dash_paragraphs(b: _Builder, paragraphs) -> list[tuple[int, int]]:
                 b.add(*pending, True, speaker, stext, m.group("cue"))
                 pending = None
             b.add(ps + 1, qend, True, speaker, stext, m.group("cue").casefold(), via, (ps, pe))
+        elif para.rstrip().endswith("?") and _dash_opened(text, paragraphs[i + 1] if i + 1 < len(paragraphs) else None):
+            pending = None  # "– Hvor lenge kan dere vente?" then "– Vi må …, svarer han": the reporter asks
         else:
             prev = paragraphs[i - 1] if i else None
             if prev and text[prev[1] - 1] == ":":
-                speaker, stext = speakers.resolve(b.doc, prev[0], prev[1], b.focus)
+                speaker, stext = _colon_speaker(b, prev)
                 b.add(ps + 1, pe, True, speaker, stext, None, (), (ps, pe))
             elif b.quotes and b.quotes[-1].direct and b.quotes[-1].end >= (prev[0] if prev else 0):
                 last = b.quotes[-1]
@@ -202,12 +222,14 @@ def _second_report(toks, after: int) -> tuple[int, int] | None:
 def _subject(b: _Builder, sent, verb) -> tuple[str | None, str]:
     """The speaker of a reporting verb: its parsed subject, else the clause before it."""
     doc = b.doc
+    parsed = None  # a subject that names no one we know ("Andre innbyggere"), kept as its phrase
     for child in verb.children:
         if child.dep_ in ("nsubj", "nsubj:pass") and child.text.casefold() not in ("som", "der", "de"):
             sub = list(child.subtree)
             eid, stext = speakers.resolve(doc, sub[0].idx, sub[-1].idx + len(sub[-1]), b.focus)
             if eid:
                 return eid, stext
+            parsed = parsed or (None, stext)
     head = verb
     while head.dep_ == "conj" and head.head is not head:
         # "Andre brukere var mindre forsiktige, og svarte at …": the first clause's subject speaks
@@ -232,6 +254,8 @@ def _subject(b: _Builder, sent, verb) -> tuple[str | None, str]:
         cut2 = seg[:cut].rfind(",")
         eid, stext = speakers.resolve(doc, sent.start_char + max(cut2 + 1, 0), sent.start_char + cut, b.focus,
                                       prefer_last=True)
+    if eid is None and parsed:
+        return parsed
     return eid, stext
 
 
