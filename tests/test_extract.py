@@ -233,3 +233,20 @@ def test_a_colon_paragraph_introduces_its_subject_not_the_outlet():
                  "oppfordring til foreldre og lærere:\n\n– Det er på tide at dere tar ansvar.")
     [q] = rec.quotes
     assert q.speaker is None and q.speaker_text == "elevene"
+
+
+def test_a_change_from_one_figure_to_another_is_two_figures_and_scores_are_none():
+    rec = record("Statens eierandel i selskapet ble redusert fra 54 til 34 prosent i fjor. "
+                 "Laget tapte 1-2-kampen, men har vunnet 30-40 kamper i året.")
+    figs = sorted((f.text, f.value, f.value_max, f.unit) for f in rec.figures)
+    assert figs == [("30-40 kamper", 30, 40, "kamper"), ("34 prosent", 34, None, "prosent"),
+                    ("54", 54, None, "prosent")], figs
+
+
+def test_speech_cues_after_a_quote():
+    rec = record("Meteorolog Kari Holm sier at uværet kommer i natt.\n\n"
+                 "– Det blir verst på kysten, fortsetter hun.")
+    names = {e.id: e.name for e in rec.entities}
+    direct = [q for q in rec.quotes if q.direct]
+    assert [(q.text, names.get(q.speaker), q.cue) for q in direct] == [
+        ("Det blir verst på kysten", "Kari Holm", "fortsetter")]

@@ -12,6 +12,10 @@ from storyline.nlp.structure import line_kind, paragraphs, split_sentences
      ["Det", "gjelder", "bl.a.", "kl.", "14", "og", "f.eks.", "ca.", "9.000", "mann", "."]),
     ("Den 3. mars kom EU-land.", ["Den", "3.", "mars", "kom", "EU-land", "."]),
     ("«Truet og hjernevasket».", ["«", "Truet", "og", "hjernevasket", "»", "."]),
+    # words that spaCy's nb rules read as abbreviations ("to." for torsdag) end sentences here
+    ("De ble fengslet, begge to.", ["De", "ble", "fengslet", ",", "begge", "to", "."]),
+    ("Hun stemte på Ap. Han gjorde ikke det.", ["Hun", "stemte", "på", "Ap", ".", "Han", "gjorde", "ikke", "det", "."]),
+    ("Turen gikk til St. Petersburg.", ["Turen", "gikk", "til", "St.", "Petersburg", "."]),
 ])
 def test_news_tokenizer(nlp, text, expected):
     assert [t.text for t in nlp.make_doc(text)] == expected

@@ -74,7 +74,9 @@ def load(lang: str = "nb", extraction: bool = True, exclude: list[str] | None = 
     )
 
     register_extensions()
-    nlp = spacy.load(model_path(lang), exclude=exclude or [])
+    # the tokenizer is built from our code (storyline.news_tokenizer.v1), not from the rules saved
+    # with the model, so tokenisation fixes reach the shipped pipelines without retraining
+    nlp = spacy.load(model_path(lang), exclude=[*(exclude or []), "tokenizer"])
     if "lemmatizer" not in nlp.pipe_names:
         nlp.add_pipe("storyline_lemmatizer", config={"lang": lang}, after="morphologizer")
     if "parser" in nlp.pipe_names:

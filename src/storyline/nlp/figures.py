@@ -134,13 +134,23 @@ def figures(doc: Doc) -> Doc:
                 continue  # "1-2-3", dates like 12/3
             if re.match(r"\d", m.group("num")) is None and m.group("mult") is None and not _before_noun(doc, ne, s1):
                 continue  # "to" or "tre" without a noun after it is rarely a count
+            if re.match(r"-[a-zæøå]", text[m.end():m.end() + 2], re.I):
+                continue  # "1-2-tap", "4-3-seieren": a score in a compound
             value = parse_number(m.group("num"))
             if value is None:
                 continue
             mult = MULTIPLIERS.get((m.group("mult") or "").casefold(), 1)
             value2 = parse_number(m.group("num2")) if m.group("num2") else None
+            unit = "prosent" if m.group("pct") else None
+            if value2 is not None and (value2 <= value or re.search(r"\bfra\s+$", text[max(s0, ns - 8):ns], re.I)):
+                # "fra 53,97 til 34 prosent": a change between two figures, not a range
+                unit = unit or _unit(doc, m.end(), s1)[0]  # both counted in what follows the second
+                if unit is not None:
+                    found.append((m.start(), ne, value * mult, None, qualifier_of(m.group("qual")), unit))
+                    found.append((m.start("num2"), m.end(), value2 * mult, None, "exact", unit))
+                continue
             found.append((m.start(), m.end(), value * mult, value2 * mult if value2 else None,
-                          qualifier_of(m.group("qual")), "prosent" if m.group("pct") else None))
+                          qualifier_of(m.group("qual")), unit))
         for m in VAGUE.finditer(text, s0, s1):
             v, q = VAGUE_VALUE.get(m.group("kind").casefold(), (None, "over"))
             found.append((m.start(), m.end(), v, None, q, None))

@@ -20,7 +20,8 @@ SPEECH_VERBS = (
     "konstaterer|konstaterte|tror|trur|kommenterer|kommenterte|erkjenner|erkjente|innrømmer|innrømmet|"
     "bekrefter|bekreftet|melder|meldte|varsler|varslet|roper|ropte|sukker|konkluderer|konkluderte|"
     "kunngjorde|kunngjør|uttrykte|tilføyer|tilføyde|argumenterer|sa til|sier til|lover|lovet|krever|kreves|"
-    "beskriver|beskrev|presiserer|presiserte"
+    "beskriver|beskrev|presiserer|presiserte|fortsetter|fortsatte|held fram|utdyper|utdypet|avslutter|"
+    "avsluttet|gjentar|gjentok|poengterer|poengterte|medgir|medga|ler|lo|smiler|smilte|sukket"
 )
 # verbs that open reported speech with "at": "X sa i en tale torsdag at …"
 INDIRECT_VERBS = set(SPEECH_VERBS.split("|")) | {

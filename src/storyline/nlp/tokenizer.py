@@ -12,6 +12,10 @@ from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix
 
 QUOTE_PREFIXES = [r"-(?=[A-ZÆØÅ«])", "«", "»", '"']
 QUOTE_INFIXES = [r"(?<=[\w.,:;!?])[«»](?=\S)", r"(?<=\w):(?=[«\"])"]
+# spaCy's nb abbreviations that are far more often a word ending a sentence: "for begge to.",
+# "før jul.", "stemte på Ap.", "det er for sen.", "sa mor min."
+WORD_NOT_ABBREVIATION = {"to.", "ti.", "min.", "sen.", "jul.", "jun.", "mar.", "on.", "no.", "el.", "off.",
+                         "res.", "ma.", "ref.", "Ap.", "Frp.", "Sp.", "vg.", "sv."}
 
 
 @registry.tokenizers("storyline.news_tokenizer.v1")
@@ -20,7 +24,7 @@ def create_news_tokenizer():
         d = nlp.Defaults
         return Tokenizer(
             nlp.vocab,
-            rules=d.tokenizer_exceptions,
+            rules={k: v for k, v in d.tokenizer_exceptions.items() if k not in WORD_NOT_ABBREVIATION},
             prefix_search=compile_prefix_regex(QUOTE_PREFIXES + list(d.prefixes)).search,
             suffix_search=compile_suffix_regex(d.suffixes).search,
             infix_finditer=compile_infix_regex(list(d.infixes) + QUOTE_INFIXES).finditer,
