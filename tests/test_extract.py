@@ -250,3 +250,10 @@ def test_speech_cues_after_a_quote():
     direct = [q for q in rec.quotes if q.direct]
     assert [(q.text, names.get(q.speaker), q.cue) for q in direct] == [
         ("Det blir verst på kysten", "Kari Holm", "fortsetter")]
+
+
+def test_matches_are_not_fighting():
+    rec = record("Kampene mot Sverige spilles i Göteborg i juni, og laget håper på seier. "
+                 "Harde kamper i Sudan drev tusenvis på flukt i juni.")
+    assert [(e.type, e.text) for e in rec.events] == [("ASSAULT", "kamper")]
+    assert rec.events[0].sentence["start"] > 0

@@ -52,6 +52,11 @@ PHRASES = {("rykket", "fram"): "MOBILIZE", ("rykker", "fram"): "MOBILIZE", ("ryk
 MODES = {"bombing": "aerial", "luftangrep": "aerial", "bombet": "aerial", "kamper": "fight", "kampene": "fight",
          "sanksjoner": "economic", "visumnekt": "travel", "innreiseforbud": "travel", "telefonsamtale": "phone",
          "arrestert": "arrest", "okkupert": "occupy", "beleiret": "blockade"}
+SPORT = {"spilles", "spilt", "spilte", "spiller", "scoret", "scoring", "scoringer", "mål", "målet", "seier",
+         "seieren", "serieåpning", "tap", "tapet", "poeng", "sesong", "sesongen", "serien", "seriekamp",
+         "seriekamper", "cup", "cupen", "vm", "em", "ol", "fotball", "håndball", "ishockey", "laget", "lagene",
+         "trener", "treneren", "stadion", "omgang", "sluttspillet", "finalen", "semifinalen", "kvartfinalen",
+         "eliteserien", "obos-ligaen", "toppserien", "landslaget", "uavgjort"}
 AGREE_AUX = {"ble", "bli", "er", "var", "blitt", "vart", "blei", "vere", "være", "blir", "vert"}
 ANAPHORIC = {"etter", "før", "slikt", "slik", "sånt", "sånn"}
 TARGETED_BY_PA = {"ASSAULT", "COERCE", "THREATEN", "ACCUSE", "SANCTION"}
@@ -77,6 +82,9 @@ def trigger_of(toks: list[Token], i: int) -> tuple[str, str | None, int] | None:
         _, etype, mode = TRIGGERS[k]
         if etype == "REQUEST" and low in ("ba", "ber") and not _followed_by(toks, i, "om", 5):
             return None
+        if etype == "ASSAULT" and low.startswith(("kamp", "angrep")) and any(
+                t.text.casefold() in SPORT for t in toks):
+            return None  # "kampene spilles på Ullevaal": matches, not fighting
         if etype == "AGREE" and low in ("enige", "einige") and not any(t.text.casefold() in AGREE_AUX
                                                                       for t in toks[max(0, i - 3):i]):
             return None
