@@ -257,3 +257,13 @@ def test_matches_are_not_fighting():
                  "Harde kamper i Sudan drev tusenvis på flukt i juni.")
     assert [(e.type, e.text) for e in rec.events] == [("ASSAULT", "kamper")]
     assert rec.events[0].sentence["start"] > 0
+
+
+def test_han_and_hun_refer_to_a_person_of_that_gender():
+    rec = record("Statsminister Erna Solberg møtte byrådsleder Raymond Johansen i Oslo mandag.\n\n"
+                 "– Vi må samarbeide om eldreomsorgen, sier Johansen.\n\n"
+                 "– Vi har gitt kommunene pengene, sier hun.\n\n"
+                 "– Det er ikke nok, svarer han.")
+    names = {e.id: e.name for e in rec.entities}
+    assert [(q.speaker_text, names.get(q.speaker)) for q in rec.quotes] == [
+        ("Johansen", "Raymond Johansen"), ("hun", "Erna Solberg"), ("han", "Raymond Johansen")]

@@ -176,8 +176,9 @@ def _actors(ctx: _Context, sent: Span, toks: list[Token], i: int) -> list[str]:
                 break
     if not actors and ctx.focus is not None:  # "Han …, og ba om": the person in focus
         clause = [t.text.casefold() for t in toks[:i]]
-        if any(w in ("han", "hun", "ho") for w in clause) or (clause and clause[-1] in ("og", "men")):
-            who = ctx.focus.at(toks[i].idx)
+        pronoun = next((w for w in clause if w in ("han", "hun", "ho")), None)
+        if pronoun or (clause and clause[-1] in ("og", "men")):
+            who = ctx.focus.at(toks[i].idx, pronoun)
             actors = [who] if who else []
     for k in range(i + 1, min(i + 4, len(toks))):  # "telefonsamtale med Macron"
         if toks[k].text.casefold() == "med":

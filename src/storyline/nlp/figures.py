@@ -87,7 +87,7 @@ def _unit(doc: Doc, end_char: int, sent_end: int) -> tuple[str | None, int]:
     if span is None:
         return None, end_char
     last_adj = None
-    for tok in list(span)[:5]:
+    for tok in [t for t in span if t.idx >= end_char][:5]:  # not the number's own token ("32.")
         low = tok.text.casefold()
         if tok.pos_ == "PROPN" or (tok.is_title and not tok.is_sent_start and tok.pos_ != "NOUN"):
             return None, end_char  # a name is not a unit: "1999 tar Bertelsen"

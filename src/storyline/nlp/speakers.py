@@ -3,6 +3,7 @@ presidenten", "ukrainske myndigheter") to an entity, with the person in focus fo
 from __future__ import annotations
 
 import bisect
+from functools import lru_cache
 
 from spacy.tokens import Doc
 
@@ -36,9 +37,37 @@ class Focus:
     def add(self, pos: int, eid: str) -> None:
         bisect.insort(self.points, (pos, eid))
 
-    def at(self, pos: int) -> str | None:
+    def at(self, pos: int, pronoun: str | None = None) -> str | None:
+        """The person in focus before pos; for "han"/"hun", the last one it can refer to."""
         i = bisect.bisect_left(self.points, (pos, ""))
-        return self.points[i - 1][1] if i else None
+        wanted = PRONOUN_GENDER.get((pronoun or "").casefold())
+        for _, eid in reversed(self.points[max(0, i - 8):i]):
+            if wanted is None or gender_of(self.doc, eid) in (wanted, None):
+                return eid
+        return None
+
+
+PRONOUN_GENDER = {"han": "male", "hun": "female", "ho": "female"}
+
+
+@lru_cache(maxsize=1)
+def _first_names():
+    import gender_guesser.detector as gender_guesser
+
+    return gender_guesser.Detector(case_sensitive=False)
+
+
+def gender_of(doc: Doc, eid: str) -> str | None:
+    """"male", "female" or None (unknown) from a person's first name: "han" is not Erna Solberg."""
+    ent = entity_by_id(doc, eid)
+    names = [ent.name, *ent.aliases] if ent is not None else []
+    first = next((n.split()[0] for n in names if len(n.split()) > 1), None)
+    if first is None:
+        return None
+    guess = _first_names().get_gender(first, "norway")
+    if guess == "unknown":
+        guess = _first_names().get_gender(first)
+    return {"male": "male", "mostly_male": "male", "female": "female", "mostly_female": "female"}.get(guess)
 
 
 def _clause_initial(tok) -> bool:
@@ -65,7 +94,7 @@ def mentions_in(doc: Doc, start: int, end: int) -> list[tuple[int, int, str]]:
 
 def resolve(doc: Doc, start: int, end: int, focus: Focus, prefer_last: bool = False) -> tuple[str | None, str]:
     """(entity id or None, the speaker phrase) for a phrase in text[start:end]."""
-    phrase = text_of(doc)[start:end].strip(" ,.:;")
+    phrase = text_of(doc)[start:end].strip(" ,.:;«»\"'")
     ms = mentions_in(doc, start, end)
     ents = [(s, e, eid, entity_by_id(doc, eid)) for s, e, eid in ms]
     pers = [m for m in ents if m[3] and m[3].type == "PER"]
@@ -75,7 +104,8 @@ def resolve(doc: Doc, start: int, end: int, focus: Focus, prefer_last: bool = Fa
     words = phrase.split()
     low = [w.casefold().strip(",.") for w in words]
     if low and (low[0] in PRONOUNS or (len(low) > 1 and low[-1] in PRONOUNS and prefer_last)):
-        return _same_sentence_subject(doc, start) or focus.at(start), words[0] if low[0] in PRONOUNS else words[-1]
+        pronoun = low[0] if low[0] in PRONOUNS else low[-1]
+        return _same_sentence_subject(doc, start, pronoun) or focus.at(start, pronoun), words[0] if low[0] in PRONOUNS else words[-1]
     if not low or all(w in ("og", "men", "samt", "så") for w in low):  # "…, og ba om at": elided subject
         return focus.at(start), phrase
     for i, w in enumerate(low[:4]):
@@ -91,7 +121,7 @@ def resolve(doc: Doc, start: int, end: int, focus: Focus, prefer_last: bool = Fa
     return None, phrase
 
 
-def _same_sentence_subject(doc: Doc, pos: int) -> str | None:
+def _same_sentence_subject(doc: Doc, pos: int, pronoun: str | None = None) -> str | None:
     """"Senere holdt Putin en tale, der han hevdet …": a person named earlier in the same
     sentence, not as the object of a preposition."""
     span = doc.char_span(pos, min(pos + 1, len(text_of(doc))), alignment_mode="expand")
@@ -104,6 +134,8 @@ def _same_sentence_subject(doc: Doc, pos: int) -> str | None:
             break
         eid = _entity_of(doc, t.idx)
         ent = entity_by_id(doc, eid) if eid else None
+        if ent is not None and pronoun in PRONOUN_GENDER and gender_of(doc, eid) not in (PRONOUN_GENDER[pronoun], None):
+            continue  # "Erna Solberg …, der han …": not her
         if ent is not None and ent.type == "PER" and t.i > tok.sent.start and t.nbor(-1).pos_ not in ("ADP", "PUNCT"):
             if not t.nbor(-1).text[:1].isupper() or t.nbor(-1).is_sent_start:
                 best = eid
