@@ -267,3 +267,9 @@ def test_han_and_hun_refer_to_a_person_of_that_gender():
     names = {e.id: e.name for e in rec.entities}
     assert [(q.speaker_text, names.get(q.speaker)) for q in rec.quotes] == [
         ("Johansen", "Raymond Johansen"), ("hun", "Erna Solberg"), ("han", "Raymond Johansen")]
+
+
+def test_ranges_with_thousands_and_a_day_without_its_dot():
+    rec = record("Utbyggingen kan skape 6.000-8.000 nye arbeidsplasser, skrev avisen 18 august 2011.")
+    assert [(f.value, f.value_max, f.unit) for f in rec.figures] == [(6000, 8000, "arbeidsplasser")]
+    assert [(t.text, t.value) for t in rec.timexes] == [("18 august 2011", "2011-08-18")]

@@ -38,7 +38,8 @@ NUMBER = (
     rf"|(?<![\w-])(?:{_CARD})(?![\w-]))"
 )
 FIGURE = re.compile(
-    rf"(?:(?P<qual>{_QUAL})\s+)?{NUMBER}(?:\s*(?:–|-|og|til)\s*(?P<num2>\d+(?:,\d+)?))?(?:\s+(?P<mult>{_MULT})\b)?"
+    rf"(?:(?P<qual>{_QUAL})\s+)?{NUMBER}(?:\s*(?:–|-|og|til)\s*(?P<num2>\d{{1,3}}(?:[.\u00a0\u202f ]\d{{3}})+(?:,\d+)?(?!\d)"
+    rf"|\d+(?:,\d+)?))?(?:\s+(?P<mult>{_MULT})\b)?"
     rf"(?:\s*(?P<pct>%|prosent|prosentpoeng))?",
     re.I,
 )

@@ -46,7 +46,8 @@ PATTERNS = [
         rf"(?:\s+(?P<wk>i\s+(?:forrige|neste|denne)\s+(?:uke|veke)|(?:forrige|neste|denne)\s+(?:uke|veke)))?"
         rf"(?:\s+(?P<pod>{_POD})\b)?"
         rf"(?:\s+(?P<day>\d{{1,2}})\.\s*(?P<mon>{_MO})(?:\s+(?P<year>\d{{4}}))?)?", re.I)),
-    ("daymonth", re.compile(rf"\b(?P<day>\d{{1,2}})\.\s*(?P<mon>{_MO})(?:\s+(?P<year>(?:19|20)\d\d))?\b", re.I)),
+    # "3. mars", and "18 august" as some write it
+    ("daymonth", re.compile(rf"\b(?P<day>\d{{1,2}})\.?\s*(?P<mon>{_MO})(?:\s+(?P<year>(?:19|20)\d\d))?\b", re.I)),
     ("relday", re.compile(
         rf"\b(?P<rel>i\s+forgårs|i\s+går|i\s+dag|i\s+morgen|i\s+overmorgen|i\s+kveld|i\s+natt|i\s+morges)"
         rf"(?:\s+(?P<pod>{_POD})\b)?", re.I)),
