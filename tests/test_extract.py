@@ -273,3 +273,12 @@ def test_ranges_with_thousands_and_a_day_without_its_dot():
     rec = record("Utbyggingen kan skape 6.000-8.000 nye arbeidsplasser, skrev avisen 18 august 2011.")
     assert [(f.value, f.value_max, f.unit) for f in rec.figures] == [(6000, 8000, "arbeidsplasser")]
     assert [(t.text, t.value) for t in rec.timexes] == [("18 august 2011", "2011-08-18")]
+
+
+def test_talks_are_placed_by_a_later_sentence_that_refers_back_to_them():
+    rec = record("På den tredje dagen av streiken i Bergen møttes Fagforbundet og KS til nye forhandlinger. "
+                 "Samtalene, som foregikk i Oslo, ga ingen løsning.")
+    names = by_id(rec)
+    consults = [v for v in rec.events if v.type == "CONSULT"]
+    assert len(consults) == 1, [(v.type, v.text) for v in rec.events]  # "Samtalene" is the same talks
+    assert names[consults[0].location].name == "Oslo"  # not Bergen, the place of the strike

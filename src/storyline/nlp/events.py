@@ -17,18 +17,18 @@ from .util import SpanIndex, paragraph_index, text_of
 
 # (regex over the lower-cased token, PLOVER type, mode); first match wins
 TRIGGERS: list[tuple[str, str, str | None]] = [
-    (r"telefonsamtale(?:en|er|et|ene|a|ar|ane|s)?|telefonmøte(?:en|er|et|ene|a|ar|ane|s)?|ringte|ringer", "CONSULT", "phone"),
-    (r"forhandling(?:en|er|et|ene|a|ar|ane|s)?|forhandle[rt]?|samtale(?:en|er|et|ene|a|ar|ane|s)?|møte(?:en|er|et|ene|a|ar|ane|s)?|møtes|møttes|møtte|toppmøte(?:en|er|et|ene|a|ar|ane|s)?|besøk(?:en|er|et|ene|a|ar|ane|s)?|besøkte|besøker",
+    (r"telefonsamtale(?:n|r|t|ne|rs|ns|s)?|telefonmøte(?:n|r|t|ne|rs|ns|s)?|ringte|ringer", "CONSULT", "phone"),
+    (r"forhandling(?:en|er|et|ene|a|ar|ane|s)?|forhandle[rt]?|samtale(?:n|r|t|ne|rs|ns|s)?|møte(?:n|r|t|ne|rs|ns|s)?|møtes|møttes|møtte|toppmøte(?:n|r|t|ne|rs|ns|s)?|besøk(?:en|er|et|ene|a|ar|ane|s)?|besøkte|besøker",
      "CONSULT", None),
-    (r"enige|einige|avtale(?:en|er|et|ene|a|ar|ane|s)?|inngikk|inngått|signerte|signert|våpenhvile(?:en|er|et|ene|a|ar|ane|s)?", "AGREE", None),
+    (r"enige|einige|avtale(?:n|r|t|ne|rs|ns|s)?|inngikk|inngått|signerte|signert|våpenhvile(?:n|r|t|ne|rs|ns|s)?", "AGREE", None),
     (r"hyllet|hyller|hylla|roste|roser|støtter|støttet|støtteerklæring(?:en|er|et|ene|a|ar|ane|s)?", "SUPPORT", "praise"),
-    (r"løslatt|løslot|løslater|løslatelse(?:en|er|et|ene|a|ar|ane|s)?|opphevet|opphever|opphevelse(?:en|er|et|ene|a|ar|ane|s)?", "CONCEDE", "release"),
+    (r"løslatt|løslot|løslater|løslatelse(?:n|r|t|ne|rs|ns|s)?|opphevet|opphever|opphevelse(?:n|r|t|ne|rs|ns|s)?", "CONCEDE", "release"),
     (r"samarbeid(?:en|er|et|ene|a|ar|ane|s)?|samarbeider|samarbeidet", "COOPERATE", None),
     (r"nødhjelp(?:en|er|et|ene|a|ar|ane|s)?|bistand(?:en|er|et|ene|a|ar|ane|s)?|våpenhjelp(?:en|er|et|ene|a|ar|ane|s)?|hjelpesending(?:en|er|et|ene|a|ar|ane|s)?|asyl", "AID", None),
     (r"evakuert|evakuerte|evakuerer|evakuering(?:en|er|et|ene|a|ar|ane|s)?|trakk|trekker|overga|overgir|retrett(?:en|er|et|ene|a|ar|ane|s)?", "RETREAT", None),
     (r"ba|ber|oppfordret|oppfordrer|oppfordring(?:en|er|et|ene|a|ar|ane|s)?|appellerte|appellerer|appell(?:en|er|et|ene|a|ar|ane|s)?|krever|krevde", "REQUEST", None),
     (r"anklage[rt]?|anklagde|anklagen|beskylde[rt]?|beskyldte|beskyldning(?:en|er|et|ene|a|ar|ane|s)?|kritisert|kritiserte|kritiserer|"
-     r"kritikk(?:en|er|et|ene|a|ar|ane|s)?|fordømte|fordømmer|fordømt|fordømmelse(?:en|er|et|ene|a|ar|ane|s)?", "ACCUSE", None),
+     r"kritikk(?:en|er|et|ene|a|ar|ane|s)?|fordømte|fordømmer|fordømt|fordømmelse(?:n|r|t|ne|rs|ns|s)?", "ACCUSE", None),
     (r"avviser|avviste|avvist|forkastet|forkaster", "REJECT", None),
     (r"truer|truet|trussel(?:en|er|et|ene|a|ar|ane|s)?|trusler(?:en|er|et|ene|a|ar|ane|s)?", "THREATEN", None),
     (r"demonstrerte|demonstrerer|demonstrasjon(?:en|er|et|ene|a|ar|ane|s)?|streik(?:en|er|et|ene|a|ar|ane|s)?|streiket|streiker|streikende|protesterte|"
@@ -36,7 +36,7 @@ TRIGGERS: list[tuple[str, str, str | None]] = [
     (r"sanksjon(?:en|er|et|ene|a|ar|ane|s)?|visumnekt|embargo(?:en|er|et|ene|a|ar|ane|s)?|utvist|utviste|utviser|utvisning(?:en|er|et|ene|a|ar|ane|s)?|innreiseforbud(?:en|er|et|ene|a|ar|ane|s)?", "SANCTION", None),
     (r"beredskap|mobiliserte|mobiliserer|mobilisert|mobilisering(?:en|er|et|ene|a|ar|ane|s)?|utplassert|utplasserte", "MOBILIZE", None),
     (r"okkuperte|okkupert|okkuperer|okkupasjon(?:en|er|et|ene|a|ar|ane|s)?|invadert|invaderte|erobret|erobrer|erobre|arrestert|arresterte|"
-     r"arrestasjon(?:en|er|et|ene|a|ar|ane|s)?|pågrepet|pågrep|pågripelse(?:en|er|et|ene|a|ar|ane|s)?|blokkert|blokkerte|blokade(?:en|er|et|ene|a|ar|ane|s)?|beleiret|beleiring(?:en|er|et|ene|a|ar|ane|s)?|"
+     r"arrestasjon(?:en|er|et|ene|a|ar|ane|s)?|pågrepet|pågrep|pågripelse(?:n|r|t|ne|rs|ns|s)?|blokkert|blokkerte|blokade(?:n|r|t|ne|rs|ns|s)?|beleiret|beleiring(?:en|er|et|ene|a|ar|ane|s)?|"
      r"innesluttet|dømt|dømte|fengslet", "COERCE", None),
     (r"angrep(?:en|er|et|ene|a|ar|ane|s)?|luftangrep(?:en|er|et|ene|a|ar|ane|s)?|rakettangrep(?:en|er|et|ene|a|ar|ane|s)?|angrepet|angriper|bombing(?:en|er|et|ene|a|ar|ane|s)?|bombet|bombeangrep(?:en|er|et|ene|a|ar|ane|s)?|"
      r"bombardert|bombardement(?:en|er|et|ene|a|ar|ane|s)?|kamper|kampene|drept|drepte|skutt|skyting(?:en|er|et|ene|a|ar|ane|s)?|eksplosjon(?:en|er|et|ene|a|ar|ane|s)?|knivstukket|"
@@ -251,6 +251,9 @@ def _location(ctx: _Context, toks: list[Token], i: int) -> str | None:
             score += 1
         if k == i - 1 and toks[i].text.casefold() in ("falt", "faller"):
             score += 4
+        if t.dep_ == "nmod" and t.head.pos_ == "NOUN" and toks[i].i not in (t.head.i, t.head.head.i) and not (
+                PLACE_NOUNS.fullmatch(t.head.text.casefold())):
+            score -= 2  # "møttes … på dagen for invasjonen i Ukraina": the place of another noun
         if score >= 2 and score - abs(k - i) / 100 > best_score:
             best, best_score = eids[0], score - abs(k - i) / 100
     return best
@@ -306,9 +309,12 @@ def events(doc: Doc) -> Doc:
             anaphoric = i and toks[i - 1].text.casefold() in ANAPHORIC or (
                 i > 1 and toks[i - 2].text.casefold() in ANAPHORIC and toks[i - 1].text.casefold().endswith("s"))
             no_comma = prev_end >= 0 and not any(t.text in ",;" for t in toks[prev_end:i]) and i - prev_end < 14
-            if not anaphoric and _refers_back(toks, i) and any(
-                    v.type == etype and v.sentence["end"] >= sent.start_char - 400 for v in out[-3:]):
+            earlier = next((v for v in reversed(out[-3:]) if v.type == etype
+                            and v.sentence["end"] >= sent.start_char - 400), None)
+            if not anaphoric and earlier is not None and _refers_back(toks, i):
                 anaphoric = True
+                if earlier.location is None:  # "Samtalene, som foregikk i X": where the earlier talks were
+                    earlier.location = _location(ctx, toks, i)
             conditional = any(t.text.casefold() in CONDITIONAL for t in toks[max(0, i - 4):i])
             if inside_quote or anaphoric or conditional or (no_comma and prev_type is not None):
                 i = end
