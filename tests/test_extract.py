@@ -282,3 +282,11 @@ def test_talks_are_placed_by_a_later_sentence_that_refers_back_to_them():
     consults = [v for v in rec.events if v.type == "CONSULT"]
     assert len(consults) == 1, [(v.type, v.text) for v in rec.events]  # "Samtalene" is the same talks
     assert names[consults[0].location].name == "Oslo"  # not Bergen, the place of the strike
+
+
+def test_who_was_turned_to_is_asked():
+    rec = record("Ordfører Kari Holm skrev samtidig et brev til sin svenske kollega, Per Olsen, og ba om "
+                 "hjelp til å rydde etter flommen.")
+    names = by_id(rec)
+    [ev] = [v for v in rec.events if v.type == "REQUEST"]
+    assert names[ev.actors[0]].name == "Kari Holm" and [names[t].name for t in ev.targets] == ["Per Olsen"]

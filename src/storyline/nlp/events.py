@@ -226,6 +226,13 @@ def _targets(ctx: _Context, toks: list[Token], i: int, end: int, actors: list[st
             if toks[k].text.casefold() in ("om", "for", "å"):
                 break
             out += _phrase_entities(ctx, [toks[k]])
+    if not out and etype == "REQUEST" and i and toks[i - 1].text.casefold() == "og":
+        # "henvendte seg til sin motpart, Vladimir Putin, og ba om …": the one turned to is asked
+        til = [k for k in range(i - 1) if toks[k].text.casefold() == "til"]
+        if til:
+            named = _phrase_entities(ctx, toks[til[-1] + 1:i - 1])
+            out += sorted((e for e in named if ctx.ents[e].type in ("PER", "ORG", "GPE")),
+                          key=lambda e: ctx.ents[e].type == "GPE")[:1]  # the person, not "russiske"
     return [e for e in dict.fromkeys(out) if e not in actors and not (
         ctx.ents[e].type in ("GPE", "LOC", "FAC") and ctx.ents[e].links.geonames)]
 
