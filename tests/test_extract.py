@@ -254,6 +254,7 @@ def test_speech_cues_after_a_quote():
 
 def test_matches_are_not_fighting():
     rec = record("Kampene mot Sverige spilles i Göteborg i juni, og laget håper på seier. "
+                 "Hun hadde tre bom på skytingen og endte på pallen. "
                  "Harde kamper i Sudan drev tusenvis på flukt i juni.")
     assert [(e.type, e.text) for e in rec.events] == [("ASSAULT", "kamper")]
     assert rec.events[0].sentence["start"] > 0

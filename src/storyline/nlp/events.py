@@ -56,7 +56,8 @@ SPORT = {"spilles", "spilt", "spilte", "spiller", "scoret", "scoring", "scoringe
          "seieren", "serieåpning", "tap", "tapet", "poeng", "sesong", "sesongen", "serien", "seriekamp",
          "seriekamper", "cup", "cupen", "vm", "em", "ol", "fotball", "håndball", "ishockey", "laget", "lagene",
          "trener", "treneren", "stadion", "omgang", "sluttspillet", "finalen", "semifinalen", "kvartfinalen",
-         "eliteserien", "obos-ligaen", "toppserien", "landslaget", "uavgjort"}
+         "eliteserien", "obos-ligaen", "toppserien", "landslaget", "uavgjort", "bom", "skiskyting", "skiskytter",
+         "renn", "rennet", "løypa", "pallen", "stafett", "stafetten", "skyteserie", "skyteseriene"}
 AGREE_AUX = {"ble", "bli", "er", "var", "blitt", "vart", "blei", "vere", "være", "blir", "vert"}
 ANAPHORIC = {"etter", "før", "slikt", "slik", "sånt", "sånn"}
 TARGETED_BY_PA = {"ASSAULT", "COERCE", "THREATEN", "ACCUSE", "SANCTION"}
@@ -82,9 +83,8 @@ def trigger_of(toks: list[Token], i: int) -> tuple[str, str | None, int] | None:
         _, etype, mode = TRIGGERS[k]
         if etype == "REQUEST" and low in ("ba", "ber") and not _followed_by(toks, i, "om", 5):
             return None
-        if etype == "ASSAULT" and low.startswith(("kamp", "angrep")) and any(
-                t.text.casefold() in SPORT for t in toks):
-            return None  # "kampene spilles på Ullevaal": matches, not fighting
+        if etype == "ASSAULT" and any(t.text.casefold() in SPORT for t in toks):
+            return None  # "kampene spilles på Ullevaal", "tre bom på skytingen": sport, not fighting
         if etype == "AGREE" and low in ("enige", "einige") and not any(t.text.casefold() in AGREE_AUX
                                                                       for t in toks[max(0, i - 3):i]):
             return None
