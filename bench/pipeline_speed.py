@@ -1,13 +1,17 @@
 """Words per second of the trained pipeline (tokenizer, tagger+morphology, parser, lemmatizer,
 NER) on one core, over >= 100,000 words of distinct news text.
 
-    OMP_NUM_THREADS=1 .venv/bin/python bench/pipeline_speed.py
+    OMP_NUM_THREADS=1 .venv/bin/python bench/pipeline_speed.py [--model PATH ...]
+
+--model times other spaCy pipelines on the same texts in the same run (a trained experiment, or
+spaCy's own en_core_web_sm as a yardstick for this machine against spaCy's published figures).
 """
 import os
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
+import argparse  # noqa: E402
 import time  # noqa: E402
 
 from corpus import articles  # noqa: E402
@@ -15,17 +19,27 @@ from corpus import articles  # noqa: E402
 import storyline  # noqa: E402
 
 
-def main() -> None:
-    texts = articles()
+def words_per_second(nlp, texts: list[str], label: str) -> float:
     words = sum(len(t.split()) for t in texts)
-    nlp = storyline.load(extraction=False)
     nlp("Oppvarming av modellen.")
     start = time.perf_counter()
     tokens = sum(len(doc) for doc in nlp.pipe(texts, batch_size=64))
     secs = time.perf_counter() - start
-    print(f"pipeline {nlp.pipe_names}")
-    print(f"{len(texts)} texts, {words} words ({tokens} tokens) in {secs:.1f} s")
-    print(f"words/s: {words / secs:,.0f}")
+    print(f"{label}: pipeline {nlp.pipe_names}")
+    print(f"  {len(texts)} texts, {words} words ({tokens} tokens) in {secs:.1f} s: {words / secs:,.0f} words/s")
+    return words / secs
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--model", action="append", default=[], help="another spaCy pipeline to time")
+    args = ap.parse_args()
+    import spacy
+
+    texts = articles()
+    words_per_second(storyline.load(extraction=False), texts, "storyline (shipped)")
+    for path in args.model:
+        words_per_second(spacy.load(path), texts, path)
 
 
 if __name__ == "__main__":

@@ -9,8 +9,9 @@ import storyline
 
 from .conftest import ARTICLES, SHARED, needs_shared, score
 
-# What the shipped pipeline reaches on each (docs/accuracy.md); a drop below fails.
-MINIMUM = {"storm": 0.6, "valg": 0.85, "streik": 0.85, "rettssak": 0.8, "konflikt": 0.85}
+# Just under what the shipped pipeline reaches on each (docs/accuracy.md), so that a rule change
+# that loses a fact elsewhere fails here.
+MINIMUM = {"storm": 0.88, "valg": 0.98, "streik": 0.96, "rettssak": 0.95, "konflikt": 0.95}
 
 
 @pytest.mark.parametrize("name", sorted(MINIMUM))
@@ -29,7 +30,7 @@ def test_seed_article():
     text = (SHARED / "seeds" / "000_7f010caa0a2c78e9.txt").read_text(encoding="utf-8")
     rec = storyline.extract(text, published="2022-03-03")
     report = score(gold_path, json.loads(rec.model_dump_json()))
-    assert report["overall"] >= 0.85, report
+    assert report["overall"] >= 0.95, report  # the issue asks for 0.85; we are at 0.989
     for section in ("headings", "entities", "timexes", "quotes", "figures", "events", "contradictions"):
         assert report[section]["score"] >= 0.75, (section, report[section])
 

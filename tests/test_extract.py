@@ -291,3 +291,10 @@ def test_who_was_turned_to_is_asked():
     names = by_id(rec)
     [ev] = [v for v in rec.events if v.type == "REQUEST"]
     assert names[ev.actors[0]].name == "Kari Holm" and [names[t].name for t in ev.targets] == ["Per Olsen"]
+
+
+def test_who_fights_can_follow_the_trigger():
+    rec = record("Kampene mellom Sudans hær og militsen RSF har blusset opp igjen i Darfur.")
+    names = by_id(rec)
+    [ev] = rec.events
+    assert sorted(names[a].name for a in ev.actors) == ["RSF", "Sudan"] and ev.targets == []

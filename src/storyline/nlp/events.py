@@ -154,9 +154,28 @@ def _subject_tokens(trigger: Token) -> list[Token]:
 
 def _actors(ctx: _Context, sent: Span, toks: list[Token], i: int) -> list[str]:
     trig = toks[i]
+    if i + 1 < len(toks) and toks[i + 1].text.casefold() == "mellom":
+        # "kampene / samtalene mellom hæren og RSF": the parties come after the trigger
+        span = []
+        for t in toks[i + 2:i + 12]:
+            if t.is_punct or t.pos_ in ("VERB", "AUX"):
+                break
+            span.append(t)
+        between = _phrase_entities(ctx, span)
+        if between:
+            return between
     subject = _subject_tokens(trig)
-    if trig in subject:  # "Høyres angrep på Ap kom …": the trigger is the subject; its genitive acts
-        subject = [t for t in subject if t.i < trig.i]
+    if trig in subject:
+        # the trigger is the subject: "Høyres angrep på Ap" (its genitive acts, "på" is hit) or
+        # "Kampene mellom hæren og RSF" (who fights comes after it)
+        before = [t for t in subject if t.i < trig.i]
+        after = []
+        for t in subject:
+            if t.i > trig.i:
+                if t.text.casefold() in ("på", "mot", "overfor", "til"):
+                    break
+                after.append(t)
+        subject = before if _phrase_entities(ctx, before) else after
     actors = _phrase_entities(ctx, subject)
     if not actors:
         # the clause before the trigger: from the last comma (or the sentence start)
@@ -216,7 +235,10 @@ def _targets(ctx: _Context, toks: list[Token], i: int, end: int, actors: list[st
     for k in range(end, min(end + 6, len(toks))):
         low = toks[k].text.casefold()
         if low in toward:
-            out += _phrase_entities(ctx, toks[k + 1:k + 5])
+            hit = _phrase_entities(ctx, toks[k + 1:k + 5])
+            if low == "på":  # "angrep på Kyiv": a city is where, not whom
+                hit = [e for e in hit if not (ctx.ents[e].type in ("GPE", "LOC", "FAC") and ctx.ents[e].links.geonames)]
+            out += hit
             break
         if toks[k].is_punct:
             break
@@ -233,8 +255,7 @@ def _targets(ctx: _Context, toks: list[Token], i: int, end: int, actors: list[st
             named = _phrase_entities(ctx, toks[til[-1] + 1:i - 1])
             out += sorted((e for e in named if ctx.ents[e].type in ("PER", "ORG", "GPE")),
                           key=lambda e: ctx.ents[e].type == "GPE")[:1]  # the person, not "russiske"
-    return [e for e in dict.fromkeys(out) if e not in actors and not (
-        ctx.ents[e].type in ("GPE", "LOC", "FAC") and ctx.ents[e].links.geonames)]
+    return [e for e in dict.fromkeys(out) if e not in actors]
 
 
 def _location(ctx: _Context, toks: list[Token], i: int) -> str | None:
