@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 from functools import lru_cache
+from pathlib import Path
 
 from spacy.tokens import Doc
 
@@ -51,10 +52,15 @@ PRONOUN_GENDER = {"han": "male", "hun": "female", "ho": "female"}
 
 
 @lru_cache(maxsize=1)
-def _first_names():
-    import gender_guesser.detector as gender_guesser
+def _first_names() -> dict[str, str]:
+    """First name -> "female"/"male" (data/first_names.tsv, from nomquamgender: see
+    storyline.training.first_names); names used for both are not in it."""
+    path = Path(__file__).parent / "data" / "first_names.tsv"
+    rows = (line.split("\t") for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("#"))
+    return {name: "female" if g == "f" else "male" for name, g in rows}
 
-    return gender_guesser.Detector(case_sensitive=False)
+
+ASCII_NORDIC = str.maketrans({"ø": "o", "æ": "ae", "å": "a"})
 
 
 def gender_of(doc: Doc, eid: str) -> str | None:
@@ -64,10 +70,8 @@ def gender_of(doc: Doc, eid: str) -> str | None:
     first = next((n.split()[0] for n in names if len(n.split()) > 1), None)
     if first is None:
         return None
-    guess = _first_names().get_gender(first, "norway")
-    if guess == "unknown":
-        guess = _first_names().get_gender(first)
-    return {"male": "male", "mostly_male": "male", "female": "female", "mostly_female": "female"}.get(guess)
+    key = first.casefold()
+    return _first_names().get(key) or _first_names().get(key.translate(ASCII_NORDIC))
 
 
 def _clause_initial(tok) -> bool:
