@@ -298,3 +298,18 @@ def test_who_fights_can_follow_the_trigger():
     names = by_id(rec)
     [ev] = rec.events
     assert sorted(names[a].name for a in ev.actors) == ["RSF", "Sudan"] and ev.targets == []
+
+
+def test_known_organisations_with_common_words_in_their_names():
+    rec = record("Leger Uten Grenser har evakuert to team fra byen, og Verdens matvareprogram advarer mot "
+                 "sult. Ifølge Meteorologisk institutt kommer det mer regn.")
+    assert [(e.name, e.type) for e in rec.entities] == [
+        ("Leger Uten Grenser", "ORG"), ("Verdens matvareprogram", "ORG"), ("Meteorologisk institutt", "ORG")]
+
+
+def test_reported_speech_without_at():
+    rec = record("Ordfører Kari Holm sa hun var lettet etter at dammen holdt. "
+                 "Politiet sier de har full kontroll.")
+    names = by_id(rec)
+    got = [(names[q.speaker].name if q.speaker else q.speaker_text, q.text) for q in rec.quotes]
+    assert got == [("Kari Holm", "hun var lettet etter at dammen holdt"), ("Politiet", "de har full kontroll")]

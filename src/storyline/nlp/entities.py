@@ -6,14 +6,18 @@ import bisect
 from collections import Counter, defaultdict
 from difflib import SequenceMatcher
 
+import spacy
 from spacy.language import Language
-from spacy.tokens import Doc, Token
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span, Token
+from spacy.util import filter_spans
 
 from ..record.model import Entity, Links, Mention
 from .gazetteer import (
     INSTITUTION_SUFFIXES,
     MEDIA,
     ORG_HEAD_SUFFIXES,
+    ORGANISATIONS,
     countries,
     country_by_code,
     country_names_en,
@@ -83,6 +87,20 @@ def _is_calendar_word(text: str) -> bool:
     return text.casefold() in CALENDAR_FORMS
 
 
+_ORG_MATCHERS: dict[int, PhraseMatcher] = {}
+
+
+def _organisations(doc: Doc) -> list[Span]:
+    """Known organisations (gazetteer.ORGANISATIONS) in the text, longest first where they overlap."""
+    matcher = _ORG_MATCHERS.get(id(doc.vocab))
+    if matcher is None:
+        tokenizer = spacy.blank("nb").tokenizer
+        matcher = PhraseMatcher(doc.vocab, attr="LOWER")
+        matcher.add("ORG", [tokenizer(name) for name in ORGANISATIONS])
+        _ORG_MATCHERS[id(doc.vocab)] = matcher
+    return filter_spans([doc[s:e] for _, s, e in matcher(doc)])
+
+
 def _city_name(name: str, place) -> bool:
     """Whether a name tagged as a person or organisation is still plainly this city: its own name
     in any spelling ("Zaporizjzja" ~ "Zaporizhzhya") or genitive, or a big city's exonym ("Moskva");
@@ -110,7 +128,12 @@ def _country_genitive(word: str) -> bool:
 def entities(doc: Doc) -> Doc:
     raw: list[tuple[int, int, str, str]] = []  # start_char, end_char, label, name
     covered: set[int] = set()
+    for span in _organisations(doc):  # before NER, which splits these names
+        raw.append((span.start_char, span.end_char, "ORG", span.text))
+        covered.update(range(span.start, span.end))
     for ent in doc.ents:
+        if any(i in covered for i in range(ent.start, ent.end)):
+            continue
         label = ent.label_
         if len(ent) > 1 and ent[0].text.casefold().endswith(ORG_HEAD_SUFFIXES):
             ent = ent[1:]  # "Rederiet Havbrott" tagged as one name: the kind is not part of it

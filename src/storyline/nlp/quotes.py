@@ -169,7 +169,10 @@ def _indirect(b: _Builder, sent) -> list[tuple[int, int]]:
         if low not in INDIRECT_VERBS and low not in INFINITIVE_VERBS:
             continue
         j = None
-        for k in range(i + 1, min(i + 1 + MAX_GAP_TO_AT, len(toks))):
+        omitted_at = _at_omitted(toks, i)
+        if omitted_at:
+            j = i  # "sier de vil returnere": the report starts right after the verb
+        for k in range(i + 1, min(i + 1 + MAX_GAP_TO_AT, len(toks)) if j is None else 0):
             t = toks[k].text.casefold()
             if t == "at" or (t == "å" and low in INFINITIVE_VERBS):
                 j = k
@@ -180,7 +183,8 @@ def _indirect(b: _Builder, sent) -> list[tuple[int, int]]:
             continue
         if low in ("ba", "krevde", "slo") and toks[i + 1].text.casefold() not in ("om", "på", "fast"):
             continue
-        q_start = toks[j].idx if toks[j].text.casefold() == "å" else toks[j].idx + len(toks[j].text)
+        q_start = toks[j].idx if toks[j].text.casefold() == "å" else (
+            toks[j + 1].idx if omitted_at else toks[j].idx + len(toks[j].text))
         second = _second_report(toks, j)
         q_end = toks[second[0]].idx if second else sent.end_char
         via = []
@@ -205,6 +209,19 @@ def _indirect(b: _Builder, sent) -> list[tuple[int, int]]:
 
 
 CONTRAST = {"mens", "men", "og", "samtidig"}
+SUBJECT_PRONOUNS = {"han", "hun", "ho", "de", "dei", "det", "vi", "eg", "jeg", "den", "man", "dette"}
+
+
+def _at_omitted(toks, i: int) -> bool:
+    """"Politiet sier de har full kontroll": a report without "at", a subject pronoun then its
+    verb right after the speech verb (not "…, sier han til NTB", where the pronoun is the speaker)."""
+    if toks[i].text.casefold() not in SAY_WITHOUT_AT or i + 2 >= len(toks) or i == 0 or toks[i - 1].is_punct:
+        return False
+    return toks[i + 1].text.casefold() in SUBJECT_PRONOUNS and toks[i + 2].pos_ in ("VERB", "AUX")
+
+
+SAY_WITHOUT_AT = {"sier", "sa", "seier", "mener", "meiner", "mente", "tror", "trur", "trodde", "opplyser",
+                  "opplyste", "skriver", "skrev", "hevder", "hevdet", "forteller", "fortalte", "frykter"}
 
 
 def _second_report(toks, after: int) -> tuple[int, int] | None:
