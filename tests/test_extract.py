@@ -313,3 +313,12 @@ def test_reported_speech_without_at():
     names = by_id(rec)
     got = [(names[q.speaker].name if q.speaker else q.speaker_text, q.text) for q in rec.quotes]
     assert got == [("Kari Holm", "hun var lettet etter at dammen holdt"), ("Politiet", "de har full kontroll")]
+
+
+def test_counties_are_places_and_weekdays_are_not_part_of_names():
+    rec = record("Uværet rammet Nordland hardest, og i Møre og Romsdal ble 300 hus strømløse. "
+                 "Ferja til Bodø onsdag ble innstilt.")
+    ents = {e.name: e for e in rec.entities}
+    assert ents["Nordland"].type == "GPE" and ents["Nordland"].links.iso3166 == "NO"
+    assert ents["Møre og Romsdal"].links.iso3166 == "NO"
+    assert "Bodø" in ents and not any("onsdag" in n for n in ents)

@@ -141,6 +141,8 @@ def entities(doc: Doc) -> Doc:
             label = "ORG"
         if len(ent) > 1 and _country_genitive(ent[0].text) and all(t.is_lower for t in ent[1:]):
             ent, label = ent[:1], "GPE_LOC"  # "Ukrainas atomkraftverk": the country, then a common noun
+        while len(ent) > 1 and _is_calendar_word(ent[-1].text):
+            ent = ent[:-1]  # "Røst onsdag": the weekday is not part of the name
         text = ent.text.strip("«»\"'()")
         if not text or not any(c.isalpha() for c in text) or _is_calendar_word(text):
             continue
@@ -187,10 +189,10 @@ def entities(doc: Doc) -> Doc:
         if fold(name) in MEDIA:
             return f"name:{name.casefold()}", None
         place = lookup_place(name) if name[:1].isupper() else None
-        if place is not None and (place.is_country or label in ("GPE_LOC", "GPE_ORG", "LOC", "GPE") or (
+        if place is not None and (place.is_country or place.is_region or label in ("GPE_LOC", "GPE_ORG", "LOC", "GPE") or (
                 len(name.split()) == 1 and place.population >= MIN_CITY_POPULATION and person_of(name) in (None, name)
                 and _city_name(name, place))):
-            return (f"iso:{place.iso3166}" if place.is_country else f"geo:{place.geonames}"), place
+            return place.key, place
         person = person_of(name)
         if person:  # "Putin" tagged ORG here and PER elsewhere is still the person
             return f"name:{person.casefold()}", None
@@ -320,6 +322,8 @@ def _entity(eid: str, g: _Group) -> Entity:
     etype = TYPE_OF_LABEL.get(label, "MISC")
     if g.place is not None:  # a country or a city (GeoNames) is a GPE, whatever NER called it
         etype = "GPE"
+    elif label == "GPE_ORG":  # a "place acting as an organisation" we know no place of: "Statnett"
+        etype = "ORG"
     if g.names:
         name = max(g.names, key=lambda n: (len(n.split()) if label == "PER" else 0, g.names[n], -len(n)))
     elif g.place is not None:

@@ -75,6 +75,13 @@ class Place:
     lon: float | None = None
     is_country: bool = False
     population: int = 0
+    is_region: bool = False  # a Norwegian county or region: no GeoNames city, but in Norway
+
+    @property
+    def key(self) -> str:
+        if self.is_country:
+            return f"iso:{self.iso3166}"
+        return f"region:{fold(self.name)}" if self.is_region else f"geo:{self.geonames}"
 
 
 @lru_cache(maxsize=1)
@@ -149,6 +156,8 @@ def lookup_place(name: str) -> Place | None:
         for k in (key, fold(transliterate_to_english(cand))):
             if k in cities():
                 return cities()[k]
+        if key in REGIONS_BY_KEY:
+            return REGIONS_BY_KEY[key]
     return None
 
 
@@ -241,3 +250,14 @@ ORGANISATIONS = (
     "Det Norske Veritas", "Landsorganisasjonen i Norge", "Næringslivets Hovedorganisasjon",
     "Forsvarets forskningsinstitutt", "Norsk institutt for folkehelse", "Folkehelseinstituttet",
 )
+# Norwegian counties (old and new) and regions, which GeoNames' city list does not hold and NER
+# often tags as persons ("Nordland"). Bokmål and Nynorsk forms.
+NORWEGIAN_REGIONS = (
+    "Østfold", "Akershus", "Buskerud", "Innlandet", "Vestfold", "Telemark", "Agder", "Rogaland", "Vestland",
+    "Møre og Romsdal", "Trøndelag", "Nordland", "Troms", "Finnmark", "Viken", "Vestfold og Telemark",
+    "Troms og Finnmark", "Hedmark", "Oppland", "Hordaland", "Sogn og Fjordane", "Aust-Agder", "Vest-Agder",
+    "Sør-Trøndelag", "Nord-Trøndelag", "Vestlandet", "Østlandet", "Sørlandet", "Nord-Norge", "Midt-Norge",
+    "Lofoten", "Vesterålen", "Helgeland", "Hardanger", "Sunnmøre", "Nordmøre", "Romsdal", "Gudbrandsdalen",
+    "Østerdalen", "Hallingdal", "Valdres", "Jæren", "Ryfylke", "Salten", "Senja", "Nordfjord", "Sunnfjord",
+)
+REGIONS_BY_KEY = {fold(n): Place(n, "NO", is_region=True) for n in NORWEGIAN_REGIONS}
