@@ -322,3 +322,11 @@ def test_counties_are_places_and_weekdays_are_not_part_of_names():
     assert ents["Nordland"].type == "GPE" and ents["Nordland"].links.iso3166 == "NO"
     assert ents["Møre og Romsdal"].links.iso3166 == "NO"
     assert "Bodø" in ents and not any("onsdag" in n for n in ents)
+
+
+def test_speaker_is_the_head_of_the_phrase_not_its_circumstances():
+    rec = record("– Vi fant to barn, sier en brannmann fra Bergen til NRK.\n\n"
+                 "I Nordland og i Troms melder Meteorologisk institutt at det kan bli glatt.")
+    names = by_id(rec)
+    got = [(names[q.speaker].name if q.speaker else None, q.speaker_text) for q in rec.quotes]
+    assert got == [(None, "en brannmann"), ("Meteorologisk institutt", "Meteorologisk institutt")]

@@ -76,6 +76,8 @@ class _Builder:
 
     def add(self, start, end, direct, speaker, speaker_text, cue, via=(), sentence=None):
         start, end = _trim(text_of(self.doc), start, end)
+        if speaker and not (speaker_text or "").strip() and (ent := _entity(self.doc, speaker)) is not None:
+            speaker_text = ent.name  # found through a relative clause: "X, som er …, opplyser at"
         if end - start < 2:
             return None
         if (start, end) in self.spans:  # one quote per span
@@ -262,6 +264,19 @@ def _subject(b: _Builder, sent, verb) -> tuple[str | None, str]:
     seg_start = sent.start_char
     for m in re.finditer(r",|\bder\b|\bsom\b", text[sent.start_char:seg_end]):
         seg_start = sent.start_char + m.end()
+    first = doc.char_span(seg_start, seg_end, alignment_mode="expand")
+    first = next((t for t in first if not t.is_space and not t.is_punct), None) if first is not None else None
+    if first is not None and first.pos_ in ("ADP", "ADV") and first.text.casefold() not in ("ifølge",):
+        # "I Finnmark melder Meteorologisk institutt at …": a fronted adverbial, the subject follows the verb
+        after = []
+        for t in doc[verb.i + 1:min(verb.i + 7, sent.end)]:
+            if t.is_punct or t.text.casefold() in ("at", "om", "å", "til", "i", "på"):
+                break
+            after.append(t)
+        if after:
+            eid, stext = speakers.resolve(doc, after[0].idx, after[-1].idx + len(after[-1]), b.focus)
+            if eid or parsed is None:
+                return eid, stext
     eid, stext = speakers.resolve(doc, seg_start, seg_end, b.focus)
     if eid is None and re.search(r"\bsom\s*\S*\s*$", text[sent.start_char:seg_end]) or (
             eid is None and seg_start > sent.start_char and not text[seg_start:seg_end].strip(" ,")):

@@ -119,10 +119,28 @@ def resolve(doc: Doc, start: int, end: int, focus: Focus, prefer_last: bool = Fa
             eid = _by_role(doc, role, country, start)
             if eid:
                 return eid, phrase
+    head = _head_phrase(phrase)
+    # an organisation or place speaks only from the head of the phrase: not "Bergen" in "en brannmann
+    # fra Bergen", nor "svenske" in "politiet til det svenske nyhetsbyrået TT"
+    cut = start + len(text_of(doc)[start:end]) - len(text_of(doc)[start:end].lstrip(" ,.:;«»\"'")) + len(head)
+    ents = [m for m in ents if m[0] < cut]
     if ents:
         m = ents[-1] if prefer_last else ents[0]
         return m[2], phrase
-    return None, phrase
+    return None, head
+
+
+CIRCUMSTANCE = {"til", "i", "på", "etter", "da", "når", "fordi", "under", "med", "fra", "kort", "ifølge"}
+
+
+def _head_phrase(phrase: str) -> str:
+    """"en politiadvokat i politidistriktet til NTB" -> "en politiadvokat": the speaker, not where
+    or to whom they spoke."""
+    words = phrase.split()
+    for k, w in enumerate(words[1:], 1):
+        if w.casefold() in CIRCUMSTANCE:
+            return " ".join(words[:k])
+    return phrase
 
 
 def _same_sentence_subject(doc: Doc, pos: int, pronoun: str | None = None) -> str | None:
