@@ -330,3 +330,23 @@ def test_speaker_is_the_head_of_the_phrase_not_its_circumstances():
     names = by_id(rec)
     got = [(names[q.speaker].name if q.speaker else None, q.speaker_text) for q in rec.quotes]
     assert got == [(None, "en brannmann"), ("Meteorologisk institutt", "Meteorologisk institutt")]
+
+
+def test_two_exact_counts_from_different_sources_disagree_even_when_close():
+    rec = record("Rederiet Fjordline opplyser at 145 personer er gjort rede for, mens politiet sa at "
+                 "142 personer er funnet i live.")
+    [c] = rec.contradictions
+    figs = {f.id: f.text for f in rec.figures}
+    assert sorted(figs[i] for i in c.figures) == ["142 personer", "145 personer"]
+    assert "politiet" in c.why  # an unnamed source still counts as a source
+    # rounded figures close to each other are not a disagreement
+    assert record("Politiet sier at rundt 500 personer deltok, mens Røde Kors opplyser at "
+                  "520 personer deltok.").contradictions == []
+
+
+def test_a_common_noun_opening_a_sentence_is_not_a_name_and_coordinated_names_are_two():
+    rec = record("Ferje gikk på grunn\n\nEn ferje gikk på grunn natt til fredag. Ferja hadde 148 passasjerer. "
+                 "Fiskere fra Røst og Værøy deltok i letingen.")
+    names = [e.name for e in rec.entities]
+    assert "Ferje" not in names and "Ferja" not in names
+    assert "Røst" in names and "Værøy" in names and "Røst og Værøy" not in names

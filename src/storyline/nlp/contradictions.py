@@ -7,6 +7,7 @@ from spacy.tokens import Doc
 
 from ..record.model import Contradiction, Figure
 from .gazetteer import fold
+from .util import SpanIndex
 
 MIN_RATIO = 1.25  # values closer than this are rounding, not disagreement
 
@@ -29,28 +30,38 @@ def unit_key(unit: str | None) -> str | None:
     return u
 
 
-def values_disagree(a: float, b: float) -> bool:
+def precise_count(value: float | None, qualifier: str | None) -> bool:
+    """An exact count that is not a round number: "142 personer", not "rundt 500" or "9.000"."""
+    return qualifier == "exact" and value is not None and float(value).is_integer() and (value < 10 or value % 10 != 0)
+
+
+def values_disagree(a: float, b: float, both_precise: bool = False) -> bool:
+    if both_precise:
+        return a != b  # two exact counts: any difference is a disagreement, not rounding
     lo, hi = sorted([abs(a), abs(b)])
     return lo == 0 or hi / lo >= MIN_RATIO
 
 
-def disagree(a: Figure, b: Figure) -> bool:
-    if a.value is None or b.value is None or not a.source or not b.source or a.source == b.source:
+def disagree(a: Figure, b: Figure, source_a: str | None, source_b: str | None) -> bool:
+    if a.value is None or b.value is None or not source_a or not source_b or source_a == source_b:
         return False
     if unit_key(a.unit) is None or unit_key(a.unit) != unit_key(b.unit) or (a.what or None) != (b.what or None):
         return False
-    return values_disagree(a.value, b.value)
+    return values_disagree(a.value, b.value, precise_count(a.value, a.qualifier) and precise_count(b.value, b.qualifier))
 
 
-def find_contradictions(figures: list[Figure], name_of) -> list[Contradiction]:
+def find_contradictions(figures: list[Figure], name_of, source_of=None) -> list[Contradiction]:
+    """source_of(figure) names who reports it; by default its source entity."""
+    source_of = source_of or (lambda f: f.source)
     out = []
     for i, a in enumerate(figures):
         for b in figures[i + 1:]:
-            if disagree(a, b):
+            sa, sb = source_of(a), source_of(b)
+            if disagree(a, b, sa, sb):
                 what = f"{a.unit}" + (f" {a.what}" if a.what else "")
                 out.append(Contradiction(
                     figures=[a.id, b.id],
-                    why=f"{what}: {name_of(a.source)} says {a.text!s}, {name_of(b.source)} says {b.text!s}",
+                    why=f"{what}: {name_of(sa)} says {a.text!s}, {name_of(sb)} says {b.text!s}",
                 ))
     return out
 
@@ -58,5 +69,16 @@ def find_contradictions(figures: list[Figure], name_of) -> list[Contradiction]:
 @Language.component("storyline_contradictions")
 def contradictions(doc: Doc) -> Doc:
     names = {e.id: e.name for e in doc._.entities}
-    doc._.contradictions = find_contradictions(doc._.figures, lambda eid: names.get(eid, eid))
+    quotes = SpanIndex(doc._.quotes)
+
+    def source_of(f: Figure) -> str | None:
+        # a figure in the words of someone unnamed ("politiet sa at 142 …") still has a source
+        if f.source:
+            return f.source
+        inside = quotes.covering(f.start)
+        q = min(inside, key=lambda q: q.end - q.start) if inside else None
+        return f"speaker:{q.speaker_text.casefold()}" if q is not None and q.speaker_text else None
+
+    doc._.contradictions = find_contradictions(
+        doc._.figures, lambda key: names.get(key, key.removeprefix("speaker:")), source_of)
     return doc

@@ -87,6 +87,33 @@ def _is_calendar_word(text: str) -> bool:
     return text.casefold() in CALENDAR_FORMS
 
 
+def _coordinated(ent: Span) -> list[Span]:
+    """"Røst og Værøy" tagged as one name is two: one capitalised word on each side of "og", and
+    not a place of that name ("Møre og Romsdal")."""
+    if len(ent) == 3 and ent[1].text == "og" and ent[0].is_title and ent[2].is_title and not lookup_place(ent.text):
+        return [ent[:1], ent[2:]]
+    return [ent]
+
+
+class _CommonNouns:
+    """Capitalised words whose lower-case form the text itself uses as a common noun, inflected or not
+    ("Ferja hadde …" where the article speaks of "en ferje")."""
+
+    def __init__(self, doc: Doc):
+        self.doc = doc
+        self.lemmas: set[str] | None = None  # built on first use: most texts never need it
+
+    def __contains__(self, tok: Token) -> bool:
+        import simplemma
+
+        low = tok.text.casefold()
+        if not simplemma.is_known(low, lang="nb"):
+            return False
+        if self.lemmas is None:
+            self.lemmas = {simplemma.lemmatize(t.text, lang="nb") for t in self.doc if t.is_lower and t.is_alpha}
+        return simplemma.lemmatize(low, lang="nb") in self.lemmas
+
+
 _ORG_MATCHERS: dict[int, PhraseMatcher] = {}
 
 
@@ -131,31 +158,36 @@ def entities(doc: Doc) -> Doc:
     for span in _organisations(doc):  # before NER, which splits these names
         raw.append((span.start_char, span.end_char, "ORG", span.text))
         covered.update(range(span.start, span.end))
-    for ent in doc.ents:
-        if any(i in covered for i in range(ent.start, ent.end)):
+    name_words = {t.text for e in doc.ents if len(e) > 1 for t in e}
+    common = _CommonNouns(doc)
+    for whole in doc.ents:
+        if any(i in covered for i in range(whole.start, whole.end)):
             continue
-        label = ent.label_
-        if len(ent) > 1 and ent[0].text.casefold().endswith(ORG_HEAD_SUFFIXES):
-            ent = ent[1:]  # "Rederiet Havbrott" tagged as one name: the kind is not part of it
-        if _after_org_head(doc, ent.start):
-            label = "ORG"
-        if len(ent) > 1 and _country_genitive(ent[0].text) and all(t.is_lower for t in ent[1:]):
-            ent, label = ent[:1], "GPE_LOC"  # "Ukrainas atomkraftverk": the country, then a common noun
-        while len(ent) > 1 and _is_calendar_word(ent[-1].text):
-            ent = ent[:-1]  # "Røst onsdag": the weekday is not part of the name
-        text = ent.text.strip("«»\"'()")
-        if not text or not any(c.isalpha() for c in text) or _is_calendar_word(text):
-            continue
-        if _parsed_genitive(ent[-1]) and text.endswith(ent[-1].text):
-            text = text[:-1]  # "Høyres angrep": the party is Høyre, even when named only this once
-        if label == "DRV":
-            code = demonym_country(text)
-            if code is None:
+        if len(whole) == 1 and whole[0].is_sent_start and whole.text not in name_words and whole[0] in common:
+            continue  # "Ferja hadde 148 passasjerer": a common noun opening a sentence, not a name
+        for ent in _coordinated(whole):
+            label = whole.label_
+            if len(ent) > 1 and ent[0].text.casefold().endswith(ORG_HEAD_SUFFIXES):
+                ent = ent[1:]  # "Rederiet Havbrott" tagged as one name: the kind is not part of it
+            if _after_org_head(doc, ent.start):
+                label = "ORG"
+            if len(ent) > 1 and _country_genitive(ent[0].text) and all(t.is_lower for t in ent[1:]):
+                ent, label = ent[:1], "GPE_LOC"  # "Ukrainas atomkraftverk": the country, then a common noun
+            while len(ent) > 1 and _is_calendar_word(ent[-1].text):
+                ent = ent[:-1]  # "Røst onsdag": the weekday is not part of the name
+            text = ent.text.strip("«»\"'()")
+            if not text or not any(c.isalpha() for c in text) or _is_calendar_word(text):
                 continue
-            raw.append((ent.start_char, ent.end_char, "DRV", f"iso:{code}"))
-        else:
-            raw.append((ent.start_char, ent.end_char, label, text))
-        covered.update(range(ent.start, ent.end))
+            if _parsed_genitive(ent[-1]) and text.endswith(ent[-1].text):
+                text = text[:-1]  # "Høyres angrep": the party is Høyre, even when named only this once
+            if label == "DRV":
+                code = demonym_country(text)
+                if code is None:
+                    continue
+                raw.append((ent.start_char, ent.end_char, "DRV", f"iso:{code}"))
+            else:
+                raw.append((ent.start_char, ent.end_char, label, text))
+            covered.update(range(ent.start, ent.end))
     for tok in doc:
         if tok.i in covered or not tok.is_alpha:
             continue

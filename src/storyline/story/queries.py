@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass, field
 
 from sqlalchemy import or_, select
 
-from ..nlp.contradictions import values_disagree
+from ..nlp.contradictions import precise_count, values_disagree
 from ..nlp.gazetteer import fold
 from ..record.model import Entity, Links
 from ..store import schema as s
@@ -182,7 +182,8 @@ class Story:
                     who_a, who_b = a["source"] or a["doc_source"], b["source"] or b["doc_source"]
                     if not who_a or not who_b or who_a == who_b or (a["date"] or "")[:10] != (b["date"] or "")[:10]:
                         continue
-                    if values_disagree(a["value"], b["value"]):
+                    if values_disagree(a["value"], b["value"], precise_count(a["value"], a["qualifier"])
+                                       and precise_count(b["value"], b["qualifier"])):
                         out.append({"quantity": claim["quantity"], "date": a["date"],
                                     "sides": [{**a, "according_to": who_a}, {**b, "according_to": who_b}]})
         return out
