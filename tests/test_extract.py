@@ -350,3 +350,11 @@ def test_a_common_noun_opening_a_sentence_is_not_a_name_and_coordinated_names_ar
     names = [e.name for e in rec.entities]
     assert "Ferje" not in names and "Ferja" not in names
     assert "Røst" in names and "Værøy" in names and "Røst og Værøy" not in names
+
+
+def test_participles_abstract_meetings_and_sport_are_no_events():
+    for text in ("Den dømte mannen er i dag i 60-årene.", "Hotellet vil møte så mange behov som mulig.",
+                 "Lagene møtes igjen i Bergen 3. april.", "Begge kampene inngår i EM-kvalifiseringen."):
+        assert record(text).events == [], text
+    assert [(e.type, e.text) for e in record("Mannen ble dømt til fem års fengsel i Oslo tingrett.").events] == [
+        ("COERCE", "dømt")]

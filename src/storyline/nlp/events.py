@@ -58,6 +58,16 @@ SPORT = {"spilles", "spilt", "spilte", "spiller", "scoret", "scoring", "scoringe
          "trener", "treneren", "stadion", "omgang", "sluttspillet", "finalen", "semifinalen", "kvartfinalen",
          "eliteserien", "obos-ligaen", "toppserien", "landslaget", "uavgjort", "bom", "skiskyting", "skiskytter",
          "renn", "rennet", "løypa", "pallen", "stafett", "stafetten", "skyteserie", "skyteseriene"}
+MEET_NOT_PEOPLE = {"behov", "behovet", "behovene", "motstand", "kritikk", "kritikken", "utfordringer",
+                   "utfordringene", "utfordring", "krav", "kravet", "kravene", "forventninger", "forventningene",
+                   "problemer", "problemene", "vanskeligheter", "veggen", "virkeligheten", "etterspørselen"}
+
+
+def _sport_word(w: str) -> bool:
+    return w in SPORT or w.startswith(("em-", "vm-", "ol-", "nm-")) or w.endswith(("serien", "ligaen", "cup",
+                                                                                   "cupen", "cup-uken"))
+
+
 AGREE_AUX = {"ble", "bli", "er", "var", "blitt", "vart", "blei", "vere", "være", "blir", "vert"}
 ANAPHORIC = {"etter", "før", "slikt", "slik", "sånt", "sånn"}
 TARGETED_BY_PA = {"ASSAULT", "COERCE", "THREATEN", "ACCUSE", "SANCTION"}
@@ -83,8 +93,13 @@ def trigger_of(toks: list[Token], i: int) -> tuple[str, str | None, int] | None:
         _, etype, mode = TRIGGERS[k]
         if etype == "REQUEST" and low in ("ba", "ber") and not _followed_by(toks, i, "om", 5):
             return None
-        if etype == "ASSAULT" and any(t.text.casefold() in SPORT for t in toks):
-            return None  # "kampene spilles på Ullevaal", "tre bom på skytingen": sport, not fighting
+        if etype in ("ASSAULT", "CONSULT") and any(_sport_word(t.text.casefold()) for t in toks):
+            return None  # "kampene spilles på Ullevaal", "lagene møtes i Bergen": sport, not fighting or talks
+        if toks[i].pos_ == "ADJ" and i + 1 < len(toks) and toks[i + 1].pos_ == "NOUN":
+            return None  # "den dømte mannen": a participle describing someone, not an event here
+        if etype == "CONSULT" and low.startswith("møt") and any(
+                t.text.casefold() in MEET_NOT_PEOPLE for t in toks[i + 1:i + 4]):
+            return None  # "møte behov", "møtte motstand": to meet something, not someone
         if etype == "AGREE" and low in ("enige", "einige") and not any(t.text.casefold() in AGREE_AUX
                                                                       for t in toks[max(0, i - 3):i]):
             return None
