@@ -358,3 +358,12 @@ def test_participles_abstract_meetings_and_sport_are_no_events():
         assert record(text).events == [], text
     assert [(e.type, e.text) for e in record("Mannen ble dømt til fem års fengsel i Oslo tingrett.").events] == [
         ("COERCE", "dømt")]
+
+
+def test_two_figures_joined_by_og_and_ordinals_written_with_letters():
+    figs = [(f.text, f.value, f.value_max) for f in record("Oppslutningen var 51,2 og 51,4 prosent.").figures]
+    assert figs == [("51,2", 51.2, None), ("51,4 prosent", 51.4, None)]
+    figs = [(f.text, f.value, f.value_max) for f in record("Mellom 200 og 300 personer møtte opp.").figures]
+    assert figs == [("200 og 300 personer", 200, 300)]
+    figs = [(f.text, f.unit) for f in record("Det 21de århundre krever at prisen går fra 20 til 34 kroner.").figures]
+    assert figs == [("20", "kroner"), ("34 kroner", "kroner")]

@@ -34,7 +34,8 @@ _QUAL = "|".join(q for q, _ in QUALIFIERS)
 _CARD = "|".join(sorted(CARDINALS, key=len, reverse=True))
 _MULT = r"(?:millioner|million|milliarder|milliard|mill\.|mrd\.|billioner|billion|hundre|tusen)"
 NUMBER = (
-    rf"(?P<num>\d{{1,3}}(?:[.\u00a0\u202f ]\d{{3}})+(?:,\d+)?(?!\d)|\d+(?:,\d+)?|(?:én|en|ett|ei|et)(?=\s+{_MULT}\b)"
+    rf"(?P<num>\d{{1,3}}(?:[.\u00a0\u202f ]\d{{3}})+(?:,\d+)?(?!\d)|\d+(?:,\d+)?(?![^\W_])"  # not "21de"
+    rf"|(?:én|en|ett|ei|et)(?=\s+{_MULT}\b)"
     rf"|(?<![\w-])(?:{_CARD})(?![\w-]))"
 )
 FIGURE = re.compile(
@@ -143,12 +144,14 @@ def figures(doc: Doc) -> Doc:
             mult = MULTIPLIERS.get((m.group("mult") or "").casefold(), 1)
             value2 = parse_number(m.group("num2")) if m.group("num2") else None
             unit = "prosent" if m.group("pct") else None
-            if value2 is not None and (value2 <= value or re.search(r"\bfra\s+$", text[max(s0, ns - 8):ns], re.I)):
-                # "fra 53,97 til 34 prosent": a change between two figures, not a range
-                unit = unit or _unit(doc, m.end(), s1)[0]  # both counted in what follows the second
+            joined_by_og = text[ne:m.start("num2")].strip() == "og" if value2 is not None else False
+            if value2 is not None and (value2 <= value or re.search(r"\bfra\s+$", text[max(s0, ns - 8):ns], re.I)
+                                       or joined_by_og and not re.search(r"\bmellom\s+$", text[max(s0, ns - 10):ns], re.I)):
+                # "fra 53,97 til 34 prosent", "51,2 og 51,4 prosent": two figures, not a range ("mellom 2 og 3" is)
+                unit, end2 = (unit, m.end()) if unit else _unit(doc, m.end(), s1)  # both count what follows
                 if unit is not None:
                     found.append((m.start(), ne, value * mult, None, qualifier_of(m.group("qual")), unit))
-                    found.append((m.start("num2"), m.end(), value2 * mult, None, "exact", unit))
+                    found.append((m.start("num2"), end2, value2 * mult, None, "exact", unit))
                 continue
             found.append((m.start(), m.end(), value * mult, value2 * mult if value2 else None,
                           qualifier_of(m.group("qual")), unit))
