@@ -367,3 +367,9 @@ def test_two_figures_joined_by_og_and_ordinals_written_with_letters():
     assert figs == [("200 og 300 personer", 200, 300)]
     figs = [(f.text, f.unit) for f in record("Det 21de århundre krever at prisen går fra 20 til 34 kroner.").figures]
     assert figs == [("20", "kroner"), ("34 kroner", "kroner")]
+
+
+def test_words_war_shares_with_sport_do_not_hide_events():
+    rec = record("Målet med forhandlingene i Genève er en våpenhvile. Russland har lidd store tap i kampene "
+                 "rundt Bakhmut.")
+    assert {e.type for e in rec.events} >= {"CONSULT", "ASSAULT"}, [(e.type, e.text) for e in rec.events]
