@@ -350,6 +350,9 @@ def test_a_common_noun_opening_a_sentence_is_not_a_name_and_coordinated_names_ar
     names = [e.name for e in rec.entities]
     assert "Ferje" not in names and "Ferja" not in names
     assert "Røst" in names and "Værøy" in names and "Røst og Værøy" not in names
+    # a name the text also writes mid-sentence stays a name, though "til høyre" is a common word
+    rec = record("Høyre vil kutte skatten. Partiet sitter til høyre i salen, og mange stemte på Høyre i fjor.")
+    assert [e.name for e in rec.entities] == ["Høyre"]
 
 
 def test_participles_abstract_meetings_and_sport_are_no_events():

@@ -158,7 +158,9 @@ def entities(doc: Doc) -> Doc:
     for span in _organisations(doc):  # before NER, which splits these names
         raw.append((span.start_char, span.end_char, "ORG", span.text))
         covered.update(range(span.start, span.end))
-    name_words = {t.text for e in doc.ents if len(e) > 1 for t in e}
+    # words a text also capitalises mid-sentence are names there ("stemte på Høyre"), whatever else
+    name_words = {t.text for e in doc.ents if len(e) > 1 for t in e} | {
+        t.text for t in doc if t.is_title and not t.is_sent_start and t.i and not doc[t.i - 1].is_punct}
     common = _CommonNouns(doc)
     for whole in doc.ents:
         if any(i in covered for i in range(whole.start, whole.end)):
