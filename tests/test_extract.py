@@ -109,12 +109,18 @@ def test_offsets_point_into_the_text():
         assert rec.text[item.start:item.end] == item.text
 
 
-def test_long_text_is_processed_in_chunks():
-    para = "Vinden økte kraftig i Bergen torsdag, og rundt 300 kunder mistet strømmen, ifølge Statnett.\n\n"
-    text = para * 1600  # about 150,000 characters: more than one chunk
+LONG_TEXT_LINE = "Vinden økte kraftig i Bergen torsdag, og rundt 300 kunder mistet strømmen, ifølge Statnett."
+
+
+def assert_whole_record(text: str, n_figures: int) -> None:
     rec = storyline.extract(text, published=date(2024, 1, 5))
     assert rec.text == text
-    assert len(rec.figures) == 1600 and all(f.value == 300 for f in rec.figures)
+    assert len(rec.figures) == n_figures and all(f.value == 300 for f in rec.figures)
+
+
+def test_long_text_is_processed_in_chunks():
+    # about 150,000 characters: more than one chunk
+    assert_whole_record((LONG_TEXT_LINE + "\n\n") * 1600, 1600)
 
 
 def test_two_reports_in_one_sentence_and_their_disagreement():
@@ -177,11 +183,8 @@ def test_entity_clean_up_rules():
 def test_long_text_with_a_word_longer_than_a_piece():
     # no line break or space to cut at inside the 12,000-character word: a piece boundary splits
     # it, and the record is still the whole text's
-    para = "Vinden økte kraftig i Bergen torsdag, og rundt 300 kunder mistet strømmen, ifølge Statnett. "
-    text = para * 700 + "x" * 12_000 + " " + para * 700
-    rec = storyline.extract(text, published=date(2024, 1, 5))
-    assert rec.text == text
-    assert len(rec.figures) == 1400 and all(f.value == 300 for f in rec.figures)
+    para = LONG_TEXT_LINE + " "
+    assert_whole_record(para * 700 + "x" * 12_000 + " " + para * 700, 1400)
 
 
 def test_an_elided_subject_is_the_first_clause_subject():

@@ -27,6 +27,7 @@ from .gazetteer import (
     name_variants,
     transliterate_to_english,
 )
+from .lemmatizer import lemma_of
 from .timex import MONTHS, WEEKDAYS
 from .util import text_of
 
@@ -109,9 +110,9 @@ class _CommonNouns:
         low = tok.text.casefold()
         if not simplemma.is_known(low, lang="nb"):
             return False
-        if self.lemmas is None:
-            self.lemmas = {simplemma.lemmatize(t.text, lang="nb") for t in self.doc if t.is_lower and t.is_alpha}
-        return simplemma.lemmatize(low, lang="nb") in self.lemmas
+        if self.lemmas is None:  # what storyline_lemmatizer wrote, not lemmatised again
+            self.lemmas = {t.lemma_ for t in self.doc if t.is_lower and t.is_alpha}
+        return lemma_of(low, "nb") in self.lemmas
 
 
 _ORG_MATCHERS: dict[int, PhraseMatcher] = {}
