@@ -379,3 +379,42 @@ def test_words_war_shares_with_sport_do_not_hide_events():
     rec = record("Målet med forhandlingene i Genève er en våpenhvile. Russland har lidd store tap i kampene "
                  "rundt Bakhmut.")
     assert {e.type for e in rec.events} >= {"CONSULT", "ASSAULT"}, [(e.type, e.text) for e in rec.events]
+
+
+def test_nynorsk_cues_ifolgje_medan_and_vitja():
+    text = ("Statsråd Kari Nordvik vitja Voss tysdag og møtte dei som har mista heimen.\n\n"
+            "Ifølgje Norsk Folkehjelp er 40 personar framleis i naudbustader.\n\n"
+            "Fylkeskommunen seier at rundt 200 kundar er utan straum, medan Voss Energi opplyste at "
+            "150 kundar var utan straum.")
+    rec = record(text, published="2025-03-12")
+    names = {e.id: e.name for e in rec.entities}
+    visit = next(v for v in rec.events if v.text == "vitja")
+    assert visit.type == "CONSULT" and names[visit.location] == "Voss" and not visit.targets
+    quotes = {q.text: q for q in rec.quotes}
+    assert names.get(quotes["er 40 personar framleis i naudbustader"].speaker) == "Norsk Folkehjelp"
+    assert "rundt 200 kundar er utan straum" in quotes  # "medan" ends the first report
+    assert names.get(quotes["150 kundar var utan straum"].speaker) == "Voss Energi"
+    figs = {f.text: f for f in rec.figures}
+    assert {figs["rundt 200 kundar"].id, figs["150 kundar"].id} in [set(c.figures) for c in rec.contradictions]
+
+
+def test_small_municipalities_are_norwegian_places_and_counties_beat_foreign_hamlets():
+    assert lookup_place("Ullensvang").iso3166 == "NO"
+    assert lookup_place("Værøy").iso3166 == "NO"
+    assert lookup_place("Vestland").iso3166 == "NO"  # GeoNames also has a Vestland in Michigan
+    assert lookup_place("Bergen").geonames  # a Norwegian city keeps its GeoNames entry and coordinates
+    assert lookup_place("Lund").iso3166 == "SE"  # a surname and a Swedish city, not the municipality
+
+
+@pytest.mark.parametrize("text", [
+    "Sør-Vest politidistrikt melder at to bilar kolliderte.\n\n"
+    "Ordføraren i Sirdal, Tone Bakke, kritiserte Statens vegvesen for at vegen ikkje var brøytt.",
+    "Sør-Vest politidistrikt melder at to biler kolliderte.\n\n"
+    "Ordføreren i Sirdal, Tone Bakke, kritiserte Statens vegvesen for at veien ikke var brøytet."])
+def test_institution_last_words_make_organisations_and_appositions_act(text):
+    rec = record(text, published="2025-01-20")
+    ents = {e.name: e for e in rec.entities}
+    assert ents["Sør-Vest politidistrikt"].type == "ORG"
+    accuse = next(v for v in rec.events if v.type == "ACCUSE")
+    assert accuse.actors == [ents["Tone Bakke"].id]  # the person, not the place she is mayor of
+    assert accuse.targets == [ents["Statens vegvesen"].id]

@@ -17,6 +17,7 @@ from .gazetteer import (
     INSTITUTION_SUFFIXES,
     MEDIA,
     ORG_HEAD_SUFFIXES,
+    ORG_LAST_WORDS,
     ORGANISATIONS,
     countries,
     country_by_code,
@@ -172,7 +173,7 @@ def entities(doc: Doc) -> Doc:
             label = whole.label_
             if len(ent) > 1 and ent[0].text.casefold().endswith(ORG_HEAD_SUFFIXES):
                 ent = ent[1:]  # "Rederiet Havbrott" tagged as one name: the kind is not part of it
-            if _after_org_head(doc, ent.start):
+            if _after_org_head(doc, ent.start) or (len(ent) > 1 and ent[-1].text.casefold() in ORG_LAST_WORDS):
                 label = "ORG"
             if len(ent) > 1 and _country_genitive(ent[0].text) and all(t.is_lower for t in ent[1:]):
                 ent, label = ent[:1], "GPE_LOC"  # "Ukrainas atomkraftverk": the country, then a common noun
@@ -192,6 +193,12 @@ def entities(doc: Doc) -> Doc:
                 raw.append((ent.start_char, ent.end_char, label, text))
             covered.update(range(ent.start, ent.end))
     for tok in doc:
+        nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+        if tok.i not in covered and tok.text[:1].isupper() and tok.text.replace("-", "").isalpha() and (
+                nxt is not None and nxt.i not in covered and nxt.text in ORG_LAST_WORDS):
+            # "Sør-Vest politidistrikt", "Bergen kommune": a name and the kind of institution it is
+            raw.append((tok.idx, nxt.idx + len(nxt.text), "ORG", doc[tok.i:nxt.i + 1].text))
+            covered.update((tok.i, nxt.i))
         if tok.i in covered or not tok.is_alpha:
             continue
         code = demonym_country(tok.text)

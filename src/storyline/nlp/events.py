@@ -17,39 +17,40 @@ from .util import SpanIndex, paragraph_index, text_of
 
 # (regex over the lower-cased token, PLOVER type, mode); first match wins
 TRIGGERS: list[tuple[str, str, str | None]] = [
-    (r"telefonsamtale(?:n|r|t|ne|rs|ns|s)?|telefonmøte(?:n|r|t|ne|rs|ns|s)?|ringte|ringer", "CONSULT", "phone"),
-    (r"forhandling(?:en|er|et|ene|a|ar|ane|s)?|forhandle[rt]?|samtale(?:n|r|t|ne|rs|ns|s)?|møte(?:n|r|t|ne|rs|ns|s)?|møtes|møttes|møtte|toppmøte(?:n|r|t|ne|rs|ns|s)?|besøk(?:en|er|et|ene|a|ar|ane|s)?|besøkte|besøker",
+    (r"telefonsamtale(?:n|r|t|ne|rs|ns|s)?|telefonmøte(?:n|r|t|ne|rs|ns|s)?|ringte|ringer|ringde", "CONSULT", "phone"),
+    (r"forhandling(?:en|er|et|ene|a|ar|ane|s)?|forhandle[rt]?|samtale(?:n|r|t|ne|rs|ns|s)?|møte(?:n|r|t|ne|rs|ns|s)?|møtes|møttes|møtte|toppmøte(?:n|r|t|ne|rs|ns|s)?|besøk(?:en|er|et|ene|a|ar|ane|s)?|besøkte|besøker|"
+     r"samtalar|samtalane|møtast|møttest|vitja|vitjar|vitje|vitjing(?:a|ar|ane)?",
      "CONSULT", None),
-    (r"enige|einige|avtale(?:n|r|t|ne|rs|ns|s)?|inngikk|inngått|signerte|signert|våpenhvile(?:n|r|t|ne|rs|ns|s)?", "AGREE", None),
-    (r"hyllet|hyller|hylla|roste|roser|støtter|støttet|støtteerklæring(?:en|er|et|ene|a|ar|ane|s)?", "SUPPORT", "praise"),
-    (r"løslatt|løslot|løslater|løslatelse(?:n|r|t|ne|rs|ns|s)?|opphevet|opphever|opphevelse(?:n|r|t|ne|rs|ns|s)?", "CONCEDE", "release"),
-    (r"samarbeid(?:en|er|et|ene|a|ar|ane|s)?|samarbeider|samarbeidet", "COOPERATE", None),
-    (r"nødhjelp(?:en|er|et|ene|a|ar|ane|s)?|bistand(?:en|er|et|ene|a|ar|ane|s)?|våpenhjelp(?:en|er|et|ene|a|ar|ane|s)?|hjelpesending(?:en|er|et|ene|a|ar|ane|s)?|asyl", "AID", None),
-    (r"evakuert|evakuerte|evakuerer|evakuering(?:en|er|et|ene|a|ar|ane|s)?|trakk|trekker|overga|overgir|retrett(?:en|er|et|ene|a|ar|ane|s)?", "RETREAT", None),
-    (r"ba|ber|oppfordret|oppfordrer|oppfordring(?:en|er|et|ene|a|ar|ane|s)?|appellerte|appellerer|appell(?:en|er|et|ene|a|ar|ane|s)?|krever|krevde", "REQUEST", None),
-    (r"anklage[rt]?|anklagde|anklagen|beskylde[rt]?|beskyldte|beskyldning(?:en|er|et|ene|a|ar|ane|s)?|kritisert|kritiserte|kritiserer|"
-     r"kritikk(?:en|er|et|ene|a|ar|ane|s)?|fordømte|fordømmer|fordømt|fordømmelse(?:n|r|t|ne|rs|ns|s)?", "ACCUSE", None),
-    (r"avviser|avviste|avvist|forkastet|forkaster", "REJECT", None),
-    (r"truer|truet|trussel(?:en|er|et|ene|a|ar|ane|s)?|trusler(?:en|er|et|ene|a|ar|ane|s)?", "THREATEN", None),
-    (r"demonstrerte|demonstrerer|demonstrasjon(?:en|er|et|ene|a|ar|ane|s)?|streik(?:en|er|et|ene|a|ar|ane|s)?|streiket|streiker|streikende|protesterte|"
+    (r"enige|einige|samde|avtale(?:n|r|t|ne|rs|ns|s)?|avtala|inngikk|inngått|signerte|signert|våpenhvile(?:n|r|t|ne|rs|ns|s)?", "AGREE", None),
+    (r"hyllet|hyller|hylla|roste|roser|rosa|støtter|støttet|støttar|støtta|støtteerklæring(?:en|er|et|ene|a|ar|ane|s)?", "SUPPORT", "praise"),
+    (r"løslatt|løslot|løslater|løslatelse(?:n|r|t|ne|rs|ns|s)?|opphevet|opphever|opphevelse(?:n|r|t|ne|rs|ns|s)?|oppheva|opphevar|lauslaten|lauslatne", "CONCEDE", "release"),
+    (r"samarbeid(?:en|er|et|ene|a|ar|ane|s)?|samarbeider|samarbeidet|samarbeidde", "COOPERATE", None),
+    (r"nødhjelp(?:en|er|et|ene|a|ar|ane|s)?|naudhjelp(?:a|ar|ane)?|bistand(?:en|er|et|ene|a|ar|ane|s)?|våpenhjelp(?:en|er|et|ene|a|ar|ane|s)?|hjelpesending(?:en|er|et|ene|a|ar|ane|s)?|asyl", "AID", None),
+    (r"evakuert|evakuerte|evakuerer|evakuering(?:en|er|et|ene|a|ar|ane|s)?|evakuerar|trakk|trekte|trekker|overga|overgir|retrett(?:en|er|et|ene|a|ar|ane|s)?", "RETREAT", None),
+    (r"ba|bad|ber|oppfordret|oppfordrer|oppmodar|oppmoda|oppmoding(?:a|ar|ane)?|oppfordring(?:en|er|et|ene|a|ar|ane|s)?|appellerte|appellerer|appell(?:en|er|et|ene|a|ar|ane|s)?|krever|krevde|krev|kravde", "REQUEST", None),
+    (r"anklage[rt]?|anklagde|anklagen|skuldar|skulda|skulding(?:a|ar|ane)?|beskylde[rt]?|beskyldte|beskyldning(?:en|er|et|ene|a|ar|ane|s)?|kritisert|kritiserte|kritiserer|"
+     r"kritikk(?:en|er|et|ene|a|ar|ane|s)?|fordømte|fordømmer|fordømt|fordømde|fordømer|fordømmelse(?:n|r|t|ne|rs|ns|s)?", "ACCUSE", None),
+    (r"avviser|avviste|avvist|forkastet|forkaster|avvisar|forkasta", "REJECT", None),
+    (r"truer|truet|trussel(?:en|er|et|ene|a|ar|ane|s)?|trusler(?:en|er|et|ene|a|ar|ane|s)?|trugar|truga|trugsmål(?:et|a)?", "THREATEN", None),
+    (r"demonstrerte|demonstrerer|demonstrasjon(?:en|er|et|ene|a|ar|ane|s)?|streik(?:en|er|et|ene|a|ar|ane|s)?|streiket|streiker|streikende|streikar|streika|protesterte|"
      r"protesterer|protest(?:en|er|et|ene|a|ar|ane|s)?|opptøyer", "PROTEST", None),
-    (r"sanksjon(?:en|er|et|ene|a|ar|ane|s)?|visumnekt|embargo(?:en|er|et|ene|a|ar|ane|s)?|utvist|utviste|utviser|utvisning(?:en|er|et|ene|a|ar|ane|s)?|innreiseforbud(?:en|er|et|ene|a|ar|ane|s)?", "SANCTION", None),
+    (r"sanksjon(?:en|er|et|ene|a|ar|ane|s)?|sanksjonar|sanksjonane|visumnekt|embargo(?:en|er|et|ene|a|ar|ane|s)?|utvist|utviste|utviser|utvisning(?:en|er|et|ene|a|ar|ane|s)?|innreiseforbud(?:en|er|et|ene|a|ar|ane|s)?", "SANCTION", None),
     (r"beredskap|mobiliserte|mobiliserer|mobilisert|mobilisering(?:en|er|et|ene|a|ar|ane|s)?|utplassert|utplasserte", "MOBILIZE", None),
-    (r"okkuperte|okkupert|okkuperer|okkupasjon(?:en|er|et|ene|a|ar|ane|s)?|invadert|invaderte|erobret|erobrer|erobre|arrestert|arresterte|"
-     r"arrestasjon(?:en|er|et|ene|a|ar|ane|s)?|pågrepet|pågrep|pågripelse(?:n|r|t|ne|rs|ns|s)?|blokkert|blokkerte|blokade(?:n|r|t|ne|rs|ns|s)?|beleiret|beleiring(?:en|er|et|ene|a|ar|ane|s)?|"
-     r"innesluttet|dømt|dømte|fengslet", "COERCE", None),
+    (r"okkuperte|okkupert|okkuperer|okkupasjon(?:en|er|et|ene|a|ar|ane|s)?|invadert|invaderte|erobret|erobrer|erobre|erobra|arrestert|arresterte|"
+     r"arrestasjon(?:en|er|et|ene|a|ar|ane|s)?|pågrepet|pågrep|pågripelse(?:n|r|t|ne|rs|ns|s)?|pågripen|pågripne|pågreip|blokkert|blokkerte|blokade(?:n|r|t|ne|rs|ns|s)?|beleiret|beleiring(?:en|er|et|ene|a|ar|ane|s)?|"
+     r"innesluttet|dømt|dømte|dømd|dømde|fengslet|fengsla", "COERCE", None),
     (r"angrep(?:en|er|et|ene|a|ar|ane|s)?|luftangrep(?:en|er|et|ene|a|ar|ane|s)?|rakettangrep(?:en|er|et|ene|a|ar|ane|s)?|angrepet|angriper|bombing(?:en|er|et|ene|a|ar|ane|s)?|bombet|bombeangrep(?:en|er|et|ene|a|ar|ane|s)?|"
-     r"bombardert|bombardement(?:en|er|et|ene|a|ar|ane|s)?|kamper|kampene|drept|drepte|skutt|skyting(?:en|er|et|ene|a|ar|ane|s)?|eksplosjon(?:en|er|et|ene|a|ar|ane|s)?|knivstukket|"
-     r"knivstakk|beskytning(?:en|er|et|ene|a|ar|ane|s)?|beskutt", "ASSAULT", None),
+     r"bombardert|bombardement(?:en|er|et|ene|a|ar|ane|s)?|kamper|kampene|kampar|kampane|drept|drepte|drepen|drepne|skutt|skyting(?:en|er|et|ene|a|ar|ane|s)?|eksplosjon(?:en|er|et|ene|a|ar|ane|s)?|knivstukket|"
+     r"knivstakk|beskytning(?:en|er|et|ene|a|ar|ane|s)?|beskutt|åtak(?:et|a)?|rakettåtak(?:et|a)?|flyåtak(?:et|a)?|skoten|skotne", "ASSAULT", None),
 ]
 # one alternation tried once per token (the first alternative that matches whole wins, as in
 # TRIGGERS' order), not one regex after another: most tokens are no trigger
 _TRIGGER_RX = re.compile("|".join(f"(?P<t{k}>{rx})" for k, (rx, _, _) in enumerate(TRIGGERS)))
 # two-word triggers: (first word, second word) -> type
-PHRASES = {("rykket", "fram"): "MOBILIZE", ("rykker", "fram"): "MOBILIZE", ("rykket", "frem"): "MOBILIZE",
+PHRASES = {("rykket", "fram"): "MOBILIZE", ("rykte", "fram"): "MOBILIZE", ("tek", "imot"): "AID", ("rykker", "fram"): "MOBILIZE", ("rykket", "frem"): "MOBILIZE",
            ("ta", "imot"): "AID", ("tar", "imot"): "AID", ("tok", "imot"): "AID", ("gi", "beskyttelse"): "AID",
            ("satt", "inn"): "MOBILIZE", ("trekke", "seg"): "RETREAT"}
-MODES = {"bombing": "aerial", "luftangrep": "aerial", "bombet": "aerial", "kamper": "fight", "kampene": "fight",
+MODES = {"bombing": "aerial", "luftangrep": "aerial", "flyåtak": "aerial", "kampar": "fight", "kampane": "fight", "bombet": "aerial", "kamper": "fight", "kampene": "fight",
          "sanksjoner": "economic", "visumnekt": "travel", "innreiseforbud": "travel", "telefonsamtale": "phone",
          "arrestert": "arrest", "okkupert": "occupy", "beleiret": "blockade"}
 # words that only sport uses: not "mål", "tap", "seier", "laget" or "spiller", which war and
@@ -70,15 +71,15 @@ def _sport_word(w: str) -> bool:
 AGREE_AUX = {"ble", "bli", "er", "var", "blitt", "vart", "blei", "vere", "være", "blir", "vert"}
 ANAPHORIC = {"etter", "før", "slikt", "slik", "sånt", "sånn"}
 TARGETED_BY_PA = {"ASSAULT", "COERCE", "THREATEN", "ACCUSE", "SANCTION"}
-PLACE_PREPS = {"i", "ved", "på", "nær", "utenfor", "mot", "fra", "inn"}
+PLACE_PREPS = {"i", "ved", "på", "nær", "utenfor", "utanfor", "mot", "fra", "frå", "inn"}
 PLACE_NOUNS = re.compile(r"(stor)?by(en)?|hovedstad(en)?|landsby(en)?|region(en)?|provins(en)?|"
                          r"kjernekraftverk(et)?|atomkraftverk(et)?|havn(en|a)?|flyplass(en)?|fylke[t]?|kommune(n)?")
 PARTIES = re.compile(r"\b(partene|begge parter|begge land(ene)?|de to landene|de to partene)\b", re.I)
 CONDITIONAL = {"dersom", "hvis", "viss", "om"}  # "dersom Ukraina faller": no event happened
 NEGATION = {"ikke", "ikkje", "aldri", "ingen"}
-PLANNED = {"vil", "skal", "planlegger", "planlegg", "kommer"}
-POSSIBLE = {"kan", "kunne", "trolig", "muligens", "kanskje", "sannsynligvis"}
-REPORTED = {"angivelig", "visstnok", "reportedly"}
+PLANNED = {"vil", "skal", "planlegger", "planlegg", "kommer", "kjem"}
+POSSIBLE = {"kan", "kunne", "trolig", "truleg", "muligens", "mogleg", "kanskje", "sannsynligvis", "sannsynlegvis"}
+REPORTED = {"angivelig", "angiveleg", "visstnok", "reportedly"}
 
 
 def trigger_of(toks: list[Token], i: int) -> tuple[str, str | None, int] | None:
@@ -90,7 +91,7 @@ def trigger_of(toks: list[Token], i: int) -> tuple[str, str | None, int] | None:
     if m:
         k = next(int(name[1:]) for name, v in m.groupdict().items() if v is not None)
         _, etype, mode = TRIGGERS[k]
-        if etype == "REQUEST" and low in ("ba", "ber") and not _followed_by(toks, i, "om", 5):
+        if etype == "REQUEST" and low in ("ba", "bad", "ber") and not _followed_by(toks, i, "om", 5):
             return None
         if etype in ("ASSAULT", "CONSULT") and any(_sport_word(t.text.casefold()) for t in toks):
             return None  # "kampene spilles på Ullevaal", "lagene møtes i Bergen": sport, not fighting or talks
@@ -179,6 +180,11 @@ def _actors(ctx: _Context, sent: Span, toks: list[Token], i: int) -> list[str]:
         if between:
             return between
     subject = _subject_tokens(trig)
+    front = toks[:i]
+    if subject and subject[0].i > trig.i and front and front[0].pos_ in ("NOUN", "PROPN", "DET", "ADJ") and not any(
+            t.pos_ in ("VERB", "AUX") for t in front) and any(ctx.ents[e].type in ("PER", "ORG")
+                                                              for e in _phrase_entities(ctx, front)):
+        subject = front  # V2: a noun phrase before the verb is its subject, whatever the parser says
     if trig in subject:
         # the trigger is the subject: "Høyres angrep på Ap" (its genitive acts, "på" is hit) or
         # "Kampene mellom hæren og RSF" (who fights comes after it)
@@ -191,6 +197,9 @@ def _actors(ctx: _Context, sent: Span, toks: list[Token], i: int) -> list[str]:
                 after.append(t)
         subject = before if _phrase_entities(ctx, before) else after
     actors = _phrase_entities(ctx, subject)
+    if len(actors) > 1 and any(ctx.ents[a].type == "PER" for a in actors):
+        # "Ordføraren i Ullensvang, Roald Haug, kritiserte": the person acts, not where they are from
+        actors = [a for a in actors if ctx.ents[a].type not in ("GPE", "LOC", "FAC")]
     if not actors:
         # the clause before the trigger: from the last comma (or the sentence start)
         start = 0
@@ -256,12 +265,15 @@ def _targets(ctx: _Context, toks: list[Token], i: int, end: int, actors: list[st
             break
         if toks[k].is_punct:
             break
-    if not out and trig.text.casefold() in ("ba", "ber", "anklaget", "anklager", "oppfordret"):
-        # "IAEA ba torsdag Russland om …": the first entity after the verb, before "om"/"for"
-        for k in range(end, min(end + 6, len(toks))):
-            if toks[k].text.casefold() in ("om", "for", "å"):
+    if not out and (trig.text.casefold() in ("ba", "ber", "anklaget", "anklager", "oppfordret") or (
+            etype in ("ACCUSE", "REQUEST", "SUPPORT") and trig.pos_ == "VERB")):
+        # "IAEA ba torsdag Russland om …": the entities after the verb, before "om"/"for"
+        span = []
+        for t in toks[end:end + 6]:
+            if t.text.casefold() in ("om", "for", "å") or t.is_punct:
                 break
-            out += _phrase_entities(ctx, [toks[k]])
+            span.append(t)
+        out += _phrase_entities(ctx, span)
     if not out and etype == "REQUEST" and i and toks[i - 1].text.casefold() == "og":
         # "henvendte seg til sin motpart, Vladimir Putin, og ba om …": the one turned to is asked
         til = [k for k in range(i - 1) if toks[k].text.casefold() == "til"]
@@ -372,8 +384,9 @@ def events(doc: Doc) -> Doc:
                 ctx.last_parties = actors[:2]
             location = _location(ctx, toks, i)
             if location is None and etype == "CONSULT":  # "besøkte Lillehammer": the visited place
+                visit = t0.text.casefold().startswith(("besøk", "vitj"))  # any place; after "møtte", a city
                 place = next((t for t in targets if ctx.ents[t].type in ("GPE", "LOC", "FAC")
-                              and ctx.ents[t].links.geonames), None)
+                              and (visit or ctx.ents[t].links.geonames)), None)
                 if place:
                     location = place
                     targets = [t for t in targets if t != place]

@@ -190,7 +190,7 @@ def _what(sentence: str) -> str | None:
 
 def ifolge_source(doc: Doc, s0: int, s1: int) -> str | None:
     """The entity named in an "ifølge X" phrase of the sentence text[s0:s1]."""
-    m = re.search(r"\bifølge\s+([^,.;]+)", text_of(doc)[s0:s1], re.I)
+    m = re.search(r"\b(?:ifølge|ifølgje|ifylgje)\s+([^,.;]+)", text_of(doc)[s0:s1], re.I)
     if not m:
         return None
     found = mentions_between(doc, s0 + m.start(1), s0 + m.end(1))

@@ -9,6 +9,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 # Norwegian press names that CLDR does not use as the primary name.
 EXTRA_COUNTRY_NAMES = {
@@ -75,7 +76,7 @@ class Place:
     lon: float | None = None
     is_country: bool = False
     population: int = 0
-    is_region: bool = False  # a Norwegian county or region: no GeoNames city, but in Norway
+    is_region: bool = False  # a Norwegian county, region or municipality: no GeoNames city, but in Norway
 
     @property
     def key(self) -> str:
@@ -153,11 +154,11 @@ def lookup_place(name: str) -> Place | None:
         if key in countries():
             p = countries()[key]
             return Place(_display_name(p.iso3166), p.iso3166, is_country=True)
-        for k in (key, fold(transliterate_to_english(cand))):
-            if k in cities():
-                return cities()[k]
-        if key in REGIONS_BY_KEY:
-            return REGIONS_BY_KEY[key]
+        city = next((cities()[k] for k in (key, fold(transliterate_to_english(cand))) if k in cities()), None)
+        if key in REGIONS_BY_KEY and (city is None or city.iso3166 != "NO"):
+            return REGIONS_BY_KEY[key]  # "Vestland" is the Norwegian county, not a hamlet in Michigan
+        if city is not None:
+            return city
     return None
 
 
@@ -229,6 +230,12 @@ ORG_HEAD_SUFFIXES = ("selskapet", "organisasjonen", "partiet", "foreningen", "fo
                      "kanalen", "konsernet", "banken", "firmaet", "bedriften", "gruppen", "gruppa", "militsen",
                      "bevegelsen", "klubben", "stiftelsen", "fondet", "byrået", "rederiet", "kjeden",
                      "operatøren", "produsenten", "leverandøren", "nettverket", "alliansen", "lobbyen")
+# the last word of a name that only an organisation's name ends with: "Vest politidistrikt",
+# "Hardanger Energi", "Ullensvang kommune" (NER trained on NorNE calls some of these persons)
+ORG_LAST_WORDS = ("politidistrikt", "kommune", "fylkeskommune", "sykehus", "sjukehus", "universitet",
+                  "høgskole", "høgskule", "energi", "kraft", "bank", "sparebank", "forsikring", "asa",
+                  "fotballklubb", "idrettslag", "parti", "stiftelse", "stifting", "direktorat", "tilsyn",
+                  "departement", "lufthavn", "rederi", "forbund", "forening", "foreining")
 INSTITUTION_SUFFIXES = ("departementet", "direktoratet", "tilsynet", "byrået", "kommisjonen", "palasset",
                         "tinget", "instituttet", "universitetet", "sykehuset", "forbundet", "etaten",
                         "rådet", "domstolen", "parlamentet", "senteret", "kontoret")
@@ -260,4 +267,8 @@ NORWEGIAN_REGIONS = (
     "Lofoten", "Vesterålen", "Helgeland", "Hardanger", "Sunnmøre", "Nordmøre", "Romsdal", "Gudbrandsdalen",
     "Østerdalen", "Hallingdal", "Valdres", "Jæren", "Ryfylke", "Salten", "Senja", "Nordfjord", "Sunnfjord",
 )
-REGIONS_BY_KEY = {fold(n): Place(n, "NO", is_region=True) for n in NORWEGIAN_REGIONS}
+MUNICIPALITIES = tuple(line.strip() for line in (Path(__file__).parent / "data" / "municipalities.txt").read_text(
+    encoding="utf-8").splitlines() if line.strip() and not line.startswith("#"))
+# counties, regions and the smaller municipalities: places in Norway that GeoNames' list of cities
+# over 15,000 people leaves out ("Ullensvang", "Røst")
+REGIONS_BY_KEY = {fold(n): Place(n, "NO", is_region=True) for n in (*MUNICIPALITIES, *NORWEGIAN_REGIONS)}

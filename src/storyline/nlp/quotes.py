@@ -21,20 +21,25 @@ SPEECH_VERBS = (
     "bekrefter|bekreftet|melder|meldte|varsler|varslet|roper|ropte|sukker|konkluderer|konkluderte|"
     "kunngjorde|kunngjør|uttrykte|tilføyer|tilføyde|argumenterer|sa til|sier til|lover|lovet|krever|kreves|"
     "beskriver|beskrev|presiserer|presiserte|fortsetter|fortsatte|held fram|utdyper|utdypet|avslutter|"
-    "avsluttet|gjentar|gjentok|poengterer|poengterte|medgir|medga|ler|lo|smiler|smilte|sukket"
+    "avsluttet|gjentar|gjentok|poengterer|poengterte|medgir|medga|ler|lo|smiler|smilte|sukket|"
+    # Nynorsk forms the Bokmål ones above do not cover
+    "fortalde|hevdar|skreiv|uttalar|understrekar|peikar på|peika på|legg til|svarar|svara|spurde|åtvarar|"
+    "åtvara|forklarar|slår fast|slo fast|trudde|stadfestar|stadfesta|vedgår|vedgjekk|varslar|varsla|kunngjer|"
+    "lovar|lova|krev|kravde|skildrar|utdjupar|gjentek"
 )
 # verbs that open reported speech with "at": "X sa i en tale torsdag at …"
 INDIRECT_VERBS = set(SPEECH_VERBS.split("|")) | {
     "frykter", "fryktet", "anslår", "anslo", "forsikret", "forsikrer", "benekter", "benektet", "avviser",
     "avviste", "påstår", "påsto", "varslet", "kunngjøre", "uttalt", "sagt", "hevdet", "opplyst", "innrømmet",
     "meldt", "bekreftet", "understreket", "skrevet", "fortalt", "ba", "krevde", "uttalte", "slo",
+    "fryktar", "frykta", "stadfesta", "bad", "meint",
 }
 # claim verbs that may take an infinitive: "Ukraina hevder å ha drept …"
 INFINITIVE_VERBS = {"hevder", "hevdet", "påstår", "påsto", "benekter", "benektet", "innrømmer", "innrømmet",
-                    "nekter", "nektet", "hevda"}
+                    "nekter", "nektet", "hevda", "hevdar", "nektar", "nekta", "vedgår", "vedgjekk"}
 DASHES = "–—-"
 CUE_AFTER = re.compile(rf"(?P<punct>[,?!])\s*(?P<cue>{SPEECH_VERBS})\b(?P<rest>[^\n]*)$", re.I)
-IFOLGE = re.compile(r"(?:,\s*)?\b(?:ifølge|ifylgje|iflg\.)\s+(?P<who>[^,.;]+?)(?=\s*(?:[,.;]|$))", re.I)
+IFOLGE = re.compile(r"(?:,\s*)?\b(?:ifølge|ifølgje|ifylgje|iflg\.)\s+(?P<who>[^,.;]+?)(?=\s*(?:[,.;]|$))", re.I)
 GUILLEMETS = re.compile(r"«(?P<q>[^«»]+)»")
 MAX_GAP_TO_AT = 8
 
@@ -210,7 +215,7 @@ def _indirect(b: _Builder, sent) -> list[tuple[int, int]]:
     return covered
 
 
-CONTRAST = {"mens", "men", "og", "samtidig"}
+CONTRAST = {"mens", "medan", "men", "og", "samtidig"}
 SUBJECT_PRONOUNS = {"han", "hun", "ho", "de", "dei", "det", "vi", "eg", "jeg", "den", "man", "dette"}
 
 
@@ -222,8 +227,9 @@ def _at_omitted(toks, i: int) -> bool:
     return toks[i + 1].text.casefold() in SUBJECT_PRONOUNS and toks[i + 2].pos_ in ("VERB", "AUX")
 
 
-SAY_WITHOUT_AT = {"sier", "sa", "seier", "mener", "meiner", "mente", "tror", "trur", "trodde", "opplyser",
-                  "opplyste", "skriver", "skrev", "hevder", "hevdet", "forteller", "fortalte", "frykter"}
+SAY_WITHOUT_AT = {"sier", "sa", "seier", "mener", "meiner", "mente", "meinte", "tror", "trur", "trodde", "trudde",
+                  "opplyser", "opplyste", "skriver", "skrev", "skriv", "skreiv", "hevder", "hevdet", "hevdar",
+                  "forteller", "fortalte", "fortel", "fortalde", "frykter", "fryktar"}
 
 
 def _second_report(toks, after: int) -> tuple[int, int] | None:
@@ -266,7 +272,7 @@ def _subject(b: _Builder, sent, verb) -> tuple[str | None, str]:
         seg_start = sent.start_char + m.end()
     first = doc.char_span(seg_start, seg_end, alignment_mode="expand")
     first = next((t for t in first if not t.is_space and not t.is_punct), None) if first is not None else None
-    if first is not None and first.pos_ in ("ADP", "ADV") and first.text.casefold() not in ("ifølge",):
+    if first is not None and first.pos_ in ("ADP", "ADV") and first.text.casefold() not in ("ifølge", "ifølgje", "ifylgje"):
         # "I Finnmark melder Meteorologisk institutt at …": a fronted adverbial, the subject follows the verb
         after = []
         for t in doc[verb.i + 1:min(verb.i + 7, sent.end)]:
@@ -311,7 +317,9 @@ def _ifolge(b: _Builder, sent, covered) -> None:
 # cues that attribute the whole sentence before them: "Norge gir 50 millioner, kunngjorde Holm."
 TRAILING_CUES = {"sa", "sier", "seier", "forteller", "fortalte", "opplyser", "opplyste", "kunngjorde",
                  "kunngjør", "uttalte", "skriver", "skrev", "melder", "meldte", "bekrefter", "bekreftet",
-                 "hevder", "hevdet", "understreker", "understreket", "påpeker", "påpekte", "advarer", "advarte"}
+                 "hevder", "hevdet", "understreker", "understreket", "påpeker", "påpekte", "advarer", "advarte",
+                 "fortel", "fortalde", "skriv", "skreiv", "hevdar", "hevda", "uttalar", "stadfestar", "stadfesta",
+                 "understrekar", "understreka", "åtvarar", "åtvara", "kunngjer"}
 
 
 def _trailing_cue(b: _Builder, sent) -> None:

@@ -130,7 +130,8 @@ def resolve(doc: Doc, start: int, end: int, focus: Focus, prefer_last: bool = Fa
     return None, head
 
 
-CIRCUMSTANCE = {"til", "i", "på", "etter", "da", "når", "fordi", "under", "med", "fra", "kort", "ifølge"}
+CIRCUMSTANCE = {"til", "i", "på", "etter", "da", "når", "fordi", "under", "med", "fra", "frå", "kort", "ifølge",
+                "ifølgje", "ifylgje"}
 
 
 def _head_phrase(phrase: str) -> str:
