@@ -418,3 +418,35 @@ def test_institution_last_words_make_organisations_and_appositions_act(text):
     accuse = next(v for v in rec.events if v.type == "ACCUSE")
     assert accuse.actors == [ents["Tone Bakke"].id]  # the person, not the place she is mayor of
     assert accuse.targets == [ents["Statens vegvesen"].id]
+
+
+def test_a_date_with_i_fjor_is_last_years_and_the_un_is_no_country():
+    rec = record("Brannen startet 3. november i fjor, ifølge FN. FNs nødhjelpskontor ber om hjelp.",
+                 published="2025-04-02")
+    assert {t.text: t.value for t in rec.timexes}["3. november i fjor"] == "2024-11-03"
+    fn = next(e for e in rec.entities if e.name == "FN")
+    assert fn.type == "ORG" and fn.links.iso3166 is None
+
+
+def test_a_trailing_cue_with_an_unnamed_institution_is_reported_speech():
+    rec = record("Statsministeren reiser til Brussel neste uke, opplyser det svenske utenriksdepartementet.\n\n"
+                 "Veien er stengt til i morgen, opplyser politiet.", published="2025-04-02")
+    quotes = {q.text: q for q in rec.quotes}
+    sweden = next(e.id for e in rec.entities if e.links.iso3166 == "SE")
+    assert quotes["Statsministeren reiser til Brussel neste uke"].speaker == sweden
+    assert quotes["Veien er stengt til i morgen"].speaker_text == "politiet"
+
+
+def test_passive_agent_acts_and_a_demonym_after_the_verb_acts_in_v2():
+    rec = record("Tre sivile ble drept av russiske soldater i Kharkiv.\n\n"
+                 "Søndag kveld angrep ukrainske droner et oljeraffineri i Belgorod.\n\n"
+                 "Tyrkia har advart Sverige mot en ny koranbrenning i Stockholm.", published="2025-04-02")
+    iso = {e.id: e.links.iso3166 for e in rec.entities}
+    names = {e.id: e.name for e in rec.entities}
+    killed = next(v for v in rec.events if v.text == "drept")
+    assert [iso[a] for a in killed.actors] == ["RU"] and names[killed.location] == "Kharkiv"
+    attack = next(v for v in rec.events if v.text == "angrep")
+    assert [iso[a] for a in attack.actors] == ["UA"]
+    warned = next(v for v in rec.events if v.text == "advart")
+    assert warned.type == "THREATEN" and [iso[a] for a in warned.actors] == ["TR"]
+    assert [iso[t] for t in warned.targets] == ["SE"]  # not Stockholm, where the burning would be

@@ -117,7 +117,7 @@ def test_contradiction_side_by_side(server, page):
     claim = page.locator("section.claim", has_text="350 personer").first
     claim.wait_for()
     sides = claim.locator(".sides .card").all_inner_texts()
-    assert len(sides) == 2 and any("ifølge VG" in s for s in sides) and any("ifølge NRK" in s for s in sides)
+    assert len(sides) == 2 and any("ifølge Innlandet politidistrikt" in s and "VG" in s for s in sides) and any("ifølge NRK" in s for s in sides)
 
 
 def test_map_draws_event_locations_on_the_shipped_base_map(server, page):

@@ -31,7 +31,8 @@ TRIGGERS: list[tuple[str, str, str | None]] = [
     (r"anklage[rt]?|anklagde|anklagen|skuldar|skulda|skulding(?:a|ar|ane)?|beskylde[rt]?|beskyldte|beskyldning(?:en|er|et|ene|a|ar|ane|s)?|kritisert|kritiserte|kritiserer|"
      r"kritikk(?:en|er|et|ene|a|ar|ane|s)?|fordømte|fordømmer|fordømt|fordømde|fordømer|fordømmelse(?:n|r|t|ne|rs|ns|s)?", "ACCUSE", None),
     (r"avviser|avviste|avvist|forkastet|forkaster|avvisar|forkasta", "REJECT", None),
-    (r"truer|truet|trussel(?:en|er|et|ene|a|ar|ane|s)?|trusler(?:en|er|et|ene|a|ar|ane|s)?|trugar|truga|trugsmål(?:et|a)?", "THREATEN", None),
+    (r"truer|truet|trussel(?:en|er|et|ene|a|ar|ane|s)?|trusler(?:en|er|et|ene|a|ar|ane|s)?|trugar|truga|trugsmål(?:et|a)?|"
+     r"advarer|advarte|advart|advarsel(?:en)?|advarsler(?:ne)?|åtvarar|åtvara|åtvaring(?:a|ar|ane)?", "THREATEN", None),
     (r"demonstrerte|demonstrerer|demonstrasjon(?:en|er|et|ene|a|ar|ane|s)?|streik(?:en|er|et|ene|a|ar|ane|s)?|streiket|streiker|streikende|streikar|streika|protesterte|"
      r"protesterer|protest(?:en|er|et|ene|a|ar|ane|s)?|opptøyer", "PROTEST", None),
     (r"sanksjon(?:en|er|et|ene|a|ar|ane|s)?|sanksjonar|sanksjonane|visumnekt|embargo(?:en|er|et|ene|a|ar|ane|s)?|utvist|utviste|utviser|utvisning(?:en|er|et|ene|a|ar|ane|s)?|innreiseforbud(?:en|er|et|ene|a|ar|ane|s)?", "SANCTION", None),
@@ -213,7 +214,7 @@ def _actors(ctx: _Context, sent: Span, toks: list[Token], i: int) -> list[str]:
             if toks[k].is_punct or toks[k].text.casefold() in ("om", "for", "at", "å", "mot"):
                 break
             ids = _phrase_entities(ctx, [toks[k]])
-            if ids and ctx.ents[ids[0]].type in ("PER", "ORG"):
+            if ids and (ctx.ents[ids[0]].type in ("PER", "ORG") or toks[k].is_lower):  # or "angrep israelske fly"
                 actors = ids[:1]
                 break
     if not actors and ctx.focus is not None:  # "Han …, og ba om": the person in focus
@@ -230,6 +231,22 @@ def _actors(ctx: _Context, sent: Span, toks: list[Token], i: int) -> list[str]:
     return actors
 
 
+def _unplaced_entities(ctx: _Context, span: list[Token]) -> list[str]:
+    """Entities of a phrase but a place inside it: "mot en bakkeoffensiv i Rafah", "av soldater i Kharkiv"."""
+    nested = {e for t in span[1:] if t.doc[t.i - 1].text.casefold() in ("i", "ved")
+              for e in ctx.eid_at(t.idx, t.idx + len(t.text))}
+    return [e for e in _phrase_entities(ctx, span) if e not in nested]
+
+
+def _passive(trig: Token) -> bool:
+    """A participle with a passive auxiliary: "ble drept", "er evakuert", "har blitt arrestert"."""
+    if trig.pos_ != "VERB" or "Part" not in trig.morph.get("VerbForm"):
+        return False
+    return any(c.dep_ in ("aux:pass", "nsubj:pass") or (c.dep_ == "aux" and c.text.casefold() in PASSIVE_AUX)
+               for c in trig.children)
+
+
+PASSIVE_AUX = {"ble", "blir", "bli", "blitt", "vart", "vert", "blei", "er", "var", "vore", "vært"}
 SUFFER_VERBS = {"rammet", "rammes", "ramma", "truffet", "utsatt", "utsett", "offer"}
 
 
@@ -258,7 +275,7 @@ def _targets(ctx: _Context, toks: list[Token], i: int, end: int, actors: list[st
     for k in range(end, min(end + 6, len(toks))):
         low = toks[k].text.casefold()
         if low in toward:
-            hit = _phrase_entities(ctx, toks[k + 1:k + 5])
+            hit = _unplaced_entities(ctx, toks[k + 1:k + 5])
             if low == "på":  # "angrep på Kyiv": a city is where, not whom
                 hit = [e for e in hit if not (ctx.ents[e].type in ("GPE", "LOC", "FAC") and ctx.ents[e].links.geonames)]
             out += hit
@@ -375,6 +392,12 @@ def events(doc: Doc) -> Doc:
                 continue
             actors = _actors(ctx, sent, toks, i)
             targets = _targets(ctx, toks, i, end, actors, etype)
+            if _passive(toks[i]):
+                # "Minst 67 mennesker ble drept (av X)": the subject is acted on; the agent after "av" acts
+                hit = _phrase_entities(ctx, _subject_tokens(toks[i]))
+                agent = next((_unplaced_entities(ctx, toks[k + 1:k + 5]) for k in range(end, min(end + 4, len(toks)))
+                              if toks[k].text.casefold() == "av"), [])
+                actors, targets = agent, [e for e in dict.fromkeys(hit + targets) if e not in agent]
             if _suffered(toks, i):
                 # "Russland er rammet av sanksjoner fra Vesten": the subject suffers the event
                 by = next((_phrase_entities(ctx, toks[k + 1:k + 5]) for k in range(end, min(end + 4, len(toks)))

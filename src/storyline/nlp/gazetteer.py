@@ -85,6 +85,10 @@ class Place:
         return f"region:{fold(self.name)}" if self.is_region else f"geo:{self.geonames}"
 
 
+# CLDR codes that are no country: the UN ("FN" is an organisation), the eurozone, pseudo-regions
+NOT_COUNTRIES = {"UN", "EZ", "QO", "XA", "XB", "ZZ"}
+
+
 @lru_cache(maxsize=1)
 def countries() -> dict[str, Place]:
     """Folded country name (nb, nn, en, plus press forms) -> Place."""
@@ -93,7 +97,7 @@ def countries() -> dict[str, Place]:
     out: dict[str, Place] = {}
     for loc in ("en", "nn", "nb"):  # nb last: its names win as display names
         for code, name in Locale(loc).territories.items():
-            if len(code) == 2 and code.isalpha():
+            if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES:
                 out[fold(name)] = Place(Locale("nb").territories.get(code, name), code, is_country=True)
     for name, code in EXTRA_COUNTRY_NAMES.items():
         out[fold(name)] = Place(name, code, is_country=True)

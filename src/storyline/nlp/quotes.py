@@ -324,7 +324,8 @@ TRAILING_CUES = {"sa", "sier", "seier", "forteller", "fortalte", "opplyser", "op
 
 def _trailing_cue(b: _Builder, sent) -> None:
     """Reported speech without quotation marks or "at": "Norge gir 50 millioner kroner i
-    nødhjelp, kunngjorde utviklingsministeren." Only when the cue names a known speaker."""
+    nødhjelp, kunngjorde utviklingsministeren." Only when the cue names a speaker: a known one, or
+    a noun phrase ("…, opplyser politiet", "…, opplyser det amerikanske utenriksdepartementet")."""
     text = text_of(b.doc)
     m = CUE_AFTER.search(text, sent.start_char, sent.end_char)
     if not m or m.group("punct") != "," or m.group("cue").casefold() not in TRAILING_CUES:
@@ -332,11 +333,14 @@ def _trailing_cue(b: _Builder, sent) -> None:
     if "«" in text[sent.start_char:m.start()]:
         return  # a partial «» quote: _guillemets attributes it
     rest = m.group("rest").strip()
-    if not rest or len(rest) > 80 or rest.split()[0].casefold() in ("at", "å", "om", "det", "den", "de"):
+    words = rest.casefold().split()
+    if not rest or len(rest) > 80 or words[0] in ("at", "å", "om") or (
+            words[0] in ("det", "den", "de") and len(words) < 3):  # "…, sier de", not "…, sier det norske politiet"
         return
     speaker, stext = speakers.resolve(b.doc, m.end("cue"), m.end(), b.focus)
-    if speaker is None:
-        return
+    phrase = [t for t in b.doc if m.start("rest") <= t.idx < m.end()]
+    if speaker is None and not any(t.pos_ == "NOUN" for t in phrase[:4]):
+        return  # "…, sa en av dem": nobody the text names
     b.add(sent.start_char, m.start("punct"), False, speaker, stext, m.group("cue").casefold(), (),
           (sent.start_char, sent.end_char))
 

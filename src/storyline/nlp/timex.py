@@ -38,6 +38,8 @@ _WD = "|".join(WEEKDAYS)
 _MO = "|".join(MONTHS)
 _POD = "|".join(sorted(PARTS_OF_DAY, key=len, reverse=True))
 _NUM = "|".join(sorted((k for k in NUMBER_WORDS if NUMBER_WORDS[k]), key=len, reverse=True))
+_RELYEAR = r"i\s+fjor|i\s+år|neste\s+år|forrige\s+år|i\s+forfjor"
+RELYEAR_SHIFT = {"i fjor": -1, "i år": 0, "neste år": 1, "forrige år": -1, "i forfjor": -2}
 _UNIT = r"(?:sekund|minutt|time|timer|døgn|dag|dager|dagar|uke|uker|uka|ukene|veke|veker|måned|måneder|månad|månader|år)(?:en|ene|a|er)?"
 
 PATTERNS = [
@@ -47,11 +49,12 @@ PATTERNS = [
         rf"(?:\s+(?P<pod>{_POD})\b)?"
         rf"(?:\s+(?P<day>\d{{1,2}})\.\s*(?P<mon>{_MO})(?:\s+(?P<year>\d{{4}}))?)?", re.I)),
     # "3. mars", and "18 august" as some write it
-    ("daymonth", re.compile(rf"\b(?P<day>\d{{1,2}})\.?\s*(?P<mon>{_MO})(?:\s+(?P<year>(?:19|20)\d\d))?\b", re.I)),
+    ("daymonth", re.compile(rf"\b(?P<day>\d{{1,2}})\.?\s*(?P<mon>{_MO})(?:\s+(?P<year>(?:19|20)\d\d)|"
+                            rf"\s+(?P<rel>{_RELYEAR}))?\b", re.I)),
     ("relday", re.compile(
         rf"\b(?P<rel>i\s+forgårs|i\s+går|i\s+dag|i\s+morgen|i\s+overmorgen|i\s+kveld|i\s+natt|i\s+morges)"
         rf"(?:\s+(?P<pod>{_POD})\b)?", re.I)),
-    ("relyear", re.compile(r"\b(?P<rel>i\s+fjor|i\s+år|neste\s+år|forrige\s+år|i\s+forfjor)\b", re.I)),
+    ("relyear", re.compile(rf"\b(?P<rel>{_RELYEAR})\b", re.I)),
     ("relweek", re.compile(
         r"\b(?P<rel>neste|forrige|denne|sist|kommende|førre)\s+(?P<u>uke|uka|uken|veke|veka|måned|måneden|månad|helg|helgen)\b",
         re.I)),
@@ -130,8 +133,8 @@ def resolve(kind: str, m: re.Match, ref: date, anchors: dict[str, date]) -> tupl
             d = _last_weekday_on_or_before(ref, wd)
         pod = PARTS_OF_DAY.get((g.get("pod") or "").casefold())
         return ("TIME", f"{d.isoformat()}T{pod}") if pod else ("DATE", d.isoformat())
-    if kind == "daymonth":
-        year = int(g["year"]) if g.get("year") else ref.year
+    if kind == "daymonth":  # "7. oktober i fjor": the year before publication's
+        year = int(g["year"]) if g.get("year") else ref.year + RELYEAR_SHIFT.get(" ".join((g.get("rel") or "i år").casefold().split()), 0)
         try:
             d = date(year, MONTHS[g["mon"].casefold()], int(g["day"]))
         except ValueError:
@@ -147,7 +150,7 @@ def resolve(kind: str, m: re.Match, ref: date, anchors: dict[str, date]) -> tupl
         return ("TIME", f"{d.isoformat()}T{pod}") if pod else ("DATE", d.isoformat())
     if kind == "relyear":
         rel = " ".join(g["rel"].casefold().split())
-        shift = {"i fjor": -1, "i år": 0, "neste år": 1, "forrige år": -1, "i forfjor": -2}[rel]
+        shift = RELYEAR_SHIFT[rel]
         return "DATE", str(ref.year + shift)
     if kind == "relweek":
         rel, unit = g["rel"].casefold(), g["u"].casefold()
