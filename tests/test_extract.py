@@ -450,3 +450,27 @@ def test_passive_agent_acts_and_a_demonym_after_the_verb_acts_in_v2():
     warned = next(v for v in rec.events if v.text == "advart")
     assert warned.type == "THREATEN" and [iso[a] for a in warned.actors] == ["TR"]
     assert [iso[t] for t in warned.targets] == ["SE"]  # not Stockholm, where the burning would be
+
+
+def test_titles_kind_nouns_and_common_nouns_are_not_part_of_names(nlp):
+    from spacy.tokens import Span
+
+    from storyline.nlp.entities import entities
+
+    doc = nlp.make_doc("Forsvarer Anne Lie møtte i storbyen Trondheim. Forsikringsselskapet Storebrand betaler.")
+    for name, proc in nlp.pipeline:
+        if name in ("tok2vec", "morphologizer", "storyline_lemmatizer", "parser"):
+            doc = proc(doc)
+    # the spans a NER trained on other text may give: a title, a common noun or a kind in the name
+    doc.ents = [Span(doc, 0, 3, label="PER"), Span(doc, 5, 7, label="GPE_LOC"), Span(doc, 8, 9, label="ORG")]
+    names = {e.name: e.type for e in entities(doc)._.entities}
+    assert names.get("Anne Lie") == "PER" and "Forsvarer Anne Lie" not in names
+    assert "Trondheim" in names and "storbyen Trondheim" not in names
+    assert names.get("Storebrand") == "ORG" and "Forsikringsselskapet" not in names
+
+
+def test_known_norwegian_organisations_and_towns_tagged_as_products():
+    rec = record("Statkraft og Finans Norge advarer mot høyere priser. Flere lastebiler står fast i Mo i Rana.")
+    ents = {e.name: e for e in rec.entities}
+    assert ents["Statkraft"].type == "ORG" and ents["Finans Norge"].type == "ORG"
+    assert ents["Mo i Rana"].type in ("GPE", "LOC") and ents["Mo i Rana"].links.iso3166 == "NO"

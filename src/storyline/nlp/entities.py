@@ -43,7 +43,8 @@ TYPE_OF_LABEL = {"PER": "PER", "ORG": "ORG", "GPE_LOC": "GPE", "GPE_ORG": "GPE",
 ROLE_SUFFIXES = ("minister", "president", "statsminister", "sjef", "leder", "talsmann", "talskvinne",
                  "talsperson", "ordfører", "general", "sekretær", "direktør", "kansler", "konge", "dronning",
                  "biskop", "dommer", "advokat", "forsvarer", "aktor", "journalist", "redaktør", "professor",
-                 "forsker", "ekspert", "kommandant", "guvernør", "ambassadør", "representant")
+                 "forsker", "ekspert", "kommandant", "guvernør", "ambassadør", "representant",
+                 "leiar", "ordførar", "statsråd", "meister")  # the last four: Nynorsk and police titles
 
 
 def is_role_word(word: str) -> str | None:
@@ -173,6 +174,12 @@ def entities(doc: Doc) -> Doc:
             label = whole.label_
             if len(ent) > 1 and ent[0].text.casefold().endswith(ORG_HEAD_SUFFIXES):
                 ent = ent[1:]  # "Rederiet Havbrott" tagged as one name: the kind is not part of it
+            while len(ent) > 1 and ((ent[0].is_lower and ent[0].pos_ == "NOUN") or (
+                    label == "PER" and is_role_word(ent[0].text))):
+                ent = ent[1:]  # "storbyen Kharkiv", "Aktor Hilde Berg": the noun or title is not part of the name
+            if len(ent) == 1 and ent[0].text.casefold().endswith(ORG_HEAD_SUFFIXES) and ent.end < len(doc) and (
+                    doc[ent.end].is_title or doc[ent.end].is_upper):
+                continue  # "Forsikringsselskapet Gjensidige": the kind opens the sentence, the name follows
             if _after_org_head(doc, ent.start) or (len(ent) > 1 and ent[-1].text.casefold() in ORG_LAST_WORDS):
                 label = "ORG"
             if len(ent) > 1 and _country_genitive(ent[0].text) and all(t.is_lower for t in ent[1:]):
@@ -232,6 +239,7 @@ def entities(doc: Doc) -> Doc:
             return f"name:{name.casefold()}", None
         place = lookup_place(name) if name[:1].isupper() else None
         if place is not None and (place.is_country or place.is_region or label in ("GPE_LOC", "GPE_ORG", "LOC", "GPE") or (
+                label in ("PROD", "MISC", "EVT") and len(name.split()) > 1) or (
                 len(name.split()) == 1 and place.population >= MIN_CITY_POPULATION and person_of(name) in (None, name)
                 and _city_name(name, place))):
             return place.key, place

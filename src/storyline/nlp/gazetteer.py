@@ -260,6 +260,13 @@ ORGANISATIONS = (
     "Norges Bank", "Norges Rederiforbund", "Statens pensjonsfond utland", "Hovedredningssentralen",
     "Det Norske Veritas", "Landsorganisasjonen i Norge", "Næringslivets Hovedorganisasjon",
     "Forsvarets forskningsinstitutt", "Norsk institutt for folkehelse", "Folkehelseinstituttet",
+    # Norwegian companies, agencies and unions that news names often and NER trained on 1998–2003
+    # text does not know (left out: names that are also common words, such as Posten, Ruter, Vy, LO)
+    "Finans Norge", "Energi Norge", "Innovasjon Norge", "Sjømat Norge", "Statnett", "Statkraft", "Equinor",
+    "Telenor", "Norsk Hydro", "DNB", "Avinor", "Bane Nor", "Nye Veier", "Mattilsynet", "Skatteetaten",
+    "Helsedirektoratet", "Politidirektoratet", "Utlendingsdirektoratet", "Kripos", "Økokrim", "Sivilforsvaret",
+    "Heimevernet", "Norad", "Enova", "Gjensidige", "Storebrand", "Fagforbundet", "Fellesforbundet",
+    "Norsk Sykepleierforbund", "Utdanningsforbundet", "Akademikerne", "Statsforvaltaren", "Statsforvalteren",
 )
 # Norwegian counties (old and new) and regions, which GeoNames' city list does not hold and NER
 # often tags as persons ("Nordland"). Bokmål and Nynorsk forms.
