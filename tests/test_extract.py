@@ -474,3 +474,15 @@ def test_known_norwegian_organisations_and_towns_tagged_as_products():
     ents = {e.name: e for e in rec.entities}
     assert ents["Statkraft"].type == "ORG" and ents["Finans Norge"].type == "ORG"
     assert ents["Mo i Rana"].type in ("GPE", "LOC") and ents["Mo i Rana"].links.iso3166 == "NO"
+
+
+def test_a_warning_is_a_threat_only_when_addressed_and_a_victim_is_the_person():
+    rec = record("Meteorologisk institutt advarer om glatte veier i Agder og Telemark.\n\n"
+                 "Den svenske journalisten Erik Lund ble drept i Mogadishu i fjor.\n\n"
+                 "Mannen har truet en nabo i byen Drammen.", published="2025-02-03")
+    assert not [v for v in rec.events if v.type == "THREATEN" and v.text == "advarer"]
+    names = {e.id: e.name for e in rec.entities}
+    killed = next(v for v in rec.events if v.text == "drept")
+    assert [names[t] for t in killed.targets] == ["Erik Lund"]  # not Sweden, from "svenske"
+    threat = next(v for v in rec.events if v.text == "truet")
+    assert "Drammen" not in [names[t] for t in threat.targets]

@@ -233,8 +233,12 @@ def _actors(ctx: _Context, sent: Span, toks: list[Token], i: int) -> list[str]:
 
 def _unplaced_entities(ctx: _Context, span: list[Token]) -> list[str]:
     """Entities of a phrase but a place inside it: "mot en bakkeoffensiv i Rafah", "av soldater i Kharkiv"."""
-    nested = {e for t in span[1:] if t.doc[t.i - 1].text.casefold() in ("i", "ved")
-              for e in ctx.eid_at(t.idx, t.idx + len(t.text))}
+    def placed(t: Token) -> bool:  # "i Rafah", "i byen Wädenswil"
+        prev = t.doc[t.i - 1].text.casefold()
+        return prev in ("i", "ved") or (PLACE_NOUNS.fullmatch(prev) is not None and t.i > 1
+                                        and t.doc[t.i - 2].text.casefold() in ("i", "ved"))
+
+    nested = {e for t in span[1:] if placed(t) for e in ctx.eid_at(t.idx, t.idx + len(t.text))}
     return [e for e in _phrase_entities(ctx, span) if e not in nested]
 
 
@@ -271,7 +275,7 @@ def _targets(ctx: _Context, toks: list[Token], i: int, end: int, actors: list[st
     out = []
     for c in trig.children:
         if c.dep_ in ("obj", "iobj"):
-            out += _phrase_entities(ctx, list(c.subtree))
+            out += _unplaced_entities(ctx, list(c.subtree))
     for k in range(end, min(end + 6, len(toks))):
         low = toks[k].text.casefold()
         if low in toward:
@@ -392,9 +396,15 @@ def events(doc: Doc) -> Doc:
                 continue
             actors = _actors(ctx, sent, toks, i)
             targets = _targets(ctx, toks, i, end, actors, etype)
+            if t0.text.casefold().startswith(("advar", "åtvar")) and not any(
+                    c.dep_ in ("obj", "iobj") and _phrase_entities(ctx, [c]) for c in t0.children):
+                i = end  # a warning is a threat only when it is addressed to someone: not "advarer om glatte veier"
+                continue
             if _passive(toks[i]):
                 # "Minst 67 mennesker ble drept (av X)": the subject is acted on; the agent after "av" acts
                 hit = _phrase_entities(ctx, _subject_tokens(toks[i]))
+                if any(ctx.ents[e].type == "PER" for e in hit):  # "Den saudiarabiske journalisten X ble drept"
+                    hit = [e for e in hit if ctx.ents[e].type == "PER"]
                 agent = next((_unplaced_entities(ctx, toks[k + 1:k + 5]) for k in range(end, min(end + 4, len(toks)))
                               if toks[k].text.casefold() == "av"), [])
                 actors, targets = agent, [e for e in dict.fromkeys(hit + targets) if e not in agent]
