@@ -11,8 +11,8 @@ from .conftest import ARTICLES, SHARED, needs_shared, score
 
 # Just under what the shipped pipeline reaches on each (docs/accuracy.md), so that a rule change
 # that loses a fact elsewhere fails here.
-MINIMUM = {"storm": 0.91, "valg": 0.98, "streik": 0.96, "rettssak": 0.95, "konflikt": 0.97, "ulykke": 0.98,
-           "flaum": 0.95, "gaza": 0.97}
+MINIMUM = {"storm": 0.97, "valg": 0.98, "streik": 0.96, "rettssak": 0.98, "konflikt": 0.97, "ulykke": 0.98,
+           "flaum": 0.97, "gaza": 0.98}
 
 
 @pytest.mark.parametrize("name", sorted(MINIMUM))
