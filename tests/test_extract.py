@@ -486,3 +486,23 @@ def test_a_warning_is_a_threat_only_when_addressed_and_a_victim_is_the_person():
     assert [names[t] for t in killed.targets] == ["Erik Lund"]  # not Sweden, from "svenske"
     threat = next(v for v in rec.events if v.text == "truet")
     assert "Drammen" not in [names[t] for t in threat.targets]
+
+
+def test_forecasts_are_of_the_coming_weekday_and_what_was_said_of_the_last():
+    rec = record("Meteorologene varsler kraftig regn i Bergen mandag.\n\nOrdføreren sa mandag at alt var klart.\n\n"
+                 "Regjeringen vil torsdag legge fram en plan.", published="2025-09-10")  # a Wednesday
+    values = [t.value for t in rec.timexes]
+    assert values == ["2025-09-15", "2025-09-08", "2025-09-11"]
+
+
+def test_places_ending_in_s_units_the_tagger_misses_and_counts_that_look_like_years():
+    rec = record("Over 200 turister ble evakuert fra hoteller sør på Lesbos lørdag.\n\n"
+                 "Brannvesenet sier at over 1500 hektar har brent. Reisearrangøren Apollo sier at det er rundt "
+                 "2000 nordmenn på øya.", published="2025-07-20")
+    names = {e.id: e.name for e in rec.entities}
+    evac = next(v for v in rec.events if v.type == "RETREAT")
+    assert names[evac.location] == "Lesbos"
+    figs = {f.text: f for f in rec.figures}
+    assert figs["over 1500 hektar"].unit == "hektar"
+    assert figs["rundt 2000 nordmenn"].value == 2000 and figs["rundt 2000 nordmenn"].qualifier == "about"
+    assert names[figs["rundt 2000 nordmenn"].source] == "Apollo"

@@ -318,8 +318,8 @@ def _location(ctx: _Context, toks: list[Token], i: int) -> str | None:
         prev = toks[k - 1].text.casefold() if k else ""
         is_city = ent.links.geonames is not None or not ent.links.iso3166
         score = 0
-        if prev in PLACE_PREPS and not t.text.endswith("s"):
-            score += 2
+        if prev in PLACE_PREPS and not (t.text.endswith("s") and t.text != ent.name):
+            score += 2  # "i Kyiv", "på Rhodos", not the genitive "i Russlands …"
         if PLACE_NOUNS.fullmatch(prev):
             score += 3
         if is_city:

@@ -83,6 +83,12 @@ def qualifier_of(word: str | None) -> str:
     return "exact"
 
 
+# units of measure, which the tagger does not always call nouns ("3500 hektar" as a verb)
+MEASURES = {"hektar", "dekar", "mål", "kilometer", "km", "meter", "mil", "centimeter", "cm", "millimeter", "mm",
+            "kvadratmeter", "kvadratkilometer", "kilo", "kg", "gram", "tonn", "liter", "grader", "prosent",
+            "kroner", "dollar", "euro", "pund", "kilowattimer", "kwh", "megawatt", "mw", "knop", "fat"}
+
+
 def _unit(doc: Doc, end_char: int, sent_end: int) -> tuple[str | None, int]:
     """The counted noun after a number: skip adjectives, determiners and "av dem"."""
     span = doc.char_span(end_char, sent_end, alignment_mode="expand")
@@ -93,7 +99,7 @@ def _unit(doc: Doc, end_char: int, sent_end: int) -> tuple[str | None, int]:
         low = tok.text.casefold()
         if tok.pos_ == "PROPN" or (tok.is_title and not tok.is_sent_start and tok.pos_ != "NOUN"):
             return None, end_char  # a name is not a unit: "1999 tar Bertelsen"
-        if tok.pos_ == "NOUN" or (not tok.pos_ and tok.is_alpha and low not in STOP_UNITS):
+        if tok.pos_ == "NOUN" or low in MEASURES or (not tok.pos_ and tok.is_alpha and low not in STOP_UNITS):
             return tok.text, tok.idx + len(tok.text)
         if tok.pos_ in ("ADJ", "DET", "NUM") or low in ("av", "dem", "de", "egne", "sine", "deres"):
             if tok.pos_ == "ADJ":
@@ -130,8 +136,9 @@ def figures(doc: Doc) -> Doc:
                 continue
             if text[max(0, ns - 1):ns] == "(" and text[ne:ne + 1] == ")":
                 continue  # ages: "Hansen (62)"
-            if re.fullmatch(r"1[89]\d\d|20\d\d", m.group("num")) and not m.group("mult"):
-                continue  # a bare year: "1999 tok han over"
+            if re.fullmatch(r"1[89]\d\d|20\d\d", m.group("num")) and not m.group("mult") and not (
+                    m.group("qual") and _unit(doc, ne, s1)[0]):
+                continue  # a bare year: "1999 tok han over", not "rundt 2000 nordmenn"
             if text[ne:ne + 1] in "-–/" and text[ne + 1:ne + 2].isdigit() and not m.group("num2"):
                 continue  # "1-2-3", dates like 12/3
             if re.match(r"\d", m.group("num")) is None and m.group("mult") is None and not _before_noun(doc, ne, s1):

@@ -233,7 +233,8 @@ MEDIA = {
 ORG_HEAD_SUFFIXES = ("selskapet", "organisasjonen", "partiet", "foreningen", "forbundet", "avisen", "avisa",
                      "kanalen", "konsernet", "banken", "firmaet", "bedriften", "gruppen", "gruppa", "militsen",
                      "bevegelsen", "klubben", "stiftelsen", "fondet", "byrået", "rederiet", "kjeden",
-                     "operatøren", "produsenten", "leverandøren", "nettverket", "alliansen", "lobbyen")
+                     "operatøren", "produsenten", "leverandøren", "nettverket", "alliansen", "lobbyen",
+                     "arrangøren", "hotellet", "appen", "tjenesten", "plattformen", "nettstedet", "kjeden")
 # the last word of a name that only an organisation's name ends with: "Vest politidistrikt",
 # "Hardanger Energi", "Ullensvang kommune" (NER trained on NorNE calls some of these persons)
 ORG_LAST_WORDS = ("politidistrikt", "kommune", "fylkeskommune", "sykehus", "sjukehus", "universitet",

@@ -203,6 +203,17 @@ def _stem(noun: str) -> str:
 ANCHOR = re.compile(r"\b(?P<what>\w+)\s+(?:startet|begynte|starta|byrja)\s+(?P<when>.{0,40})", re.I)
 
 
+FUTURE_CUES = {"vil", "skal", "ventes", "varsler", "planlegger", "kommer", "blir", "reiser", "starter", "åpner"}
+PAST_CUES = {"sa", "ble", "var", "hadde", "har", "fortalte", "opplyste", "meldte", "skrev", "uttalte", "kom"}
+
+
+def _future(text: str, start: int) -> bool:
+    """Whether the clause before a weekday speaks of what is to come ("vil mandag legge fram",
+    "varsler regn mandag") and not of what happened ("sa mandag", "hadde mandag")."""
+    clause = re.split(r"[.!?\n,;:–]", text[max(0, start - 200):start])[-1].casefold().split()
+    return any(w in FUTURE_CUES for w in clause) and not any(w in PAST_CUES for w in clause)
+
+
 def find_timexes(text: str, ref: date) -> list[Found]:
     """All temporal expressions in `text`, longest first where they overlap."""
     anchors: dict[str, date] = {}
@@ -228,6 +239,10 @@ def find_timexes(text: str, ref: date) -> list[Found]:
         r = resolve(kind, m, ref, anchors)
         if r is None:
             continue
+        if kind == "weekday" and not (m.group("dir") or m.group("wk") or m.group("day")) and _future(text, start):
+            d = date.fromisoformat(r[1][:10])
+            if d < ref:  # "Meteorologene varsler 44 grader mandag": the coming Monday
+                r = (r[0], (d + timedelta(days=7)).isoformat() + r[1][10:])
         span_start = m.start("wd") if kind == "weekday" and not m.group("dir") else start
         if kind in ("year", "month"):
             span_start = m.start("year" if kind == "year" else "mon")
