@@ -176,7 +176,7 @@ def entities(doc: Doc) -> Doc:
                 ent = ent[1:]  # "Rederiet Havbrott" tagged as one name: the kind is not part of it
             while len(ent) > 1 and ((ent[0].is_lower and ent[0].pos_ == "NOUN") or (
                     label == "PER" and is_role_word(ent[0].text))):
-                ent = ent[1:]  # "storbyen Kharkiv", "Aktor Hilde Berg": the noun or title is not part of the name
+                ent = ent[1:]  # "storbyen Trondheim", "Aktor Hilde Berg": the noun or title is not part of the name
             if len(ent) == 1 and ent[0].text.casefold().endswith(ORG_HEAD_SUFFIXES) and ent.end < len(doc) and (
                     doc[ent.end].is_title or doc[ent.end].is_upper):
                 continue  # "Forsikringsselskapet Gjensidige": the kind opens the sentence, the name follows

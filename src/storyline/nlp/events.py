@@ -209,7 +209,7 @@ def _actors(ctx: _Context, sent: Span, toks: list[Token], i: int) -> list[str]:
                 start = k + 1
                 break
         actors = _phrase_entities(ctx, [t for t in toks[start:i] if not _is_place_prep_obj(toks, t)])
-    if not actors:  # V2 inversion: "torsdag anklaget utenriksminister Sergej Lavrov Vesten …"
+    if not actors:  # V2 inversion: "torsdag anklaget utenriksminister Kari Holm Sverige for …"
         for k in range(i + 1, min(i + 5, len(toks))):
             if toks[k].is_punct or toks[k].text.casefold() in ("om", "for", "at", "å", "mot"):
                 break
@@ -232,7 +232,7 @@ def _actors(ctx: _Context, sent: Span, toks: list[Token], i: int) -> list[str]:
 
 
 def _unplaced_entities(ctx: _Context, span: list[Token]) -> list[str]:
-    """Entities of a phrase but a place inside it: "mot en bakkeoffensiv i Rafah", "av soldater i Kharkiv"."""
+    """Entities of a phrase but a place inside it: "mot en bakkeoffensiv i Rafah", "av soldater i Sumy"."""
     def placed(t: Token) -> bool:  # "i Rafah", "i byen Wädenswil"
         prev = t.doc[t.i - 1].text.casefold()
         return prev in ("i", "ved") or (PLACE_NOUNS.fullmatch(prev) is not None and t.i > 1
