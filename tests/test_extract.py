@@ -506,3 +506,22 @@ def test_places_ending_in_s_units_the_tagger_misses_and_counts_that_look_like_ye
     assert figs["over 1500 hektar"].unit == "hektar"
     assert figs["rundt 2000 nordmenn"].value == 2000 and figs["rundt 2000 nordmenn"].qualifier == "about"
     assert names[figs["rundt 2000 nordmenn"].source] == "Apollo"
+
+
+def test_party_short_names_titles_naming_quotes_and_polls():
+    rec = record("Senterpartiet og KrF ble sent onsdag kveld enige om en avtale, melder NTB.\n\n"
+                 "KrF-leder Ola Vik kaller avtalen «et gjennombrudd». Sp-leder Kari Dal sa at avtalen er god, "
+                 "men Venstre stemte imot.\n\n"
+                 "En måling fra Opinion for Dagsavisen gir Sp 6,2 prosent. En måling fra Norfakta for Nationen "
+                 "gir partiet 7,9 prosent.", published="2025-11-20")
+    ents = {e.name: e for e in rec.entities}
+    assert "Sp" not in ents and "Sp" in [m.text for m in ents["Senterpartiet"].mentions]
+    assert ents["KrF"].type == "ORG" if "KrF" in ents else ents["Kristelig Folkeparti"].type == "ORG"
+    agree = next(v for v in rec.events if v.type == "AGREE")
+    assert len(agree.actors) == 2
+    quotes = {q.text: q for q in rec.quotes}
+    assert quotes["et gjennombrudd"].direct and quotes["et gjennombrudd"].speaker == ents["Ola Vik"].id
+    assert "avtalen er god" in quotes  # the report ends at ", men …"
+    figs = {f.text: f for f in rec.figures}
+    assert figs["6,2 prosent"].source == ents["Opinion"].id and figs["7,9 prosent"].source == ents["Norfakta"].id
+    assert {figs["6,2 prosent"].id, figs["7,9 prosent"].id} in [set(c.figures) for c in rec.contradictions]

@@ -31,8 +31,10 @@ def unit_key(unit: str | None) -> str | None:
 
 
 def precise_count(value: float | None, qualifier: str | None) -> bool:
-    """An exact count that is not a round number: "142 personer", not "rundt 500" or "9.000"."""
-    return qualifier == "exact" and value is not None and float(value).is_integer() and (value < 10 or value % 10 != 0)
+    """An exact figure that is not a round number: "142 personer", "26,1 prosent", not "rundt 500"
+    or "9.000"."""
+    return qualifier == "exact" and value is not None and (
+        not float(value).is_integer() or value < 10 or value % 10 != 0)
 
 
 def values_disagree(a: float, b: float, both_precise: bool = False) -> bool:

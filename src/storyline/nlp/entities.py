@@ -19,6 +19,7 @@ from .gazetteer import (
     ORG_HEAD_SUFFIXES,
     ORG_LAST_WORDS,
     ORGANISATIONS,
+    PARTIES,
     countries,
     country_by_code,
     country_names_en,
@@ -146,6 +147,9 @@ def _parsed_genitive(tok) -> bool:
     word = tok.text
     if len(word) < 4 or not word.endswith("s") or tok.morph.get("Case") != ["Gen"]:
         return False
+    nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
+    if nxt is None or nxt.pos_ not in ("NOUN", "ADJ", "PROPN", "NUM", "DET"):
+        return False  # "fra Respons for VG": a genitive owns the noun after it
     # a name that itself ends in -s ("Reuters", "Paris") keeps it
     return fold(word) not in MEDIA and not (lookup_place(word) and not lookup_place(word[:-1]))
 
@@ -200,6 +204,11 @@ def entities(doc: Doc) -> Doc:
                 raw.append((ent.start_char, ent.end_char, label, text))
             covered.update(range(ent.start, ent.end))
     for tok in doc:
+        head, _, tail = tok.text.partition("-")
+        if tok.i not in covered and tail and head[:1].isupper() and head.isalpha() and is_role_word(tail):
+            # "Høyre-leder", "NHO-sjef": the organisation the title belongs to is named
+            raw.append((tok.idx, tok.idx + len(head), "ORG", head))
+            covered.add(tok.i)
         nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
         if tok.i not in covered and tok.text[:1].isupper() and tok.text.replace("-", "").isalpha() and (
                 nxt is not None and nxt.i not in covered and nxt.text in ORG_LAST_WORDS):
@@ -234,7 +243,7 @@ def entities(doc: Doc) -> Doc:
     def key_for(label: str, name: str) -> tuple[str, object]:
         if name.startswith("iso:"):
             return name, country_by_code(name[4:])
-        name = strip_genitive(name, known)
+        name = PARTIES.get(fold(name), strip_genitive(name, known))
         if fold(name) in MEDIA:
             return f"name:{name.casefold()}", None
         place = lookup_place(name) if name[:1].isupper() else None
@@ -282,6 +291,7 @@ def entities(doc: Doc) -> Doc:
             g.place = place
         if label != "DRV":
             base = strip_genitive(name, known)
+            base = PARTIES.get(fold(base), base)  # "Sp" is named Senterpartiet
             g.names[person_of(base) or base] += 1
         key_of_name.setdefault(strip_genitive(text_of(doc)[start:end], known), key)
 

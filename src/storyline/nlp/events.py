@@ -101,8 +101,8 @@ def trigger_of(toks: list[Token], i: int) -> tuple[str, str | None, int] | None:
         if etype == "CONSULT" and low.startswith("møt") and any(
                 t.text.casefold() in MEET_NOT_PEOPLE for t in toks[i + 1:i + 4]):
             return None  # "møte behov", "møtte motstand": to meet something, not someone
-        if etype == "AGREE" and low in ("enige", "einige") and not any(t.text.casefold() in AGREE_AUX
-                                                                      for t in toks[max(0, i - 3):i]):
+        if etype == "AGREE" and low in ("enige", "einige") and not any(  # "ble natt til torsdag enige"
+                t.text.casefold() in AGREE_AUX for t in toks[max(0, i - 5):i] if not t.is_punct):
             return None
         return etype, mode or MODES.get(low), i + 1
     if low in ("falt", "faller") and i and _place_subject(toks, i):

@@ -171,7 +171,7 @@ def figures(doc: Doc) -> Doc:
             if unit is None and qual == "exact" and value is not None and value < 1e6:
                 continue  # a bare number ("fikk 25") says too little to be a reported figure
             what = _what(text[s0:s1])
-            source = _quote_source(quotes, start) or ifolge_source(doc, s0, s1)
+            source = _quote_source(quotes, start) or ifolge_source(doc, s0, s1) or survey_source(doc, s0, start)
             date_ = next((t.value for t in timexes.within(s0, s1) if t.type in ("DATE", "TIME")),
                          published.isoformat() if isinstance(published, date) else published)
             about = _about(doc, start, end)
@@ -201,6 +201,19 @@ def ifolge_source(doc: Doc, s0: int, s1: int) -> str | None:
     if not m:
         return None
     found = mentions_between(doc, s0 + m.start(1), s0 + m.end(1))
+    return found[0][2] if found else None
+
+
+SURVEY = re.compile(r"\b(?:menings)?(?:måling|undersøkelse|undersøking|rapport|analyse|statistikk|tall)(?:en|a|ene)?"
+                    r"\s+(?:fra|frå|av)\s+(?P<who>[^,.;]+)", re.I)
+
+
+def survey_source(doc: Doc, s0: int, start: int) -> str | None:
+    """Who made the poll or report a figure comes from: "En måling fra Norstat for NRK viser …"."""
+    m = next(reversed(list(SURVEY.finditer(text_of(doc), s0, start))), None)  # the nearest before the figure
+    if m is None:
+        return None
+    found = mentions_between(doc, m.start("who"), min(m.end("who"), start))
     return found[0][2] if found else None
 
 

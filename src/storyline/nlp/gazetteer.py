@@ -269,6 +269,10 @@ ORGANISATIONS = (
     "Heimevernet", "Norad", "Enova", "Gjensidige", "Storebrand", "Fagforbundet", "Fellesforbundet",
     "Norsk Sykepleierforbund", "Utdanningsforbundet", "Akademikerne", "Statsforvaltaren", "Statsforvalteren",
 )
+# Norwegian parties' short names, so that "Ap" and "Arbeiderpartiet" are one entity
+PARTIES = {"ap": "Arbeiderpartiet", "frp": "Fremskrittspartiet",
+           "sp": "Senterpartiet", "krf": "Kristelig Folkeparti", "mdg": "Miljøpartiet De Grønne",
+           "sosialistisk venstreparti": "SV"}
 # Norwegian counties (old and new) and regions, which GeoNames' city list does not hold and NER
 # often tags as persons ("Nordland"). Bokmål and Nynorsk forms.
 NORWEGIAN_REGIONS = (

@@ -41,6 +41,9 @@ DASHES = "–—-"
 CUE_AFTER = re.compile(rf"(?P<punct>[,?!])\s*(?P<cue>{SPEECH_VERBS})\b(?P<rest>[^\n]*)$", re.I)
 IFOLGE = re.compile(r"(?:,\s*)?\b(?:ifølge|ifølgje|ifylgje|iflg\.)\s+(?P<who>[^,.;]+?)(?=\s*(?:[,.;]|$))", re.I)
 GUILLEMETS = re.compile(r"«(?P<q>[^«»]+)»")
+# verbs that name something in the subject's words: "kaller forliket «ansvarlig»", "beskriver det som «…»"
+NAMING = re.compile(r"\b(?P<verb>kaller|kalte|kalla|beskriver|beskrev|skildrar|omtaler|omtalte|omtala)\b[^,.;:«]*$",
+                    re.I)
 MAX_GAP_TO_AT = 8
 
 
@@ -194,6 +197,9 @@ def _indirect(b: _Builder, sent) -> list[tuple[int, int]]:
             toks[j + 1].idx if omitted_at else toks[j].idx + len(toks[j].text))
         second = _second_report(toks, j)
         q_end = toks[second[0]].idx if second else sent.end_char
+        cut = re.search(r",\s+(?:men|mens|medan)\s+(?!at\b)", text[q_start:q_end])
+        if cut:  # "krever at avgiften kuttes, men regjeringen avviste kravet": the report ends there
+            q_end = q_start + cut.start()
         via = []
         ifm = IFOLGE.search(text, q_start, q_end)
         if ifm:
@@ -368,6 +374,13 @@ def _guillemets(b: _Builder, sent) -> None:
                   (sent.start_char, sent.end_char))
             continue
         before = text[sent.start_char:m.start()]
+        naming = NAMING.search(before)
+        if naming:  # "kaller forliket «ansvarlig»": the word is the subject's, however short
+            verb = next((t for t in sent if t.idx == sent.start_char + naming.start("verb")), None)
+            speaker, stext = _subject(b, sent, verb) if verb is not None else (None, "")
+            b.add(inner_s, inner_e, True, speaker, stext, naming.group("verb").casefold(), (),
+                  (sent.start_char, sent.end_char))
+            continue
         cb = list(re.finditer(rf"\b(?P<cue>{SPEECH_VERBS})\b(?:\s+at)?\s*:?\s*$", before, re.I))
         if cb and len(inner_e - inner_s > 0 and text[inner_s:inner_e].split()) >= 2:
             verb = next((t for t in sent if t.idx == sent.start_char + cb[-1].start("cue")), None)
