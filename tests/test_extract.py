@@ -525,3 +525,17 @@ def test_party_short_names_titles_naming_quotes_and_polls():
     figs = {f.text: f for f in rec.figures}
     assert figs["6,2 prosent"].source == ents["Opinion"].id and figs["7,9 prosent"].source == ents["Norfakta"].id
     assert {figs["6,2 prosent"].id, figs["7,9 prosent"].id} in [set(c.figures) for c in rec.contradictions]
+
+
+def test_money_given_is_aid_a_city_attacked_is_where_and_an_event_can_date_to_a_week():
+    rec = record("Sverige gir 300 millioner kroner til gjenoppbygging i Sudan.\n\n"
+                 "Opprørerne angrep byen Sumy søndag.\n\n"
+                 "Regjeringen avviste i forrige uke et forslag om forhandlinger fra Qatar.",
+                 published="2025-03-12")
+    names = {e.id: e.name for e in rec.entities}
+    aid = next(v for v in rec.events if v.type == "AID")
+    assert names[aid.actors[0]] == "Sverige" and aid.mode == "economic"
+    attack = next(v for v in rec.events if v.type == "ASSAULT")
+    assert names[attack.location] == "Sumy" and attack.date == "2025-03-09"
+    reject = next(v for v in rec.events if v.type == "REJECT")
+    assert reject.date == "2025-W10"

@@ -69,6 +69,10 @@ def _sport_word(w: str) -> bool:
     return w in SPORT or w.startswith(("em-", "vm-", "ol-", "nm-")) or w.endswith(("ligaen", "cupen", "cup-uken"))
 
 
+_AID_NOUN = re.compile(next(rx for rx, etype, _ in TRIGGERS if etype == "AID"))
+GIVE_VERBS = {"gir", "ga", "gav", "gjev", "bevilger", "bevilget", "bevilga", "bevilgar", "donerer", "donerte",
+              "donerar", "sender", "sendte", "sende"}
+MONEY = {"kroner", "dollar", "euro", "pund", "kr", "mrd", "millioner", "milliarder"}
 AGREE_AUX = {"ble", "bli", "er", "var", "blitt", "vart", "blei", "vere", "være", "blir", "vert"}
 ANAPHORIC = {"etter", "før", "slikt", "slik", "sånt", "sånn"}
 TARGETED_BY_PA = {"ASSAULT", "COERCE", "THREATEN", "ACCUSE", "SANCTION"}
@@ -105,6 +109,9 @@ def trigger_of(toks: list[Token], i: int) -> tuple[str, str | None, int] | None:
                 t.text.casefold() in AGREE_AUX for t in toks[max(0, i - 5):i] if not t.is_punct):
             return None
         return etype, mode or MODES.get(low), i + 1
+    if low in GIVE_VERBS and any(t.text.casefold() in MONEY for t in toks[i + 1:i + 7]) and not any(
+            _AID_NOUN.fullmatch(t.text.casefold()) for t in toks[i + 1:]):  # "… i nødhjelp": that noun triggers
+        return "AID", "economic", i + 1  # "Norge gir 1,5 milliarder kroner til luftvern"
     if low in ("falt", "faller") and i and _place_subject(toks, i):
         return "COERCE", "seize", i + 1
     return None
@@ -367,7 +374,7 @@ def events(doc: Doc) -> Doc:
         para = (found[0].start, found[0].end)
         toks = [t for t in sent if not t.is_space]
         dates = [t for t in timexes.within(sent.start_char, sent.end_char) if t.type in ("DATE", "TIME")
-                 and re.match(r"\d{4}-\d\d-\d\d", t.value)]
+                 and re.match(r"\d{4}-(?:\d\d-\d\d|W\d\d)", t.value)]  # a day, or a week ("i forrige uke")
         if dates:
             last_date = (para[0], dates[0].value)
         prev_end = -1
@@ -416,6 +423,9 @@ def events(doc: Doc) -> Doc:
             if etype == "CONSULT" and len(actors) >= 2:
                 ctx.last_parties = actors[:2]
             location = _location(ctx, toks, i)
+            if location is None and etype in ("ASSAULT", "COERCE"):  # "angrep havnebyen Odesa": hit there
+                location = next((t for t in targets if ctx.ents[t].type in ("GPE", "LOC", "FAC")
+                                 and ctx.ents[t].links.geonames), None)
             if location is None and etype == "CONSULT":  # "besøkte Lillehammer": the visited place
                 visit = t0.text.casefold().startswith(("besøk", "vitj"))  # any place; after "møtte", a city
                 place = next((t for t in targets if ctx.ents[t].type in ("GPE", "LOC", "FAC")
