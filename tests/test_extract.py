@@ -539,3 +539,26 @@ def test_money_given_is_aid_a_city_attacked_is_where_and_an_event_can_date_to_a_
     assert names[attack.location] == "Sumy" and attack.date == "2025-03-09"
     reject = next(v for v in rec.events if v.type == "REJECT")
     assert reject.date == "2025-W10"
+
+
+def test_kind_nouns_refer_back_acronyms_in_brackets_and_forecasters_are_sources():
+    rec = record("Handelsbanken øker renten, kunngjorde banken fredag. Ifølge Norsk Regnesentral (NR) "
+                 "øker ledigheten. Hun la til at lønningene stiger.\n\n"
+                 "Nordea anslår at prisene vil stige med 5 prosent, mens Danske Bank venter en økning på 2 prosent.",
+                 published="2025-12-19")
+    ents = {e.name: e for e in rec.entities}
+    quotes = {q.text: q for q in rec.quotes}
+    assert quotes["Handelsbanken øker renten"].speaker == ents["Handelsbanken"].id
+    nr = next(e for e in rec.entities if "NR" in [m.text for m in e.mentions])
+    assert "Norsk Regnesentral" in [m.text for m in nr.mentions]
+    assert "lønningene stiger" in quotes  # "la til at"
+    figs = {f.text: f for f in rec.figures}
+    assert figs["2 prosent"].source == ents["Danske Bank"].id
+    assert {figs["5 prosent"].id, figs["2 prosent"].id} in [set(c.figures) for c in rec.contradictions]
+
+
+def test_a_date_without_a_year_takes_the_year_its_tense_says():
+    rec = record("Neste møte er 22. januar. Brannen startet 3. november.", published="2025-02-10")
+    assert [t.value for t in rec.timexes] == ["2026-01-22", "2024-11-03"]
+    rec = record("Neste møte er 22. januar.", published="2025-12-18")
+    assert [t.value for t in rec.timexes] == ["2026-01-22"]

@@ -48,6 +48,9 @@ ROLE_SUFFIXES = ("minister", "president", "statsminister", "sjef", "leder", "tal
                  "leiar", "ordførar", "statsråd", "meister")  # the last four: Nynorsk and police titles
 
 
+COMPASS = {"Nord", "Sør", "Øst", "Vest", "Midt", "Norge"}
+
+
 def is_role_word(word: str) -> str | None:
     """The base role of a title noun, definite or not: presidenten -> president."""
     w = word.casefold()
@@ -163,6 +166,10 @@ def entities(doc: Doc) -> Doc:
     raw: list[tuple[int, int, str, str]] = []  # start_char, end_char, label, name
     covered: set[int] = set()
     for span in _organisations(doc):  # before NER, which splits these names
+        longer = next((e for e in doc.ents if e.start <= span.start and span.end <= e.end and len(e) > len(span)
+                       and e[-1].is_title), None)
+        if longer is not None:
+            span = longer  # "DNB Markets": the known name is the start of a longer one
         raw.append((span.start_char, span.end_char, "ORG", span.text))
         covered.update(range(span.start, span.end))
     # words a text also capitalises mid-sentence are names there ("stemte på Høyre"), whatever else
@@ -176,8 +183,10 @@ def entities(doc: Doc) -> Doc:
             continue  # "Ferja hadde 148 passasjerer": a common noun opening a sentence, not a name
         for ent in _coordinated(whole):
             label = whole.label_
-            if len(ent) > 1 and ent[0].text.casefold().endswith(ORG_HEAD_SUFFIXES):
+            if len(ent) > 1 and ent[0].text.casefold().endswith(ORG_HEAD_SUFFIXES) and not (
+                    len(ent) == 2 and (ent[1].text in COMPASS or lookup_place(ent[1].text))):
                 ent = ent[1:]  # "Rederiet Havbrott" tagged as one name: the kind is not part of it
+                # (but "Sparebanken Vest", "Sparebanken Møre" are names)
             while len(ent) > 1 and ((ent[0].is_lower and ent[0].pos_ == "NOUN") or (
                     label == "PER" and is_role_word(ent[0].text))):
                 ent = ent[1:]  # "storbyen Trondheim", "Aktor Hilde Berg": the noun or title is not part of the name
@@ -186,6 +195,11 @@ def entities(doc: Doc) -> Doc:
                 continue  # "Forsikringsselskapet Gjensidige": the kind opens the sentence, the name follows
             if _after_org_head(doc, ent.start) or (len(ent) > 1 and ent[-1].text.casefold() in ORG_LAST_WORDS):
                 label = "ORG"
+            elif label == "PER" and (
+                    (len(ent) > 1 and fold(ent[-1].text) in countries())  # "Eiendom Norge", "Amnesty Sverige"
+                    or (len(ent) == 1 and any(fold(ent.text).endswith(x) and len(ent.text) > len(x) + 2
+                                              for x in ("banken", "byrået", "selskapet", "forbundet", "partiet")))):
+                label = "ORG"  # "Handelsbanken": no person's name ends so
             if len(ent) > 1 and _country_genitive(ent[0].text) and all(t.is_lower for t in ent[1:]):
                 ent, label = ent[:1], "GPE_LOC"  # "Ukrainas atomkraftverk": the country, then a common noun
             while len(ent) > 1 and _is_calendar_word(ent[-1].text):
@@ -312,13 +326,15 @@ def entities(doc: Doc) -> Doc:
 
 
 def _merge_acronym_appositions(doc: Doc, groups: dict[str, _Group]) -> None:
-    """"Det internasjonale atomenergibyrået IAEA": an ORG directly followed by its acronym."""
+    """"Det internasjonale atomenergibyrået IAEA", "Statistisk sentralbyrå (SSB)": an ORG directly
+    followed by its acronym."""
     by_start = {m.start: (k, m) for k, g in groups.items() for m in g.mentions}
     for k, g in list(groups.items()):
         if k not in groups:
             continue
         for m in list(g.mentions):
-            nxt = by_start.get(m.end + 1)
+            text = text_of(doc)
+            nxt = by_start.get(m.end + 2) if text[m.end:m.end + 2] == " (" else by_start.get(m.end + 1)  # "… (SSB)"
             if nxt and nxt[0] != k and nxt[1].text.isupper() and len(nxt[1].text) <= 6 and len(m.text.split()) > 1:
                 other = groups.pop(nxt[0], None)
                 if other:

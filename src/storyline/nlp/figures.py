@@ -171,7 +171,8 @@ def figures(doc: Doc) -> Doc:
             if unit is None and qual == "exact" and value is not None and value < 1e6:
                 continue  # a bare number ("fikk 25") says too little to be a reported figure
             what = _what(text[s0:s1])
-            source = _quote_source(quotes, start) or ifolge_source(doc, s0, s1) or survey_source(doc, s0, start)
+            source = (_quote_source(quotes, start) or ifolge_source(doc, s0, s1) or survey_source(doc, s0, start)
+                      or forecaster(doc, start))
             date_ = next((t.value for t in timexes.within(s0, s1) if t.type in ("DATE", "TIME")),
                          published.isoformat() if isinstance(published, date) else published)
             about = _about(doc, start, end)
@@ -215,6 +216,28 @@ def survey_source(doc: Doc, s0: int, start: int) -> str | None:
         return None
     found = mentions_between(doc, m.start("who"), min(m.end("who"), start))
     return found[0][2] if found else None
+
+
+FORECAST_VERBS = {"venter", "ventet", "venta", "anslår", "anslo", "spår", "spådde", "regner", "forventer",
+                  "forventet", "beregner", "beregnet", "estimerer", "estimerte"}
+
+
+def forecaster(doc: Doc, start: int) -> str | None:
+    """Who expects a figure: "mens Eiendom Norge venter en økning på 3 prosent"."""
+    span = doc.char_span(start, start + 1, alignment_mode="expand")
+    tok = span[0] if span is not None else None
+    for _ in range(4):
+        if tok is None or tok.head is tok:
+            return None
+        tok = tok.head
+        if tok.pos_ == "VERB" and tok.text.casefold() in FORECAST_VERBS:
+            subj = next((c for c in tok.children if c.dep_ == "nsubj"), None)
+            if subj is None:
+                return None
+            sub = list(subj.subtree)
+            found = mentions_between(doc, sub[0].idx, sub[-1].idx + len(sub[-1].text))
+            return found[0][2] if found else None
+    return None
 
 
 def _about(doc: Doc, start: int, end: int) -> list[str]:

@@ -176,8 +176,9 @@ def _indirect(b: _Builder, sent) -> list[tuple[int, int]]:
         i += 1
         tok = toks[i]
         low = tok.text.casefold()
-        if low not in INDIRECT_VERBS and low not in INFINITIVE_VERBS:
-            continue
+        two_word = low in ("la", "legger", "legg") and i + 1 < len(toks) and toks[i + 1].text.casefold() == "til"
+        if low not in INDIRECT_VERBS and low not in INFINITIVE_VERBS and not two_word:
+            continue  # ("la til at …" is a speech verb of two words)
         j = None
         omitted_at = _at_omitted(toks, i)
         if omitted_at:

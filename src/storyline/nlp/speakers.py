@@ -127,7 +127,23 @@ def resolve(doc: Doc, start: int, end: int, focus: Focus, prefer_last: bool = Fa
     if ents:
         m = ents[-1] if prefer_last else ents[0]
         return m[2], phrase
-    return None, head
+    return _kind_antecedent(doc, start, head), head
+
+
+def _kind_antecedent(doc: Doc, start: int, head: str) -> str | None:
+    """"kunngjorde sentralbanken": a definite noun naming a kind of organisation refers back to the
+    last organisation named before whose name ends in that kind ("Norges Bank")."""
+    words = head.casefold().split()
+    if not words or not words[0].endswith(("en", "et", "a")):
+        return None
+    noun = words[0]  # "sentralbanken torsdag": the noun, not the day after it
+    stem = noun[:-2] if noun.endswith(("en", "et")) else noun[:-1]
+    for _, _, eid in reversed([m for m in doc._.mention_index if m[1] <= start]):
+        ent = entity_by_id(doc, eid)
+        if ent is not None and ent.type == "ORG" and any(
+                len(w) >= 3 and (stem.endswith(w) or stem in w) for w in ent.name.casefold().split()):
+            return eid  # "sentralbanken" ~ Norges Bank, "banken" ~ Sparebanken Vest
+    return None
 
 
 CIRCUMSTANCE = {"til", "i", "på", "etter", "da", "når", "fordi", "under", "med", "fra", "frå", "kort", "ifølge",

@@ -203,7 +203,15 @@ def _stem(noun: str) -> str:
 ANCHOR = re.compile(r"\b(?P<what>\w+)\s+(?:startet|begynte|starta|byrja)\s+(?P<when>.{0,40})", re.I)
 
 
-FUTURE_CUES = {"vil", "skal", "ventes", "varsler", "planlegger", "kommer", "blir", "reiser", "starter", "åpner"}
+FUTURE_CUES = {"vil", "skal", "ventes", "varsler", "planlegger", "kommer", "blir", "reiser", "starter", "åpner",
+               "neste", "kommende"}
+
+
+def _shift_year(d: date, years: int) -> str:
+    try:
+        return d.replace(year=d.year + years).isoformat()
+    except ValueError:  # 29 February
+        return d.replace(year=d.year + years, day=28).isoformat()
 PAST_CUES = {"sa", "ble", "var", "hadde", "har", "fortalte", "opplyste", "meldte", "skrev", "uttalte", "kom"}
 
 
@@ -239,6 +247,12 @@ def find_timexes(text: str, ref: date) -> list[Found]:
         r = resolve(kind, m, ref, anchors)
         if r is None:
             continue
+        if kind == "daymonth" and not (m.group("year") or m.group("rel")):
+            d = date.fromisoformat(r[1])
+            if _future(text, start) and d < ref - timedelta(days=2):
+                r = (r[0], _shift_year(d, 1))  # "Neste rentemøte er 22. januar", written in December
+            elif not _future(text, start) and d > ref + timedelta(days=62):
+                r = (r[0], _shift_year(d, -1))  # "krigen brøt ut 7. oktober", written in February
         if kind == "weekday" and not (m.group("dir") or m.group("wk") or m.group("day")) and _future(text, start):
             d = date.fromisoformat(r[1][:10])
             if d < ref:  # "Meteorologene varsler 44 grader mandag": the coming Monday
