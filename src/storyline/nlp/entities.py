@@ -165,10 +165,10 @@ def _country_genitive(word: str) -> bool:
 def entities(doc: Doc) -> Doc:
     raw: list[tuple[int, int, str, str]] = []  # start_char, end_char, label, name
     covered: set[int] = set()
+    ent_at = {e.start: e for e in doc.ents}
     for span in _organisations(doc):  # before NER, which splits these names
-        longer = next((e for e in doc.ents if e.start <= span.start and span.end <= e.end and len(e) > len(span)
-                       and e[-1].is_title), None)
-        if longer is not None:
+        longer = ent_at.get(span.start)
+        if longer is not None and longer.end > span.end and longer[-1].is_title:
             span = longer  # "DNB Markets": the known name is the start of a longer one
         raw.append((span.start_char, span.end_char, "ORG", span.text))
         covered.update(range(span.start, span.end))

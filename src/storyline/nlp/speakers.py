@@ -138,7 +138,9 @@ def _kind_antecedent(doc: Doc, start: int, head: str) -> str | None:
         return None
     noun = words[0]  # "sentralbanken torsdag": the noun, not the day after it
     stem = noun[:-2] if noun.endswith(("en", "et")) else noun[:-1]
-    for _, _, eid in reversed([m for m in doc._.mention_index if m[1] <= start]):
+    idx = doc._.mention_index  # sorted by start: look back from the phrase, at most 200 mentions
+    hi = bisect.bisect_left(idx, (start,))
+    for _, _, eid in reversed(idx[max(0, hi - 200):hi]):
         ent = entity_by_id(doc, eid)
         if ent is not None and ent.type == "ORG" and any(
                 len(w) >= 3 and (stem.endswith(w) or stem in w) for w in ent.name.casefold().split()):
