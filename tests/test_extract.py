@@ -562,3 +562,27 @@ def test_a_date_without_a_year_takes_the_year_its_tense_says():
     assert [t.value for t in rec.timexes] == ["2026-01-22", "2024-11-03"]
     rec = record("Neste møte er 22. januar.", published="2025-12-18")
     assert [t.value for t in rec.timexes] == ["2026-01-22"]
+
+
+def test_a_person_ner_missed_once_is_found_by_the_surname_it_found(nlp):
+    from spacy.tokens import Span
+
+    from storyline.nlp.entities import entities
+
+    doc = nlp.make_doc("Talsperson Mirela Novak sa søndag at flere er savnet. – Vi leter fortsatt, sa Novak.")
+    for name, proc in nlp.pipeline:
+        if name in ("tok2vec", "morphologizer", "storyline_lemmatizer", "parser"):
+            doc = proc(doc)
+    doc.ents = [Span(doc, len(doc) - 2, len(doc) - 1, label="PER")]  # NER found only the second "Novak"
+    novak = next(e for e in entities(doc)._.entities if e.name.endswith("Novak"))
+    assert novak.type == "PER" and "Mirela Novak" in [m.text for m in novak.mentions]
+
+
+def test_the_scope_of_ifolge_and_people_counted_by_their_state():
+    rec = record("Ifølge Røde Kors er rundt 4000 mennesker evakuert, mens Redd Barna opplyser at 2500 evakuerte "
+                 "har fått husly.", published="2025-06-02")
+    ents = {e.name: e for e in rec.entities}
+    figs = {f.text: f for f in rec.figures}
+    assert figs["rundt 4000 mennesker"].source == ents["Røde Kors"].id
+    assert figs["2500 evakuerte"].source == ents["Redd Barna"].id  # not Røde Kors: "mens" opens a claim of its own
+    assert {figs["rundt 4000 mennesker"].id, figs["2500 evakuerte"].id} in [set(c.figures) for c in rec.contradictions]

@@ -44,10 +44,31 @@ def values_disagree(a: float, b: float, both_precise: bool = False) -> bool:
     return lo == 0 or hi / lo >= MIN_RATIO
 
 
+# people counted by what happened to them: "9000 evakuerte" counts the same as "15.000 menneske evakuerte"
+PEOPLE_BY_STATE = {"døde", "drepte", "drepne", "omkomne", "skadde", "skadede", "sårede", "savnede", "sakna",
+                   "evakuerte", "arresterte", "pågrepne", "fengslede"}
+
+
+def quantity(f: Figure) -> tuple[str | None, str | None]:
+    """(unit, what happened) of a figure, the people counted by their state folded in."""
+    unit, what = unit_key(f.unit), f.what
+    if f.unit and fold(f.unit) in PEOPLE_BY_STATE:
+        unit, what = "person", what or f.unit
+    return unit, _state(what)
+
+
+def _state(word: str | None) -> str | None:
+    """evakuerte ~ evakuert, drepte ~ drept: the participle without its plural -e."""
+    if not word:
+        return None
+    w = fold(word)
+    return w[:-1] if w.endswith("e") and len(w) > 4 else w
+
+
 def disagree(a: Figure, b: Figure, source_a: str | None, source_b: str | None) -> bool:
     if a.value is None or b.value is None or not source_a or not source_b or source_a == source_b:
         return False
-    if unit_key(a.unit) is None or unit_key(a.unit) != unit_key(b.unit) or (a.what or None) != (b.what or None):
+    if quantity(a)[0] is None or quantity(a) != quantity(b):
         return False
     return values_disagree(a.value, b.value, precise_count(a.value, a.qualifier) and precise_count(b.value, b.qualifier))
 

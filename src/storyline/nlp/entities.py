@@ -250,6 +250,7 @@ def entities(doc: Doc) -> Doc:
             elif any(key.endswith(x) and len(key) >= len(x) + 3 for x in INSTITUTION_SUFFIXES):
                 raw.append((tok.idx, tok.idx + len(tok.text), "ORG", tok.text))
 
+    _unmatched_person_mentions(doc, raw, covered)
     known = {name for _, _, lab, name in raw if lab != "DRV"}
     groups: dict[str, _Group] = defaultdict(_Group)
     key_of_name: dict[str, str] = {}
@@ -323,6 +324,22 @@ def entities(doc: Doc) -> Doc:
     doc._.mention_index = sorted(index)
     doc.user_data.pop("storyline_entities_by_id", None)
     return doc
+
+
+def _unmatched_person_mentions(doc: Doc, raw: list, covered: set[int]) -> None:
+    """A surname NER found as a person, where NER missed it elsewhere: "Regjeringstalsmann Hiroshi
+    Tanaka sa …" before "…, sa Tanaka". The names written before it are the person's first names."""
+    surnames = {name.split()[-1] for _, _, lab, name in raw if lab == "PER"}
+    for tok in doc:
+        if tok.i in covered or tok.text not in surnames or not tok.is_title:
+            continue
+        start = tok.i
+        while start > 0 and start - 1 not in covered and doc[start - 1].is_title and doc[start - 1].pos_ == "PROPN" \
+                and not is_role_word(doc[start - 1].text):
+            start -= 1
+        span = doc[start:tok.i + 1]
+        raw.append((span.start_char, span.end_char, "PER", span.text))
+        covered.update(range(span.start, span.end))
 
 
 def _merge_acronym_appositions(doc: Doc, groups: dict[str, _Group]) -> None:

@@ -171,8 +171,8 @@ def figures(doc: Doc) -> Doc:
             if unit is None and qual == "exact" and value is not None and value < 1e6:
                 continue  # a bare number ("fikk 25") says too little to be a reported figure
             what = _what(text[s0:s1])
-            source = (_quote_source(quotes, start) or ifolge_source(doc, s0, s1) or survey_source(doc, s0, start)
-                      or forecaster(doc, start))
+            source = (_quote_source(quotes, start) or ifolge_source(doc, s0, s1, start)
+                      or survey_source(doc, s0, start) or forecaster(doc, start))
             date_ = next((t.value for t in timexes.within(s0, s1) if t.type in ("DATE", "TIME")),
                          published.isoformat() if isinstance(published, date) else published)
             about = _about(doc, start, end)
@@ -196,10 +196,14 @@ def _what(sentence: str) -> str | None:
     return min(hits)[1] if hits else None
 
 
-def ifolge_source(doc: Doc, s0: int, s1: int) -> str | None:
-    """The entity named in an "ifølge X" phrase of the sentence text[s0:s1]."""
-    m = re.search(r"\b(?:ifølge|ifølgje|ifylgje)\s+([^,.;]+)", text_of(doc)[s0:s1], re.I)
+def ifolge_source(doc: Doc, s0: int, s1: int, at: int | None = None) -> str | None:
+    """The entity named in an "ifølge X" phrase of the sentence text[s0:s1] (for a figure at
+    `at`: only when no ", men/mens/medan …" clause stands between them)."""
+    text = text_of(doc)
+    m = re.search(r"\b(?:ifølge|ifølgje|ifylgje)\s+([^,.;]+)", text[s0:s1], re.I)
     if not m:
+        return None
+    if at is not None and re.search(r",\s+(?:men|mens|medan)\s", text[min(at, s0 + m.end()):max(at, s0 + m.start())]):
         return None
     found = mentions_between(doc, s0 + m.start(1), s0 + m.end(1))
     return found[0][2] if found else None

@@ -268,7 +268,7 @@ ORGANISATIONS = (
     "Helsedirektoratet", "Politidirektoratet", "Utlendingsdirektoratet", "Kripos", "Økokrim", "Sivilforsvaret",
     "Heimevernet", "Norad", "Enova", "Gjensidige", "Storebrand", "Fagforbundet", "Fellesforbundet",
     "Norsk Sykepleierforbund", "Utdanningsforbundet", "Akademikerne", "Statsforvaltaren", "Statsforvalteren",
-    "Statistisk sentralbyrå", "Eiendom Norge", "Handelsbanken", "Sparebank 1",
+    "Statistisk sentralbyrå", "Raudekrossen", "Raude Kross", "Eiendom Norge", "Handelsbanken", "Sparebank 1",
 )
 # Norwegian parties' short names, so that "Ap" and "Arbeiderpartiet" are one entity
 PARTIES = {"ap": "Arbeiderpartiet", "frp": "Fremskrittspartiet",

@@ -25,7 +25,7 @@ SPEECH_VERBS = (
     # Nynorsk forms the Bokmål ones above do not cover
     "fortalde|hevdar|skreiv|uttalar|understrekar|peikar på|peika på|legg til|svarar|svara|spurde|åtvarar|"
     "åtvara|forklarar|slår fast|slo fast|trudde|stadfestar|stadfesta|vedgår|vedgjekk|varslar|varsla|kunngjer|"
-    "lovar|lova|krev|kravde|skildrar|utdjupar|gjentek"
+    "lovar|lova|krev|kravde|skildrar|utdjupar|gjentek|melde"
 )
 # verbs that open reported speech with "at": "X sa i en tale torsdag at …"
 INDIRECT_VERBS = set(SPEECH_VERBS.split("|")) | {
@@ -41,6 +41,8 @@ DASHES = "–—-"
 CUE_AFTER = re.compile(rf"(?P<punct>[,?!])\s*(?P<cue>{SPEECH_VERBS})\b(?P<rest>[^\n]*)$", re.I)
 IFOLGE = re.compile(r"(?:,\s*)?\b(?:ifølge|ifølgje|ifylgje|iflg\.)\s+(?P<who>[^,.;]+?)(?=\s*(?:[,.;]|$))", re.I)
 GUILLEMETS = re.compile(r"«(?P<q>[^«»]+)»")
+# a clause of its own after a report: ", men regjeringen avviste …" (not ", men at …", which goes on)
+CONTRAST_CLAUSE = re.compile(r",\s+(?:men|mens|medan)\s+(?!at\b)", re.I)
 # verbs that name something in the subject's words: "kaller forliket «ansvarlig»", "beskriver det som «…»"
 NAMING = re.compile(r"\b(?P<verb>kaller|kalte|kalla|beskriver|beskrev|skildrar|omtaler|omtalte|omtala)\b[^,.;:«]*$",
                     re.I)
@@ -198,9 +200,9 @@ def _indirect(b: _Builder, sent) -> list[tuple[int, int]]:
             toks[j + 1].idx if omitted_at else toks[j].idx + len(toks[j].text))
         second = _second_report(toks, j)
         q_end = toks[second[0]].idx if second else sent.end_char
-        cut = re.search(r",\s+(?:men|mens|medan)\s+(?!at\b)", text[q_start:q_end])
+        cut = CONTRAST_CLAUSE.search(text, q_start, q_end)
         if cut:  # "krever at avgiften kuttes, men regjeringen avviste kravet": the report ends there
-            q_end = q_start + cut.start()
+            q_end = cut.start()
         via = []
         ifm = IFOLGE.search(text, q_start, q_end)
         if ifm:
@@ -318,6 +320,9 @@ def _ifolge(b: _Builder, sent, covered) -> None:
             q_start, q_end = sent.start_char, m.start()
         else:
             q_start, q_end = w_end, sent.end_char
+            cut = CONTRAST_CLAUSE.search(text, q_start, q_end)
+            if cut:  # "Ifølgje X er 15.000 evakuerte, medan kommunane melder om 9000": X's claim ends there
+                q_end = cut.start()
         b.add(q_start, q_end, False, speaker, stext, "ifølge", (), (sent.start_char, sent.end_char))
 
 
@@ -326,7 +331,7 @@ TRAILING_CUES = {"sa", "sier", "seier", "forteller", "fortalte", "opplyser", "op
                  "kunngjør", "uttalte", "skriver", "skrev", "melder", "meldte", "bekrefter", "bekreftet",
                  "hevder", "hevdet", "understreker", "understreket", "påpeker", "påpekte", "advarer", "advarte",
                  "fortel", "fortalde", "skriv", "skreiv", "hevdar", "hevda", "uttalar", "stadfestar", "stadfesta",
-                 "understrekar", "understreka", "åtvarar", "åtvara", "kunngjer"}
+                 "understrekar", "understreka", "åtvarar", "åtvara", "kunngjer", "melde", "meldar"}
 
 
 def _trailing_cue(b: _Builder, sent) -> None:
