@@ -586,3 +586,13 @@ def test_the_scope_of_ifolge_and_people_counted_by_their_state():
     assert figs["rundt 4000 mennesker"].source == ents["Røde Kors"].id
     assert figs["2500 evakuerte"].source == ents["Redd Barna"].id  # not Røde Kors: "mens" opens a claim of its own
     assert {figs["rundt 4000 mennesker"].id, figs["2500 evakuerte"].id} in [set(c.figures) for c in rec.contradictions]
+
+
+def test_taking_in_and_signing_are_aid_and_agreement_only_for_those_in_need_and_between_parties():
+    rec = record("Kommunen vil ta imot 50 flyktninger fra Sudan.\n\nHotellet tar imot gjester fra hele verden.\n\n"
+                 "Molde tok imot Brann søndag.\n\nSpissen signerte for Lillestrøm i fjor.\n\n"
+                 "Partene signerte en avtale om våpenhvile i Doha.", published="2025-04-07")
+    assert [v.text for v in rec.events if v.type == "AID"] == ["ta imot"]
+    assert [v.text for v in rec.events if v.type == "AGREE" and v.text.startswith("signer")] == ["signerte"]
+    agree = next(v for v in rec.events if v.text == "signerte")
+    assert "Doha" in rec.text[agree.sentence["start"]:agree.sentence["end"]]

@@ -70,6 +70,9 @@ def _sport_word(w: str) -> bool:
 
 
 _AID_NOUN = re.compile(next(rx for rx, etype, _ in TRIGGERS if etype == "AID"))
+# who is taken in as aid ("ta imot flyktninger"), and what is signed between parties
+RECEIVED = re.compile(r"flykt|asyl|migrant|evakuer|skadd|sår|pasient|barn|nødhjelp|naudhjelp|hjelp|bistand|overlevende")
+AGREEMENT = re.compile(r"avtal|erklæring|traktat|overenskomst|våpenhvile|fredsavtal|protokoll|intensjon")
 GIVE_VERBS = {"gir", "ga", "gav", "gjev", "bevilger", "bevilget", "bevilga", "bevilgar", "donerer", "donerte",
               "donerar", "sender", "sendte", "sende"}
 MONEY = {"kroner", "dollar", "euro", "pund", "kr", "mrd", "millioner", "milliarder"}
@@ -91,7 +94,12 @@ def trigger_of(toks: list[Token], i: int) -> tuple[str, str | None, int] | None:
     """(type, mode, end token index) when toks[i] opens an event trigger."""
     low = toks[i].text.casefold()
     if i + 1 < len(toks) and (low, toks[i + 1].text.casefold()) in PHRASES:
-        return PHRASES[(low, toks[i + 1].text.casefold())], None, i + 2
+        etype = PHRASES[(low, toks[i + 1].text.casefold())]
+        if etype == "AID" and toks[i + 1].text.casefold() == "imot":
+            objs = [t for t in toks[i + 2:i + 8] if t.pos_ in ("NOUN", "PROPN")]
+            if objs and not any(RECEIVED.match(t.text.casefold()) for t in objs):
+                return None  # "tar imot gjester", "tok imot Philadelphia Flyers": no one in need is taken in
+        return etype, None, i + 2
     m = _TRIGGER_RX.fullmatch(low)
     if m:
         k = next(int(name[1:]) for name, v in m.groupdict().items() if v is not None)
@@ -105,6 +113,9 @@ def trigger_of(toks: list[Token], i: int) -> tuple[str, str | None, int] | None:
         if etype == "CONSULT" and low.startswith("møt") and any(
                 t.text.casefold() in MEET_NOT_PEOPLE for t in toks[i + 1:i + 4]):
             return None  # "møte behov", "møtte motstand": to meet something, not someone
+        if etype == "AGREE" and low.startswith("signer") and not any(
+                AGREEMENT.match(t.text.casefold()) for t in toks[i + 1:i + 5]):
+            return None  # "signerte for Rosenborg", "signert kontrakt": no agreement between parties
         if etype == "AGREE" and low in ("enige", "einige") and not any(  # "ble natt til torsdag enige"
                 t.text.casefold() in AGREE_AUX for t in toks[max(0, i - 5):i] if not t.is_punct):
             return None
