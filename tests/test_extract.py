@@ -596,3 +596,11 @@ def test_taking_in_and_signing_are_aid_and_agreement_only_for_those_in_need_and_
     assert [v.text for v in rec.events if v.type == "AGREE" and v.text.startswith("signer")] == ["signerte"]
     agree = next(v for v in rec.events if v.text == "signerte")
     assert "Doha" in rec.text[agree.sentence["start"]:agree.sentence["end"]]
+
+
+def test_a_restated_number_counts_what_was_counted_before_it():
+    rec = record("Sykehuset opplyser at over 300 pasienter er flyttet. Sykepleierforbundet mener på sin side at "
+                 "tallet er nærmere 500. Saken følges opp.", published="2025-05-09")
+    figs = {f.text: f for f in rec.figures}
+    assert figs["nærmere 500"].unit == "pasienter"
+    assert {figs["over 300 pasienter"].id, figs["nærmere 500"].id} in [set(c.figures) for c in rec.contradictions]

@@ -345,11 +345,23 @@ def _location(ctx: _Context, toks: list[Token], i: int) -> str | None:
         if k == i - 1 and toks[i].text.casefold() in ("falt", "faller"):
             score += 4
         if t.dep_ == "nmod" and t.head.pos_ == "NOUN" and toks[i].i not in (t.head.i, t.head.head.i) and not (
-                PLACE_NOUNS.fullmatch(t.head.text.casefold())):
+                PLACE_NOUNS.fullmatch(t.head.text.casefold())) and not _in_object(t, toks[i]):
             score -= 2  # "møttes … på dagen for invasjonen i Ukraina": the place of another noun
         if score >= 2 and score - abs(k - i) / 100 > best_score:
             best, best_score = eids[0], score - abs(k - i) / 100
     return best
+
+
+def _in_object(t: Token, trigger: Token) -> bool:
+    """"pågrep to menn i 30-årene i Oslo": the place belongs to the trigger's object, so to the event."""
+    node = t.head
+    for _ in range(3):
+        if node.head is trigger and node.dep_ in ("obj", "nsubj:pass"):
+            return True
+        if node.head is node:
+            return False
+        node = node.head
+    return False
 
 
 def _status(toks: list[Token], i: int) -> str:

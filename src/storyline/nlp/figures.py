@@ -171,6 +171,9 @@ def figures(doc: Doc) -> Doc:
             if unit is None and qual == "exact" and value is not None and value < 1e6:
                 continue  # a bare number ("fikk 25") says too little to be a reported figure
             what = _what(text[s0:s1])
+            if unit is None and out and RESTATED.search(text[s0:start]):
+                # "Fagforbundet mener at tallet er nærmere 700": the number of what was last counted
+                unit, what = out[-1].unit, what or out[-1].what
             source = (_quote_source(quotes, start) or ifolge_source(doc, s0, s1, start)
                       or survey_source(doc, s0, start) or forecaster(doc, start))
             date_ = next((t.value for t in timexes.within(s0, s1) if t.type in ("DATE", "TIME")),
@@ -222,6 +225,7 @@ def survey_source(doc: Doc, s0: int, start: int) -> str | None:
     return found[0][2] if found else None
 
 
+RESTATED = re.compile(r"\b(?:tallet|talet|antallet|talet på dei)\b", re.I)
 FORECAST_VERBS = {"venter", "ventet", "venta", "anslår", "anslo", "spår", "spådde", "regner", "forventer",
                   "forventet", "beregner", "beregnet", "estimerer", "estimerte"}
 
