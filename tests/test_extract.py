@@ -604,3 +604,11 @@ def test_a_restated_number_counts_what_was_counted_before_it():
     figs = {f.text: f for f in rec.figures}
     assert figs["nærmere 500"].unit == "pasienter"
     assert {figs["over 300 pasienter"].id, figs["nærmere 500"].id} in [set(c.figures) for c in rec.contradictions]
+
+
+def test_courts_are_organisations_and_both_years_of_a_span_are_dates():
+    rec = record("Mannen ble dømt i Nord-Troms og Senja tingrett for svindel mellom 2019 og 2023.",
+                 published="2025-09-26")
+    assert [t.value for t in rec.timexes if t.text in ("2019", "2023")] == ["2019", "2023"]
+    court = next(e for e in rec.entities if e.name.endswith("tingrett"))
+    assert court.type == "ORG"

@@ -193,6 +193,8 @@ def entities(doc: Doc) -> Doc:
             if len(ent) == 1 and ent[0].text.casefold().endswith(ORG_HEAD_SUFFIXES) and ent.end < len(doc) and (
                     doc[ent.end].is_title or doc[ent.end].is_upper):
                 continue  # "Forsikringsselskapet Gjensidige": the kind opens the sentence, the name follows
+            if ent.end < len(doc) and doc[ent.end].text in ORG_LAST_WORDS and ent.end not in covered:
+                ent = doc[ent.start:ent.end + 1]  # "Hålogaland lagmannsrett", "Bergen kommune": the institution
             if _after_org_head(doc, ent.start) or (len(ent) > 1 and ent[-1].text.casefold() in ORG_LAST_WORDS):
                 label = "ORG"
             elif label == "PER" and (

@@ -240,7 +240,8 @@ ORG_HEAD_SUFFIXES = ("selskapet", "organisasjonen", "partiet", "foreningen", "fo
 ORG_LAST_WORDS = ("politidistrikt", "kommune", "fylkeskommune", "sykehus", "sjukehus", "universitet",
                   "høgskole", "høgskule", "energi", "kraft", "bank", "sparebank", "forsikring", "asa",
                   "fotballklubb", "idrettslag", "parti", "stiftelse", "stifting", "direktorat", "tilsyn",
-                  "departement", "lufthavn", "rederi", "forbund", "forening", "foreining")
+                  "departement", "lufthavn", "rederi", "forbund", "forening", "foreining", "lagmannsrett",
+                  "tingrett", "jordskifterett", "forliksråd")
 INSTITUTION_SUFFIXES = ("departementet", "direktoratet", "tilsynet", "byrået", "kommisjonen", "palasset",
                         "tinget", "instituttet", "universitetet", "sykehuset", "forbundet", "etaten",
                         "rådet", "domstolen", "parlamentet", "senteret", "kontoret")

@@ -60,7 +60,9 @@ PATTERNS = [
         re.I)),
     ("monthyear", re.compile(rf"\b(?:i\s+)?(?P<mon>{_MO})\s+(?P<year>(?:19|20)\d\d)\b", re.I)),
     ("month", re.compile(rf"\bi\s+(?P<mon>{_MO})\b", re.I)),
-    ("year", re.compile(r"\b(?:i|år|fra|til|siden|innen|før|etter)\s+(?P<year>(?:19|20)\d\d)\b", re.I)),
+    ("year", re.compile(r"\b(?:i|år|fra|til|siden|innen|før|etter|mellom)\s+(?P<year>(?:19|20)\d\d)\b", re.I)),
+    # the second year of "mellom 2018 og 2022"
+    ("year", re.compile(r"(?<=mellom \d{4} )og\s+(?P<year>(?:19|20)\d\d)\b", re.I)),
     ("clock", re.compile(r"\b(?:kl\.|klokka|klokken)\s*(?P<h>\d{1,2})(?:[.:](?P<m>\d\d))?", re.I)),
     ("last_period", re.compile(rf"\b(?:den|de)\s+siste\s+(?:(?P<n>\d+|{_NUM})\s+)?(?P<unit>{_UNIT})\b", re.I)),
     ("duration", re.compile(rf"\b(?P<n>\d+(?:,\d+)?|{_NUM})\s+(?P<unit>{_UNIT})\b", re.I)),
