@@ -612,3 +612,15 @@ def test_courts_are_organisations_and_both_years_of_a_span_are_dates():
     assert [t.value for t in rec.timexes if t.text in ("2019", "2023")] == ["2019", "2023"]
     court = next(e for e in rec.entities if e.name.endswith("tingrett"))
     assert court.type == "ORG"
+
+
+def test_cited_sources_speak_through_the_outlet_and_a_second_event_after_a_noun_counts():
+    rec = record("Ifølge Reuters, som viser til tre kilder i regjeringen, vil avgiften bli fjernet.\n\n"
+                 "Etter lange forhandlinger i Oslo ble partene og fagforbundet LO enige fredag.\n\n"
+                 "Visepresident Ana Wu sa at landet ikke gir etter. Avtalen gir 3 milliarder kroner til skolene.",
+                 published="2025-10-31")
+    ents = {e.name: e for e in rec.entities}
+    q = next(q for q in rec.quotes if q.text.startswith("vil avgiften"))
+    assert q.speaker is None and q.speaker_text.startswith("tre kilder") and q.via == [ents["Reuters"].id]
+    assert {v.type for v in rec.events} >= {"CONSULT", "AGREE"}
+    assert not [v for v in rec.events if v.type == "AID"]  # an agreement gives money to no one in need

@@ -24,6 +24,7 @@ from .gazetteer import (
     country_by_code,
     country_names_en,
     demonym_country,
+    first_name_gender,
     fold,
     lookup_place,
     name_variants,
@@ -193,6 +194,13 @@ def entities(doc: Doc) -> Doc:
             if len(ent) == 1 and ent[0].text.casefold().endswith(ORG_HEAD_SUFFIXES) and ent.end < len(doc) and (
                     doc[ent.end].is_title or doc[ent.end].is_upper):
                 continue  # "Forsikringsselskapet Gjensidige": the kind opens the sentence, the name follows
+            if label == "ORG" and 2 <= len(ent) <= 3 and all(t.pos_ == "PROPN" and t.is_title for t in ent) \
+                    and first_name_gender(ent[0].text) and fold(ent.text) not in MEDIA:
+                label = "PER"  # "Scott Bessent" tagged as an organisation: a first name opens it
+            while label == "PER" and ent.start > 0 and ent.start - 1 not in covered and doc[ent.start - 1].pos_ == "PROPN" \
+                    and doc[ent.start - 1].is_title and not doc[ent.start - 1].is_sent_start \
+                    and not is_role_word(doc[ent.start - 1].text):
+                ent = doc[ent.start - 1:ent.end]  # "visestatsminister He Lifeng": NER took only "Lifeng"
             if ent.end < len(doc) and doc[ent.end].text in ORG_LAST_WORDS and ent.end not in covered:
                 ent = doc[ent.start:ent.end + 1]  # "Hålogaland lagmannsrett", "Bergen kommune": the institution
             if _after_org_head(doc, ent.start) or (len(ent) > 1 and ent[-1].text.casefold() in ORG_LAST_WORDS):

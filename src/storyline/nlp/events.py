@@ -401,7 +401,7 @@ def events(doc: Doc) -> Doc:
         if dates:
             last_date = (para[0], dates[0].value)
         prev_end = -1
-        prev_type = None
+        prev_type = prev_noun = None
         i = 0
         while i < len(toks):
             found = trigger_of(toks, i)
@@ -421,11 +421,16 @@ def events(doc: Doc) -> Doc:
                 if earlier.location is None:  # "Samtalene, som foregikk i X": where the earlier talks were
                     earlier.location = _location(ctx, toks, i)
             conditional = any(t.text.casefold() in CONDITIONAL for t in toks[max(0, i - 4):i])
-            if inside_quote or anaphoric or conditional or (no_comma and prev_type is not None):
+            # one event a clause, but "Etter forhandlinger … ble partene enige": a noun's event, then the verb's
+            second = prev_noun and etype != prev_type and t0.pos_ != "NOUN"
+            if inside_quote or anaphoric or conditional or (no_comma and prev_type is not None and not second):
                 i = end
                 continue
             actors = _actors(ctx, sent, toks, i)
             targets = _targets(ctx, toks, i, end, actors, etype)
+            if mode == "economic" and etype == "AID" and not actors:
+                i = end  # "Avtalen gir 2,1 milliarder kroner mer til skolene": nobody gives aid
+                continue
             if t0.text.casefold().startswith(("advar", "åtvar")) and not any(
                     c.dep_ in ("obj", "iobj") and _phrase_entities(ctx, [c]) for c in t0.children):
                 i = end  # a warning is a threat only when it is addressed to someone: not "advarer om glatte veier"
@@ -468,7 +473,7 @@ def events(doc: Doc) -> Doc:
                              text=text[s_char:e_char], sentence={"start": sent.start_char, "end": sent.end_char},
                              actors=actors, targets=targets, location=location, date=near, status=status,
                              source=source))
-            prev_end, prev_type = end, etype
+            prev_end, prev_type, prev_noun = end, etype, t0.pos_ == "NOUN"
             i = end
     doc._.events = out
     return doc

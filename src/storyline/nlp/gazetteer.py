@@ -203,6 +203,24 @@ def transliterate_to_english(name: str) -> str:
     return out
 
 
+@lru_cache(maxsize=1)
+def _first_names() -> dict[str, str]:
+    """First name -> "female"/"male" (data/first_names.tsv, from nomquamgender: see
+    storyline.training.first_names); names used for both are not in it."""
+    path = Path(__file__).parent / "data" / "first_names.tsv"
+    rows = (line.split("\t") for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("#"))
+    return {name: "female" if g == "f" else "male" for name, g in rows}
+
+
+ASCII_NORDIC = str.maketrans({"ø": "o", "æ": "ae", "å": "a"})
+
+
+def first_name_gender(name: str) -> str | None:
+    """"male", "female", or None for a name used for both or not a first name."""
+    key = name.casefold()
+    return _first_names().get(key) or _first_names().get(key.translate(ASCII_NORDIC))
+
+
 def name_variants(name: str) -> list[str]:
     """Other spellings of a name, for aliases and cross-source matching."""
     variants = []

@@ -41,6 +41,8 @@ DASHES = "–—-"
 CUE_AFTER = re.compile(rf"(?P<punct>[,?!])\s*(?P<cue>{SPEECH_VERBS})\b(?P<rest>[^\n]*)$", re.I)
 IFOLGE = re.compile(r"(?:,\s*)?\b(?:ifølge|ifølgje|ifylgje|iflg\.)\s+(?P<who>[^,.;]+?)(?=\s*(?:[,.;]|$))", re.I)
 GUILLEMETS = re.compile(r"«(?P<q>[^«»]+)»")
+# a relative clause naming whom a source cites: ", som viser til kilder i politiet,"
+CITING = re.compile(r"\s*,\s*som\s+(?:viser|refererer|siterer|henviser)\s+til\s+(?P<who>[^,]*),\s*", re.I)
 # a clause of its own after a report: ", men regjeringen avviste …" (not ", men at …", which goes on)
 CONTRAST_CLAUSE = re.compile(r",\s+(?:men|mens|medan)\s+(?!at\b)", re.I)
 # verbs that name something in the subject's words: "kaller forliket «ansvarlig»", "beskriver det som «…»"
@@ -200,9 +202,7 @@ def _indirect(b: _Builder, sent) -> list[tuple[int, int]]:
             toks[j + 1].idx if omitted_at else toks[j].idx + len(toks[j].text))
         second = _second_report(toks, j)
         q_end = toks[second[0]].idx if second else sent.end_char
-        cut = CONTRAST_CLAUSE.search(text, q_start, q_end)
-        if cut:  # "krever at avgiften kuttes, men regjeringen avviste kravet": the report ends there
-            q_end = cut.start()
+        q_end = _cut(text, q_start, q_end)  # "krever at avgiften kuttes, men regjeringen avviste kravet"
         via = []
         ifm = IFOLGE.search(text, q_start, q_end)
         if ifm:
@@ -320,10 +320,23 @@ def _ifolge(b: _Builder, sent, covered) -> None:
             q_start, q_end = sent.start_char, m.start()
         else:
             q_start, q_end = w_end, sent.end_char
-            cut = CONTRAST_CLAUSE.search(text, q_start, q_end)
-            if cut:  # "Ifølgje X er 15.000 evakuerte, medan kommunane melder om 9000": X's claim ends there
-                q_end = cut.start()
+            cited = CITING.match(text, q_start, q_end)
+            if cited:  # "Ifølge FT, som viser til to kilder i delegasjonen, vil …": the sources speak, FT relays
+                q_start = cited.end()
+                via = b.via(m.start("who"), w_end) or ([speaker] if speaker else [])
+                speaker, stext = speakers.resolve(b.doc, cited.start("who"), cited.end("who"), b.focus)
+                b.add(q_start, _cut(text, q_start, q_end), False, speaker, stext, "ifølge", via,
+                      (sent.start_char, sent.end_char))
+                continue
+            # "Ifølgje X er 15.000 evakuerte, medan kommunane melder om 9000": X's claim ends there
+            q_end = _cut(text, q_start, q_end)
         b.add(q_start, q_end, False, speaker, stext, "ifølge", (), (sent.start_char, sent.end_char))
+
+
+def _cut(text: str, start: int, end: int) -> int:
+    """Where a report ends: at a clause of its own after it (", men regjeringen avviste …")."""
+    cut = CONTRAST_CLAUSE.search(text, start, end)
+    return cut.start() if cut else end
 
 
 # cues that attribute the whole sentence before them: "Norge gir 50 millioner, kunngjorde Holm."

@@ -3,13 +3,11 @@ presidenten", "ukrainske myndigheter") to an entity, with the person in focus fo
 from __future__ import annotations
 
 import bisect
-from functools import lru_cache
-from pathlib import Path
 
 from spacy.tokens import Doc
 
 from .entities import entity_by_id, is_role_word, mentions_between
-from .gazetteer import demonym_country
+from .gazetteer import demonym_country, first_name_gender
 from .util import text_of
 
 PRONOUNS = {"han", "hun", "ho", "hen"}
@@ -51,18 +49,6 @@ class Focus:
 PRONOUN_GENDER = {"han": "male", "hun": "female", "ho": "female"}
 
 
-@lru_cache(maxsize=1)
-def _first_names() -> dict[str, str]:
-    """First name -> "female"/"male" (data/first_names.tsv, from nomquamgender: see
-    storyline.training.first_names); names used for both are not in it."""
-    path = Path(__file__).parent / "data" / "first_names.tsv"
-    rows = (line.split("\t") for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("#"))
-    return {name: "female" if g == "f" else "male" for name, g in rows}
-
-
-ASCII_NORDIC = str.maketrans({"ø": "o", "æ": "ae", "å": "a"})
-
-
 def gender_of(doc: Doc, eid: str) -> str | None:
     """"male", "female" or None (unknown) from a person's first name: "han" is not Erna Solberg."""
     ent = entity_by_id(doc, eid)
@@ -70,8 +56,7 @@ def gender_of(doc: Doc, eid: str) -> str | None:
     first = next((n.split()[0] for n in names if len(n.split()) > 1), None)
     if first is None:
         return None
-    key = first.casefold()
-    return _first_names().get(key) or _first_names().get(key.translate(ASCII_NORDIC))
+    return first_name_gender(first)
 
 
 def _clause_initial(tok) -> bool:
@@ -93,7 +78,15 @@ def _entity_of(doc: Doc, pos: int) -> str | None:
 
 
 def mentions_in(doc: Doc, start: int, end: int) -> list[tuple[int, int, str]]:
-    return mentions_between(doc, start, end)
+    """Mentions inside the phrase, and a person's name the phrase cuts off: "visestatsminister He
+    (Lifeng)"."""
+    inside = mentions_between(doc, start, end)
+    cut = []
+    for m in mentions_between(doc, start, end + 40):
+        ent = entity_by_id(doc, m[2])
+        if m[0] < end < m[1] and ent is not None and ent.type == "PER":
+            cut.append(m)
+    return inside + cut
 
 
 def resolve(doc: Doc, start: int, end: int, focus: Focus, prefer_last: bool = False) -> tuple[str | None, str]:
