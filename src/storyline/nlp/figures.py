@@ -168,12 +168,12 @@ def figures(doc: Doc) -> Doc:
         for start, end, value, value_max, qual, unit in sorted(found):
             if unit is None:
                 unit, end = _unit(doc, end, s1)
-            if unit is None and qual == "exact" and value is not None and value < 1e6:
-                continue  # a bare number ("fikk 25") says too little to be a reported figure
             what = _what(text[s0:s1])
             if unit is None and out and RESTATED.search(text[s0:start]):
                 # "Fagforbundet mener at tallet er nærmere 700": the number of what was last counted
                 unit, what = out[-1].unit, what or out[-1].what
+            if unit is None and qual == "exact" and value is not None and value < 1e6:
+                continue  # a bare number ("fikk 25") says too little to be a reported figure
             source = (_quote_source(quotes, start) or ifolge_source(doc, s0, s1, start)
                       or survey_source(doc, s0, start) or forecaster(doc, start))
             date_ = next((t.value for t in timexes.within(s0, s1) if t.type in ("DATE", "TIME")),
