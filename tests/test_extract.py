@@ -625,3 +625,16 @@ def test_cited_sources_speak_through_the_outlet_and_a_second_event_after_a_noun_
     assert q.speaker is None and q.speaker_text.startswith("tre kilder") and q.via == [ents["Reuters"].id]
     assert {v.type for v in rec.events} >= {"CONSULT", "AGREE"}
     assert not [v for v in rec.events if v.type == "AID"]  # an agreement gives money to no one in need
+
+
+def test_an_apposed_name_after_ifolge_single_word_acronyms_and_sources_named_after_the_figure():
+    rec = record("Ifølge familiens advokat, Siri Holm, vil saken bli anket. Helsedirektoratet (HDIR) opplyser at "
+                 "køene øker.\n\nI fjor ventet over 9000 pasienter på behandling, viser tall fra Helse Nord.",
+                 published="2025-11-05")
+    ents = {e.name: e for e in rec.entities}
+    q = next(q for q in rec.quotes if q.text.startswith("vil saken"))
+    assert q.speaker == ents["Siri Holm"].id
+    hdir = next(e for e in rec.entities if "HDIR" in [m.text for m in e.mentions])
+    assert "Helsedirektoratet" in [m.text for m in hdir.mentions]
+    fig = next(f for f in rec.figures if f.value == 9000)
+    assert fig.source == ents["Helse Nord"].id

@@ -255,6 +255,9 @@ def entities(doc: Doc) -> Doc:
                 covered.update(range(tok.i, end))
             elif key in countries() or (key.endswith("s") and key[:-1] in countries()):
                 raw.append((tok.idx, tok.idx + len(tok.text), "GPE_LOC", tok.text))
+            elif tok.is_upper and 2 <= len(tok.text) <= 6 and 0 < tok.i < len(doc) - 1 and \
+                    doc[tok.i - 1].text == "(" and doc[tok.i + 1].text == ")":
+                raw.append((tok.idx, tok.idx + len(tok.text), "ORG", tok.text))  # "Helsedirektoratet (HDIR)"
             elif key in MEDIA and not tok.is_sent_start:
                 raw.append((tok.idx, tok.idx + len(tok.text), "ORG", tok.text))
             elif any(key.endswith(x) and len(key) >= len(x) + 3 for x in INSTITUTION_SUFFIXES):
@@ -362,7 +365,9 @@ def _merge_acronym_appositions(doc: Doc, groups: dict[str, _Group]) -> None:
         for m in list(g.mentions):
             text = text_of(doc)
             nxt = by_start.get(m.end + 2) if text[m.end:m.end + 2] == " (" else by_start.get(m.end + 1)  # "… (SSB)"
-            if nxt and nxt[0] != k and nxt[1].text.isupper() and len(nxt[1].text) <= 6 and len(m.text.split()) > 1:
+            bracketed = text[m.end:m.end + 2] == " (" and nxt is not None and nxt[1].text[:1] == m.text[:1]
+            if nxt and nxt[0] != k and nxt[1].text.isupper() and len(nxt[1].text) <= 6 and (
+                    len(m.text.split()) > 1 or bracketed):  # "Folkehelseinstituttet (FHI)"
                 other = groups.pop(nxt[0], None)
                 if other:
                     g.mentions += other.mentions

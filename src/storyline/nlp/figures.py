@@ -175,7 +175,7 @@ def figures(doc: Doc) -> Doc:
             if unit is None and qual == "exact" and value is not None and value < 1e6:
                 continue  # a bare number ("fikk 25") says too little to be a reported figure
             source = (_quote_source(quotes, start) or ifolge_source(doc, s0, s1, start)
-                      or survey_source(doc, s0, start) or forecaster(doc, start))
+                      or survey_source(doc, s0, start) or forecaster(doc, start) or survey_source(doc, end, s1))
             date_ = next((t.value for t in timexes.within(s0, s1) if t.type in ("DATE", "TIME")),
                          published.isoformat() if isinstance(published, date) else published)
             about = _about(doc, start, end)
@@ -217,7 +217,8 @@ SURVEY = re.compile(r"\b(?:menings)?(?:måling|undersøkelse|undersøking|rappor
 
 
 def survey_source(doc: Doc, s0: int, start: int) -> str | None:
-    """Who made the poll or report a figure comes from: "En måling fra Norstat for NRK viser …"."""
+    """Who made the poll or report a figure comes from, in text[s0:start]: "En måling fra Norstat
+    for NRK viser …", or after the figure: "…, viser tall fra Mattilsynet"."""
     m = next(reversed(list(SURVEY.finditer(text_of(doc), s0, start))), None)  # the nearest before the figure
     if m is None:
         return None

@@ -41,6 +41,8 @@ DASHES = "–—-"
 CUE_AFTER = re.compile(rf"(?P<punct>[,?!])\s*(?P<cue>{SPEECH_VERBS})\b(?P<rest>[^\n]*)$", re.I)
 IFOLGE = re.compile(r"(?:,\s*)?\b(?:ifølge|ifølgje|ifylgje|iflg\.)\s+(?P<who>[^,.;]+?)(?=\s*(?:[,.;]|$))", re.I)
 GUILLEMETS = re.compile(r"«(?P<q>[^«»]+)»")
+# a name in apposition after an "ifølge" phrase: ", Petter Lie,"
+APPOSITION = re.compile(r"\s*,\s*(?P<name>[A-ZÆØÅ][\w-]+(?:\s+[A-ZÆØÅ][\w-]+){0,3})\s*,", re.UNICODE)
 # a relative clause naming whom a source cites: ", som viser til kilder i politiet,"
 CITING = re.compile(r"\s*,\s*som\s+(?:viser|refererer|siterer|henviser)\s+til\s+(?P<who>[^,]*),\s*", re.I)
 # a clause of its own after a report: ", men regjeringen avviste …" (not ", men at …", which goes on)
@@ -316,6 +318,11 @@ def _ifolge(b: _Builder, sent, covered) -> None:
             continue
         w_end = who_end(b.doc, m.start("who"), m.end("who"))
         speaker, stext = speakers.resolve(b.doc, m.start("who"), w_end, b.focus)
+        named = APPOSITION.match(text, w_end)
+        if named:  # "Ifølge bondens advokat, Petter Lie, vil …": the name after the comma speaks
+            person, ptext = speakers.resolve(b.doc, named.start("name"), named.end("name"), b.focus)
+            if person is not None and ptext == named.group("name").strip():
+                speaker, stext, w_end = person, ptext, named.end()
         if m.start() - sent.start_char > 10:
             q_start, q_end = sent.start_char, m.start()
         else:
