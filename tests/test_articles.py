@@ -1,8 +1,8 @@
 """Our own test articles (storm, election, strike, court case, a live report on fighting and talks,
 a ferry accident, a flood in Nynorsk, talks and strikes in Gaza, a wildfire on Rhodes, a budget
 deal, a drone attack, an interest-rate decision, an earthquake in Nynorsk, a cyber attack on
-hospitals, a corruption verdict, trade talks, a teachers' strike in Nynorsk, bird flu) and the seed, scored
-by the shared scorer against their gold files."""
+hospitals, a corruption verdict, trade talks, a teachers' strike in Nynorsk, bird flu) and the
+seed, scored by the shared scorer against their gold files."""
 import json
 from pathlib import Path
 
