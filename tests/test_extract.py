@@ -452,15 +452,21 @@ def test_passive_agent_acts_and_a_demonym_after_the_verb_acts_in_v2():
     assert [iso[t] for t in warned.targets] == ["SE"]  # not Stockholm, where the burning would be
 
 
+def _parsed(nlp, text):
+    """A doc tagged and parsed but without NER, so that a test can set the entities NER might give."""
+    doc = nlp.make_doc(text)
+    for name, proc in nlp.pipeline:
+        if name in ("tok2vec", "morphologizer", "storyline_lemmatizer", "parser"):
+            doc = proc(doc)
+    return doc
+
+
 def test_titles_kind_nouns_and_common_nouns_are_not_part_of_names(nlp):
     from spacy.tokens import Span
 
     from storyline.nlp.entities import entities
 
-    doc = nlp.make_doc("Forsvarer Anne Lie møtte i storbyen Trondheim. Forsikringsselskapet Storebrand betaler.")
-    for name, proc in nlp.pipeline:
-        if name in ("tok2vec", "morphologizer", "storyline_lemmatizer", "parser"):
-            doc = proc(doc)
+    doc = _parsed(nlp, "Forsvarer Anne Lie møtte i storbyen Trondheim. Forsikringsselskapet Storebrand betaler.")
     # the spans a NER trained on other text may give: a title, a common noun or a kind in the name
     doc.ents = [Span(doc, 0, 3, label="PER"), Span(doc, 5, 7, label="GPE_LOC"), Span(doc, 8, 9, label="ORG")]
     names = {e.name: e.type for e in entities(doc)._.entities}
@@ -569,10 +575,7 @@ def test_a_person_ner_missed_once_is_found_by_the_surname_it_found(nlp):
 
     from storyline.nlp.entities import entities
 
-    doc = nlp.make_doc("Talsperson Mirela Novak sa søndag at flere er savnet. – Vi leter fortsatt, sa Novak.")
-    for name, proc in nlp.pipeline:
-        if name in ("tok2vec", "morphologizer", "storyline_lemmatizer", "parser"):
-            doc = proc(doc)
+    doc = _parsed(nlp, "Talsperson Mirela Novak sa søndag at flere er savnet. – Vi leter fortsatt, sa Novak.")
     doc.ents = [Span(doc, len(doc) - 2, len(doc) - 1, label="PER")]  # NER found only the second "Novak"
     novak = next(e for e in entities(doc)._.entities if e.name.endswith("Novak"))
     assert novak.type == "PER" and "Mirela Novak" in [m.text for m in novak.mentions]
