@@ -359,11 +359,11 @@ def _merge_acronym_appositions(doc: Doc, groups: dict[str, _Group]) -> None:
     """"Det internasjonale atomenergibyrået IAEA", "Statistisk sentralbyrå (SSB)": an ORG directly
     followed by its acronym."""
     by_start = {m.start: (k, m) for k, g in groups.items() for m in g.mentions}
+    text = text_of(doc)
     for k, g in list(groups.items()):
         if k not in groups:
             continue
         for m in list(g.mentions):
-            text = text_of(doc)
             nxt = by_start.get(m.end + 2) if text[m.end:m.end + 2] == " (" else by_start.get(m.end + 1)  # "… (SSB)"
             bracketed = text[m.end:m.end + 2] == " (" and nxt is not None and nxt[1].text[:1] == m.text[:1]
             if nxt and nxt[0] != k and nxt[1].text.isupper() and len(nxt[1].text) <= 6 and (

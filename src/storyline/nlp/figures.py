@@ -175,7 +175,8 @@ def figures(doc: Doc) -> Doc:
             if unit is None and qual == "exact" and value is not None and value < 1e6:
                 continue  # a bare number ("fikk 25") says too little to be a reported figure
             source = (_quote_source(quotes, start) or ifolge_source(doc, s0, s1, start)
-                      or survey_source(doc, s0, start) or forecaster(doc, start) or survey_source(doc, end, s1))
+                      or survey_source(doc, s0, start) or forecaster(doc, start)
+                      or survey_source(doc, end, s1, nearest_last=False))
             date_ = next((t.value for t in timexes.within(s0, s1) if t.type in ("DATE", "TIME")),
                          published.isoformat() if isinstance(published, date) else published)
             about = _about(doc, start, end)
@@ -216,10 +217,12 @@ SURVEY = re.compile(r"\b(?:menings)?(?:måling|undersøkelse|undersøking|rappor
                     r"\s+(?:fra|frå|av)\s+(?P<who>[^,.;]+)", re.I)
 
 
-def survey_source(doc: Doc, s0: int, start: int) -> str | None:
+def survey_source(doc: Doc, s0: int, start: int, nearest_last: bool = True) -> str | None:
     """Who made the poll or report a figure comes from, in text[s0:start]: "En måling fra Norstat
-    for NRK viser …", or after the figure: "…, viser tall fra Mattilsynet"."""
-    m = next(reversed(list(SURVEY.finditer(text_of(doc), s0, start))), None)  # the nearest before the figure
+    for NRK viser …" before the figure (the last such phrase), or "…, viser tall fra Mattilsynet"
+    after it (the first)."""
+    found = list(SURVEY.finditer(text_of(doc), s0, start))
+    m = (found[-1] if nearest_last else found[0]) if found else None
     if m is None:
         return None
     found = mentions_between(doc, m.start("who"), min(m.end("who"), start))
