@@ -641,3 +641,10 @@ def test_an_apposed_name_after_ifolge_single_word_acronyms_and_sources_named_aft
     assert "Helsedirektoratet" in [m.text for m in hdir.mentions]
     fig = next(f for f in rec.figures if f.value == 9000)
     assert fig.source == ents["Helse Nord"].id
+
+
+def test_a_generic_kind_noun_acts_for_the_organisation_just_named():
+    rec = record("Statsministeren avviser ethvert samarbeid med Fremskrittspartiet. Partiet krever likevel å bli "
+                 "invitert til samtaler.", published="2025-02-24")
+    request = next(v for v in rec.events if v.type == "REQUEST")
+    assert [e.name for e in rec.entities if e.id in request.actors] == ["Fremskrittspartiet"]

@@ -45,3 +45,8 @@ def test_heading_starts_its_own_sentence(nlp):
 def test_dash_quote_paragraph_is_one_sentence_per_statement(nlp):
     doc = nlp("– Vi er svært fornøyde med avtalen, sa forbundslederen til NTB.")
     assert len(list(doc.sents)) == 1
+
+
+def test_a_full_stop_after_a_mixed_case_name_ends_the_sentence(nlp):
+    doc = nlp("Regjeringen vil ikke samarbeide med AfD. Partiet reagerer.")
+    assert "AfD" in [t.text for t in doc] and len(list(doc.sents)) == 2

@@ -12,7 +12,7 @@ from spacy.tokens import Doc, Span, Token
 from ..record.model import Event
 from .entities import entity_by_id, entity_of_token, mentions_between
 from .figures import ifolge_source
-from .speakers import Focus
+from .speakers import Focus, kind_antecedent
 from .util import SpanIndex, paragraph_index, text_of
 
 # (regex over the lower-cased token, PLOVER type, mode); first match wins
@@ -227,6 +227,10 @@ def _actors(ctx: _Context, sent: Span, toks: list[Token], i: int) -> list[str]:
                 start = k + 1
                 break
         actors = _phrase_entities(ctx, [t for t in toks[start:i] if not _is_place_prep_obj(toks, t)])
+    if not actors and subject and subject[0].is_sent_start and subject[0].pos_ == "NOUN":
+        # "Partiet krever …", "Sentralbanken venter …": the organisation of that kind named before
+        who = kind_antecedent(ctx.doc, subject[0].idx, subject[0].text)
+        actors = [who] if who else []
     if not actors:  # V2 inversion: "torsdag anklaget utenriksminister Kari Holm Sverige for …"
         for k in range(i + 1, min(i + 5, len(toks))):
             if toks[k].is_punct or toks[k].text.casefold() in ("om", "for", "at", "å", "mot"):

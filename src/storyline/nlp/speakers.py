@@ -120,12 +120,18 @@ def resolve(doc: Doc, start: int, end: int, focus: Focus, prefer_last: bool = Fa
     if ents:
         m = ents[-1] if prefer_last else ents[0]
         return m[2], phrase
-    return _kind_antecedent(doc, start, head), head
+    return kind_antecedent(doc, start, head), head
 
 
-def _kind_antecedent(doc: Doc, start: int, head: str) -> str | None:
+# definite nouns for any organisation of their kind: "Partiet krever …" is the party just named
+GENERIC_KINDS = {"partiet", "selskapet", "organisasjonen", "forbundet", "foreningen", "konsernet", "bedriften",
+                 "firmaet", "gruppa", "gruppen", "militsen", "bevegelsen", "byrået", "laget"}
+
+
+def kind_antecedent(doc: Doc, start: int, head: str) -> str | None:
     """"kunngjorde sentralbanken": a definite noun naming a kind of organisation refers back to the
-    last organisation named before whose name ends in that kind ("Norges Bank")."""
+    last organisation named before whose name ends in that kind ("Norges Bank"); a generic one
+    ("partiet") to the organisation named just before it."""
     words = head.casefold().split()
     if not words or not words[0].endswith(("en", "et", "a")):
         return None
@@ -133,11 +139,13 @@ def _kind_antecedent(doc: Doc, start: int, head: str) -> str | None:
     stem = noun[:-2] if noun.endswith(("en", "et")) else noun[:-1]
     idx = doc._.mention_index  # sorted by start: look back from the phrase, at most 200 mentions
     hi = bisect.bisect_left(idx, (start,))
-    for _, _, eid in reversed(idx[max(0, hi - 200):hi]):
-        ent = entity_by_id(doc, eid)
-        if ent is not None and ent.type == "ORG" and any(
-                len(w) >= 3 and (stem.endswith(w) or stem in w) for w in ent.name.casefold().split()):
+    orgs = [(s, eid) for s, _, eid in reversed(idx[max(0, hi - 200):hi])
+            if (ent := entity_by_id(doc, eid)) is not None and ent.type == "ORG"]
+    for _, eid in orgs:
+        if any(len(w) >= 3 and (stem.endswith(w) or stem in w) for w in entity_by_id(doc, eid).name.casefold().split()):
             return eid  # "sentralbanken" ~ Norges Bank, "banken" ~ Sparebanken Vest
+    if noun in GENERIC_KINDS and orgs and start - orgs[0][0] < 300:
+        return orgs[0][1]
     return None
 
 

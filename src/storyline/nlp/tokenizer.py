@@ -18,6 +18,11 @@ WORD_NOT_ABBREVIATION = {"to.", "ti.", "min.", "sen.", "jul.", "jun.", "mar.", "
                          "res.", "ma.", "ref.", "Ap.", "Frp.", "Sp.", "vg.", "sv."}
 
 
+# a full stop after a name written in mixed case ends the sentence: "samarbeid med AfD." (spaCy's nb
+# rules split it only after a lower-case letter, a digit or two capitals)
+SENTENCE_END_SUFFIXES = [r"(?<=[a-zæøå][A-ZÆØÅ])\."]
+
+
 @registry.tokenizers("storyline.news_tokenizer.v1")
 def create_news_tokenizer():
     def make(nlp: spacy.Language):
@@ -26,7 +31,7 @@ def create_news_tokenizer():
             nlp.vocab,
             rules={k: v for k, v in d.tokenizer_exceptions.items() if k not in WORD_NOT_ABBREVIATION},
             prefix_search=compile_prefix_regex(QUOTE_PREFIXES + list(d.prefixes)).search,
-            suffix_search=compile_suffix_regex(d.suffixes).search,
+            suffix_search=compile_suffix_regex(list(d.suffixes) + SENTENCE_END_SUFFIXES).search,
             infix_finditer=compile_infix_regex(list(d.infixes) + QUOTE_INFIXES).finditer,
             token_match=d.token_match,
             url_match=d.url_match,
