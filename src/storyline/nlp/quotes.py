@@ -370,8 +370,8 @@ def _trailing_cue(b: _Builder, sent) -> None:
             words[0] in ("det", "den", "de") and len(words) < 3):  # "…, sier de", not "…, sier det norske politiet"
         return
     speaker, stext = speakers.resolve(b.doc, m.end("cue"), m.end(), b.focus)
-    phrase = [t for t in b.doc if m.start("rest") <= t.idx < m.end()]
-    if speaker is None and not any(t.pos_ == "NOUN" for t in phrase[:4]):
+    phrase = b.doc.char_span(m.start("rest"), m.end(), alignment_mode="expand") or []  # not a scan of the doc
+    if speaker is None and not any(t.pos_ == "NOUN" for t in list(phrase)[:4]):
         return  # "…, sa en av dem": nobody the text names
     b.add(sent.start_char, m.start("punct"), False, speaker, stext, m.group("cue").casefold(), (),
           (sent.start_char, sent.end_char))

@@ -139,13 +139,13 @@ def kind_antecedent(doc: Doc, start: int, head: str) -> str | None:
     stem = noun[:-2] if noun.endswith(("en", "et")) else noun[:-1]
     idx = doc._.mention_index  # sorted by start: look back from the phrase, at most 200 mentions
     hi = bisect.bisect_left(idx, (start,))
-    orgs = [(s, eid) for s, _, eid in reversed(idx[max(0, hi - 200):hi])
+    orgs = [(s, ent) for s, _, eid in reversed(idx[max(0, hi - 200):hi])
             if (ent := entity_by_id(doc, eid)) is not None and ent.type == "ORG"]
-    for _, eid in orgs:
-        if any(len(w) >= 3 and (stem.endswith(w) or stem in w) for w in entity_by_id(doc, eid).name.casefold().split()):
-            return eid  # "sentralbanken" ~ Norges Bank, "banken" ~ Sparebanken Vest
+    for _, ent in orgs:
+        if any(len(w) >= 3 and (stem.endswith(w) or stem in w) for w in ent.name.casefold().split()):
+            return ent.id  # "sentralbanken" ~ Norges Bank, "banken" ~ Sparebanken Vest
     if noun in GENERIC_KINDS and orgs and start - orgs[0][0] < 300:
-        return orgs[0][1]
+        return orgs[0][1].id
     return None
 
 

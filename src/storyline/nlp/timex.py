@@ -207,6 +207,7 @@ ANCHOR = re.compile(r"\b(?P<what>\w+)\s+(?:startet|begynte|starta|byrja)\s+(?P<w
 
 FUTURE_CUES = {"vil", "skal", "ventes", "varsler", "planlegger", "kommer", "blir", "reiser", "starter", "åpner",
                "neste", "kommende"}
+PAST_CUES = {"sa", "ble", "var", "hadde", "har", "fortalte", "opplyste", "meldte", "skrev", "uttalte", "kom"}
 
 
 def _shift_year(d: date, years: int) -> str:
@@ -214,7 +215,6 @@ def _shift_year(d: date, years: int) -> str:
         return d.replace(year=d.year + years).isoformat()
     except ValueError:  # 29 February
         return d.replace(year=d.year + years, day=28).isoformat()
-PAST_CUES = {"sa", "ble", "var", "hadde", "har", "fortalte", "opplyste", "meldte", "skrev", "uttalte", "kom"}
 
 
 def _future(text: str, start: int) -> bool:
@@ -250,10 +250,10 @@ def find_timexes(text: str, ref: date) -> list[Found]:
         if r is None:
             continue
         if kind == "daymonth" and not (m.group("year") or m.group("rel")):
-            d = date.fromisoformat(r[1])
-            if _future(text, start) and d < ref - timedelta(days=2):
+            d, future = date.fromisoformat(r[1]), _future(text, start)
+            if future and d < ref - timedelta(days=2):
                 r = (r[0], _shift_year(d, 1))  # "Neste rentemøte er 22. januar", written in December
-            elif not _future(text, start) and d > ref + timedelta(days=62):
+            elif not future and d > ref + timedelta(days=62):
                 r = (r[0], _shift_year(d, -1))  # "krigen brøt ut 7. oktober", written in February
         if kind == "weekday" and not (m.group("dir") or m.group("wk") or m.group("day")) and _future(text, start):
             d = date.fromisoformat(r[1][:10])
