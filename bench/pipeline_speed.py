@@ -5,6 +5,7 @@ NER) on one core, over >= 100,000 words of distinct news text.
 
 --model times other spaCy pipelines on the same texts in the same run (a trained experiment, or
 spaCy's own en_core_web_sm as a yardstick for this machine against spaCy's published figures).
+--ner e5 also times the shipped pipeline with the encoder entity tagger in place of its CNN NER.
 """
 import os
 
@@ -33,11 +34,14 @@ def words_per_second(nlp, texts: list[str], label: str) -> float:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--model", action="append", default=[], help="another spaCy pipeline to time")
+    ap.add_argument("--ner", action="append", default=[], choices=["e5"], help="also time this entity tagger")
     args = ap.parse_args()
     import spacy
 
     texts = articles()
-    words_per_second(storyline.load(extraction=False), texts, "storyline (shipped)")
+    words_per_second(storyline.load(extraction=False, ner="cnn"), texts, "storyline (shipped)")
+    for ner in args.ner:
+        words_per_second(storyline.load(extraction=False, ner=ner), texts, f"storyline, ner={ner}")
     for path in args.model:
         words_per_second(spacy.load(path), texts, path)
 

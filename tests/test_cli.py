@@ -95,3 +95,11 @@ def test_help_lists_commands():
     out = run("--help")
     assert out.returncode == 0 and b"extract" in out.stdout and b"eval" in out.stdout
     assert os.environ.get("STORYLINE_MODEL") is None or Path(os.environ["STORYLINE_MODEL"]).exists()
+
+
+def test_extract_with_the_encoder_tagger_and_a_wrong_tagger_name():
+    out = run("extract", str(ARTICLES / "dom.txt"), "--published", "2025-09-26", "--ner", "e5")
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["entities"]
+    out = run("extract", str(ARTICLES / "dom.txt"), "--ner", "bert")
+    assert out.returncode == 2 and b"unknown entity tagger 'bert'" in out.stderr

@@ -12,40 +12,50 @@ from functools import lru_cache
 __version__ = "0.1.0"
 
 
-def load(lang: str = "nb", extraction: bool = True):
-    """The trained Norwegian spaCy pipeline with storyline's extraction components (offline)."""
+def load(lang: str = "nb", extraction: bool = True, ner: str | None = None):
+    """The trained Norwegian spaCy pipeline with storyline's extraction components (offline).
+    ner="e5" swaps in the slower, more accurate encoder entity tagger (default: $STORYLINE_NER,
+    else the pipeline's own CNN)."""
     from .nlp import load as _load
 
-    return _load(lang, extraction=extraction)
+    return _load(lang, extraction=extraction, ner=ner)
 
 
-@lru_cache(maxsize=2)
-def _shared_pipeline(lang: str):
-    return load(lang)
+@lru_cache(maxsize=4)
+def _shared_pipeline(lang: str, ner: str):
+    return load(lang, ner=ner)
 
 
 @lru_cache(maxsize=4)  # asked once per article; the answer only changes with the installed models
-def pipeline_for(lang: str):
-    """The shared pipeline for a detected language: Nynorsk text gets the Nynorsk pipeline when
-    one ships (storyline/models/nn), otherwise the Bokmål one."""
+def _pipeline_lang(lang: str) -> str:
     from .nlp import has_model
 
-    return _shared_pipeline(lang if has_model(lang) else "nb")
+    return lang if has_model(lang) else "nb"
+
+
+def pipeline_for(lang: str, ner: str | None = None):
+    """The shared pipeline for a detected language: Nynorsk text gets the Nynorsk pipeline when
+    one ships (storyline/models/nn), otherwise the Bokmål one."""
+    from .nlp import ner_choice
+
+    ner = ner_choice(ner)
+    return _shared_pipeline(_pipeline_lang(lang), ner)
 
 
 def extract(text: str, published: str | date | None = None, *, id: str | None = None, title: str | None = None,
-            url: str | None = None, source: str | None = None, version: int = 1):
-    """The document record of one article. Raises storyline.ingest.text.InputError on bad input."""
+            url: str | None = None, source: str | None = None, version: int = 1, ner: str | None = None):
+    """The document record of one article. Raises storyline.ingest.text.InputError on bad input.
+    `ner` picks the entity tagger, as in `load`."""
     from .ingest.text import InputError
 
     record = next(extract_many([{"text": text, "published": published, "id": id, "title": title, "url": url,
-                                 "source": source, "version": version}], batch_size=1))
+                                 "source": source, "version": version}], batch_size=1, ner=ner))
     if isinstance(record, InputError):
         raise record
     return record
 
 
-def extract_many(articles, batch_size: int = 8):
+def extract_many(articles, batch_size: int = 8, ner: str | None = None):
     """Records of many articles, in order: an iterable of dicts with `text` and optionally
     `published`, `id`, `title`, `url`, `source`. Yields a Record, or the InputError of an
     article that cannot be processed. Batching makes the statistical components faster."""
@@ -53,13 +63,13 @@ def extract_many(articles, batch_size: int = 8):
     for a in articles:
         chunk.append(a)
         if len(chunk) == batch_size:
-            yield from _extract_chunk(chunk, batch_size)
+            yield from _extract_chunk(chunk, batch_size, ner)
             chunk = []
     if chunk:
-        yield from _extract_chunk(chunk, batch_size)
+        yield from _extract_chunk(chunk, batch_size, ner)
 
 
-def _extract_chunk(articles: list[dict], batch_size: int):
+def _extract_chunk(articles: list[dict], batch_size: int, ner: str | None):
     from .ingest.text import InputError, check_text, parse_published
     from .record.build import to_record
 
@@ -72,7 +82,7 @@ def _extract_chunk(articles: list[dict], batch_size: int):
         except InputError as e:
             results[i] = e
             continue
-        nlp = pipeline_for(lang)
+        nlp = pipeline_for(lang, ner)
         if len(text) > LONG_TEXT:
             results[i] = (process(nlp, text, pub), lang)
             continue

@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-from .ingest.text import InputError, decode
+from .ingest.text import decode
 
 app = typer.Typer(help="Norwegian news articles as a sourced, time-resolved record.", no_args_is_help=True,
                   add_completion=False)
@@ -28,6 +28,7 @@ def extract(
     published: str | None = typer.Option(None, help="publication date (ISO), resolves 'torsdag', 'i går'"),
     format: str = typer.Option("json", "--format", "-f", help="json or pretty"),
     id: str | None = typer.Option(None, help="document id (default: a hash of the text)"),
+    ner: str | None = typer.Option(None, help="entity tagger: cnn (fast, default) or e5 (accurate, slower)"),
 ) -> None:
     """Extract the record of one article: entities, dates, quotes, figures, events, contradictions."""
     import storyline
@@ -41,8 +42,9 @@ def extract(
         _fail(f"{name}: {e.strerror or e}")
     try:
         text = decode(data, name)
-        record = storyline.extract(text, published=published, id=id)
-    except InputError as e:
+        record = storyline.extract(text, published=published, id=id, ner=ner)
+    except ValueError as e:  # InputError is one too
+        _fail(str(e).replace("input:", f"{name}:", 1))
         _fail(str(e).replace("input:", f"{name}:", 1))
     if format == "json":
         sys.stdout.write(record.model_dump_json(indent=1) + "\n")
@@ -57,13 +59,14 @@ def eval_ner(
     data: Path = typer.Option(Path("../shared/data/norne"), help="the NorNE folder"),
     split: str = typer.Option("test", help="dev or test"),
     lang: str = typer.Option("nb", help="nb (Bokmål) or nn (Nynorsk)"),
+    ner: str | None = typer.Option(None, help="entity tagger: cnn (default) or e5"),
 ) -> None:
     """Strict entity-level P/R/F1 per NorNE label; the last line is the micro F1."""
     from .training.evaluate import evaluate_ner
 
     try:
-        scores = evaluate_ner(data, split, lang)
-    except FileNotFoundError as e:
+        scores = evaluate_ner(data, split, lang, ner=ner)
+    except (FileNotFoundError, ValueError) as e:
         _fail(str(e))
     out = Console()
     out.print(f"NorNE {lang} {split}: {scores['n_docs']} docs, {scores['n_gold']} gold entities")

@@ -59,10 +59,27 @@ def has_model(lang: str) -> bool:
     return True
 
 
-def load(lang: str = "nb", extraction: bool = True, exclude: list[str] | None = None) -> Language:
-    """The trained pipeline, offline, with the extraction components unless extraction=False."""
+NER_CHOICES = ("cnn", "e5")
+
+
+def ner_choice(ner: str | None = None) -> str:
+    """The entity tagger asked for: `ner`, else $STORYLINE_NER, else the fast CNN."""
+    ner = ner or os.environ.get("STORYLINE_NER") or "cnn"
+    if ner not in NER_CHOICES:
+        raise ValueError(f"unknown entity tagger {ner!r}: choose one of {', '.join(NER_CHOICES)}")
+    return ner
+
+
+def load(lang: str = "nb", extraction: bool = True, exclude: list[str] | None = None,
+         ner: str | None = None) -> Language:
+    """The trained pipeline, offline, with the extraction components unless extraction=False.
+
+    ner="cnn" (the default) keeps the pipeline's own entity recogniser; ner="e5" puts the
+    fine-tuned encoder (`storyline_encoder_ner`) in its place: more accurate, several times slower.
+    """
     from . import (  # noqa: F401  (registers the components)
         contradictions,
+        encoder_ner,
         entities,
         events,
         figures,
@@ -76,7 +93,16 @@ def load(lang: str = "nb", extraction: bool = True, exclude: list[str] | None = 
     register_extensions()
     # the tokenizer is built from our code (storyline.news_tokenizer.v1), not from the rules saved
     # with the model, so tokenisation fixes reach the shipped pipelines without retraining
-    nlp = spacy.load(model_path(lang), exclude=[*(exclude or []), "tokenizer"])
+    ner = ner_choice(ner)
+    drop = [*(exclude or []), "tokenizer"] + (["ner"] if ner == "e5" else [])
+    nlp = spacy.load(model_path(lang), exclude=drop)
+    if ner == "e5":
+        # one tagger may serve both written standards: the Bokmål one unless a Nynorsk one ships
+        tagger_dir = next((MODEL_DIR / f"{code}-e5ner" for code in (lang, "nb")
+                           if (MODEL_DIR / f"{code}-e5ner" / "meta.json").exists()), MODEL_DIR / "nb-e5ner")
+        if not (tagger_dir / "meta.json").exists():
+            raise ModelNotFound(f"no encoder entity tagger at {tagger_dir}; see storyline.training.e5_ner")
+        nlp.add_pipe("storyline_encoder_ner", config={"model": str(tagger_dir)})
     if "lemmatizer" not in nlp.pipe_names:
         nlp.add_pipe("storyline_lemmatizer", config={"lang": lang}, after="morphologizer")
     if "parser" in nlp.pipe_names:

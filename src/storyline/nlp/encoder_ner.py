@@ -1,0 +1,245 @@
+"""An entity tagger on a fine-tuned multilingual-e5-small encoder: slower, more accurate NER.
+
+The CNN pipeline learns names more than contexts, so it misses many names NorNE never showed it.
+The encoder was pretrained on text in about 100 languages; fine-tuned on NorNE
+(`storyline.training.e5_ner`), it reads the context. It runs here in plain NumPy from 8- and
+4-bit weights that ship in `models/nb-e5ner` (docs/accuracy.md says what it costs and gains).
+
+    nlp = storyline.load(ner="e5")     # the shipped pipeline with this tagger as its NER
+"""
+from __future__ import annotations
+
+import json
+import math
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+META = "\u2581"  # SentencePiece's word-start marker
+MAX_PIECES = 254  # the encoder reads 512 positions; sentences are cut into windows of this many pieces
+QK = 32
+
+
+def quantise(w: np.ndarray, bits: int = 4) -> dict[str, np.ndarray]:
+    """Blocks of 32 along the last axis, each with an fp16 scale: 4-bit (the Q4_0 layout, for
+    pretrained weights, which are already on that grid) or 8-bit (for fine-tuned weights, whose
+    changes are smaller than a 4-bit step and would round away)."""
+    blocks = w.reshape(-1, QK).astype(np.float32)
+    if bits == 8:
+        scale = np.abs(blocks).max(1) / 127.0
+        inv = np.divide(1.0, scale, out=np.zeros_like(scale), where=scale != 0)
+        q8 = np.clip(np.rint(blocks * inv[:, None]), -127, 127).astype(np.int8)
+        return {"q": q8, "scale": scale.astype(np.float16), "shape": np.array(w.shape, np.int64)}
+    extreme = blocks[np.arange(len(blocks)), np.abs(blocks).argmax(1)]
+    scale = extreme / -8.0
+    inv = np.divide(1.0, scale, out=np.zeros_like(scale), where=scale != 0)
+    q = np.clip(np.rint(blocks * inv[:, None]) + 8, 0, 15).astype(np.uint8)
+    return {"q": (q[:, :16] | (q[:, 16:] << 4)), "scale": scale.astype(np.float16),
+            "shape": np.array(w.shape, np.int64)}
+
+
+def dequantise(q: np.ndarray, scale: np.ndarray, shape: np.ndarray) -> np.ndarray:
+    if q.dtype == np.int8:
+        values = q.astype(np.float32)
+    else:
+        values = np.concatenate([q & 0x0F, q >> 4], axis=1).astype(np.float32) - 8.0
+    return (values * scale.astype(np.float32)[:, None]).reshape(tuple(shape))
+
+
+class PieceVocab:
+    """XLM-R's SentencePiece unigram segmentation (Viterbi over piece scores), word by word."""
+
+    def __init__(self, pieces: list[str], scores: np.ndarray, unk: int,
+                 normalise: dict[str, str] | None = None):
+        self.ids = {}
+        for i, p in enumerate(pieces):
+            self.ids.setdefault(p, i)
+        self.scores = scores.astype(np.float32)
+        self.unk = unk
+        self.normalise = normalise or {}
+        self.max_len = max(len(p) for p in pieces)
+        self.unk_score = float(self.scores.min()) - 10.0
+        self.cache: dict[str, list[int]] = {}
+
+    def word(self, word: str) -> list[int]:
+        ids = self.cache.get(word)
+        if ids is None:
+            text = META + "".join(self.normalise.get(c, c) for c in word)
+            ids = self.cache[word] = self._viterbi(text)
+        return ids
+
+    def _viterbi(self, text: str) -> list[int]:
+        n = len(text)
+        best = [0.0] + [-math.inf] * n
+        back = [(0, 0)] * (n + 1)
+        for i in range(n):
+            if best[i] == -math.inf:
+                continue
+            for e in range(i + 1, min(n, i + self.max_len) + 1):
+                idx = self.ids.get(text[i:e])
+                if idx is not None and idx != self.unk:
+                    score = best[i] + self.scores[idx]
+                    if score > best[e]:
+                        best[e], back[e] = score, (i, idx)
+            if best[i] + self.unk_score > best[i + 1]:
+                best[i + 1], back[i + 1] = best[i] + self.unk_score, (i, self.unk)
+        ids, e = [], n
+        while e > 0:
+            i, idx = back[e]
+            ids.append(idx)
+            e = i
+        return ids[::-1]
+
+
+def _norm(x: np.ndarray, w: np.ndarray, b: np.ndarray, eps: float) -> np.ndarray:
+    mu = x.mean(-1, keepdims=True)
+    var = ((x - mu) ** 2).mean(-1, keepdims=True)
+    return (x - mu) / np.sqrt(var + eps) * w + b
+
+
+def _erf(x: np.ndarray) -> np.ndarray:
+    """Abramowitz and Stegun 7.1.26 (error under 1.5e-7): NumPy has no erf and SciPy is not a
+    dependency."""
+    t = 1.0 / (1.0 + 0.3275911 * np.abs(x))
+    poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))))
+    return np.sign(x) * (1.0 - poly * np.exp(-x * x))
+
+
+def _gelu(x: np.ndarray) -> np.ndarray:
+    return 0.5 * x * (1.0 + _erf(x / math.sqrt(2.0)))
+
+
+class EncoderTagger:
+    """The fine-tuned encoder and its IOB head, dequantised into float32 at load."""
+
+    def __init__(self, path: Path):
+        meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
+        self.tags: list[str] = meta["tags"]
+        self.heads: int = meta["heads"]
+        self.eps: float = meta["eps"]
+        self.bos, self.eos, self.unk = meta["bos"], meta["eos"], meta["unk"]
+        with np.load(path / "vocab.npz") as v:
+            pieces = v["pieces"].tobytes().decode("utf-8").split("\n")
+            self.vocab = PieceVocab(pieces, v["scores"], self.unk, dict(zip(v["norm_from"], v["norm_to"], strict=True)))
+        with np.load(path / "weights.npz") as w:
+            self.w = {}
+            for key in {k.rsplit(".", 1)[0] for k in w.files if k.endswith(".q")}:
+                self.w[key] = dequantise(w[f"{key}.q"], w[f"{key}.scale"], w[f"{key}.shape"])
+            for k in w.files:
+                if not k.endswith((".q", ".scale", ".shape")):
+                    self.w[k] = w[k].astype(np.float32)
+        self.layers = meta["layers"]
+
+    def encode(self, words: list[str]) -> list[tuple[list[int], list[int]]]:
+        """Windows of piece ids (with <s> and </s>), each with the first-piece index of its words."""
+        windows, ids, first = [], [self.bos], []
+        for word in words:
+            pieces = self.vocab.word(word) or [self.unk]
+            pieces = pieces[:MAX_PIECES]
+            if len(ids) - 1 + len(pieces) > MAX_PIECES:
+                windows.append((ids + [self.eos], first))
+                ids, first = [self.bos], []
+            first.append(len(ids))
+            ids.extend(pieces)
+        windows.append((ids + [self.eos], first))
+        return windows
+
+    def forward(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        w, h = self.w, self.w["eln_w"].shape[0]
+        bsz, length = ids.shape
+        nh, hd = self.heads, h // self.heads
+        x = w["word"][ids] + w["pos"][:length][None] + w["type"]
+        x = _norm(x, w["eln_w"], w["eln_b"], self.eps)
+        bias = ((1.0 - mask) * -1e9)[:, None, None, :].astype(np.float32)
+        for i in range(self.layers):
+            p = {k.split(".", 1)[1]: v for k, v in w.items() if k.startswith(f"l{i}.")}
+            q = (x @ p["qw"].T + p["qb"]).reshape(bsz, length, nh, hd).transpose(0, 2, 1, 3)
+            k = (x @ p["kw"].T + p["kb"]).reshape(bsz, length, nh, hd).transpose(0, 2, 3, 1)
+            v = (x @ p["vw"].T + p["vb"]).reshape(bsz, length, nh, hd).transpose(0, 2, 1, 3)
+            att = q @ k / math.sqrt(hd) + bias
+            att = np.exp(att - att.max(-1, keepdims=True))
+            att /= att.sum(-1, keepdims=True)
+            ctx = (att @ v).transpose(0, 2, 1, 3).reshape(bsz, length, h)
+            x = _norm(x + ctx @ p["ow"].T + p["ob"], p["aln_w"], p["aln_b"], self.eps)
+            mid = _gelu(x @ p["fiw"].T + p["fib"])
+            x = _norm(x + mid @ p["fow"].T + p["fob"], p["oln_w"], p["oln_b"], self.eps)
+        return x @ w["cls_w"] + w["cls_b"]
+
+    def tag(self, sentences: list[list[str]], batch_pieces: int = 4096) -> list[list[str]]:
+        """IOB tags for each sentence's words."""
+        windows = [(si, win) for si, words in enumerate(sentences) for win in self.encode(words)]
+        out: list[list[str]] = [[] for _ in sentences]
+        order = sorted(range(len(windows)), key=lambda i: len(windows[i][1][0]))
+        preds: dict[int, list[str]] = {}
+        start = 0
+        while start < len(order):
+            length = len(windows[order[start]][1][0])
+            end = start + 1
+            while end < len(order) and len(windows[order[end]][1][0]) * (end - start + 1) <= batch_pieces:
+                end += 1
+            length = len(windows[order[end - 1]][1][0])
+            ids = np.zeros((end - start, length), np.int64)
+            mask = np.zeros((end - start, length), np.float32)
+            for row, wi in enumerate(order[start:end]):
+                piece_ids = windows[wi][1][0]
+                ids[row, :len(piece_ids)] = piece_ids
+                mask[row, :len(piece_ids)] = 1.0
+            best = self.forward(ids, mask).argmax(-1)
+            for row, wi in enumerate(order[start:end]):
+                preds[wi] = [self.tags[best[row, f]] for f in windows[wi][1][1]]
+            start = end
+        for wi, (si, _) in enumerate(windows):
+            out[si].extend(preds[wi])
+        return [repair_iob(tags) for tags in out]
+
+
+def repair_iob(tags: list[str]) -> list[str]:
+    """An I- tag that does not continue its label starts a new entity."""
+    out, prev = [], "O"
+    for t in tags:
+        if t.startswith("I-") and prev[2:] != t[2:]:
+            t = "B-" + t[2:]
+        out.append(t)
+        prev = t
+    return out
+
+
+@lru_cache(maxsize=2)
+def tagger(path: str) -> EncoderTagger:
+    return EncoderTagger(Path(path))
+
+
+def spans_from_iob(doc: Doc, tokens: list, tags: list[str]) -> list[Span]:
+    """Entity spans from IOB tags on `tokens` (a sentence's tokens, spaces left out)."""
+    spans: list[Span] = []
+    for i, tag in enumerate(tags):
+        if tag.startswith("B-"):
+            end = i + 1
+            while end < len(tags) and tags[end] == "I-" + tag[2:]:
+                end += 1
+            spans.append(Span(doc, tokens[i].i, tokens[end - 1].i + 1, label=tag[2:]))
+    return spans
+
+
+@Language.factory("storyline_encoder_ner", default_config={"model": ""})
+def make_encoder_ner(nlp: Language, name: str, model: str):
+    from . import MODEL_DIR
+
+    enc = tagger(model or str(MODEL_DIR / "nb-e5ner"))
+
+    def encoder_ner(doc: Doc) -> Doc:
+        sents = list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]
+        # one sentence at a time, as in training: packing sentences into one window scored lower
+        token_lists = [toks for toks in ([t for t in s if not t.is_space] for s in sents) if toks]
+        spans = []
+        tags = enc.tag([[t.text for t in toks] for toks in token_lists])
+        for toks, sent_tags in zip(token_lists, tags, strict=True):
+            spans += spans_from_iob(doc, toks, sent_tags)
+        doc.ents = filter_spans(spans)
+        return doc
+
+    return encoder_ner

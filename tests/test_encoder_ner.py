@@ -1,0 +1,82 @@
+"""The encoder entity tagger (ner="e5"): its parts on small inputs, then the shipped model on
+sentences written for these tests."""
+import numpy as np
+import pytest
+import spacy
+from spacy.tokens import Doc
+
+import storyline
+from storyline.nlp import MODEL_DIR, ner_choice
+from storyline.nlp.encoder_ner import PieceVocab, dequantise, quantise, repair_iob, spans_from_iob
+
+HAS_TAGGER = (MODEL_DIR / "nb-e5ner" / "meta.json").exists()
+
+
+def test_4bit_weights_round_trip_within_a_step_and_exactly_once_quantised():
+    w = np.random.default_rng(1).standard_normal((8, 64)).astype(np.float32)
+    packed = quantise(w)
+    assert packed["q"].dtype == np.uint8 and packed["q"].size == w.size // 2
+    back = dequantise(packed["q"], packed["scale"], packed["shape"])
+    # the largest weight of a block is exact; the far side may clip by up to one step
+    step = np.abs(w.reshape(-1, 32)).max(1) / 8
+    assert (np.abs(back - w).reshape(-1, 32) <= step[:, None] + 1e-6).all()
+    assert np.corrcoef(back.ravel(), w.ravel())[0, 1] > 0.99
+    again = quantise(back)
+    assert np.array_equal(dequantise(again["q"], again["scale"], again["shape"]), back)
+
+
+def test_unigram_segmentation_prefers_the_best_scoring_pieces():
+    pieces = ["<unk>", "\u2581", "\u2581streik", "\u2581stre", "ik", "en", "e", "n", "\u2581a"]
+    scores = np.array([0, -5, -3, -4, -4, -2, -6, -6, -3], np.float32)
+    vocab = PieceVocab(pieces, scores, unk=0)
+    assert vocab.word("streiken") == [2, 5]  # ▁streik + en beats ▁stre + ik + e + n
+    assert vocab.word("aø") == [8, 0]  # an unknown character reads as <unk>
+
+
+def test_iob_repair_and_spans():
+    assert repair_iob(["I-PER", "I-PER", "O", "B-ORG", "I-LOC"]) == ["B-PER", "I-PER", "O", "B-ORG", "B-LOC"]
+    doc = Doc(spacy.blank("nb").vocab, words=["Kari", "Nordmann", "i", "\n", "Sogndal", "IL"],
+              spaces=[True, True, True, False, True, False])
+    toks = [t for t in doc if not t.is_space]
+    spans = spans_from_iob(doc, toks, ["B-PER", "I-PER", "O", "B-ORG", "I-ORG"])
+    assert [(s.text, s.label_) for s in spans] == [("Kari Nordmann", "PER"), ("Sogndal IL", "ORG")]
+
+
+def test_unknown_tagger_is_a_clear_error():
+    with pytest.raises(ValueError, match="unknown entity tagger 'bert'"):
+        ner_choice("bert")
+    assert ner_choice(None) in ("cnn", "e5")
+
+
+@pytest.mark.skipif(not HAS_TAGGER, reason="the encoder tagger is not in this checkout")
+def test_tagger_ships_small():
+    size = sum(p.stat().st_size for p in (MODEL_DIR / "nb-e5ner").rglob("*") if p.is_file())
+    assert size <= 30 * 1024 * 1024
+
+
+@pytest.mark.skipif(not HAS_TAGGER, reason="the encoder tagger is not in this checkout")
+@pytest.mark.parametrize("text,expected", [
+    ("Ordfører Solveig Haugland la fram budsjettet for Ringsaker kommune torsdag.",
+     {("Solveig Haugland", "PER")}),
+    ("Streiken ved Hydro på Karmøy er over, opplyser Fellesforbundet.",
+     {("Hydro", "ORG"), ("Karmøy", "GPE_LOC"), ("Fellesforbundet", "ORG")}),
+    ("Tiltalte ble frifunnet i Borgarting lagmannsrett, men påtalemyndigheten anker til Høyesterett.",
+     {("Borgarting lagmannsrett", "ORG"), ("Høyesterett", "ORG")}),
+    ("Uværet Ingunn stengte E6 over Saltfjellet natt til onsdag.", {("Saltfjellet", "LOC")}),
+])
+def test_encoder_tags_own_sentences(text, expected):
+    nlp = storyline.load(extraction=False, ner="e5")
+    assert "storyline_encoder_ner" in nlp.pipe_names and "ner" not in nlp.pipe_names
+    got = {(e.text, e.label_) for e in nlp(text).ents}
+    assert expected <= got, got
+
+
+@pytest.mark.skipif(not HAS_TAGGER, reason="the encoder tagger is not in this checkout")
+def test_extract_with_the_encoder_tagger():
+    text = ("Vekterne ved Oslo lufthavn gikk ut i streik natt til fredag. – Vi har ventet lenge nok, sier "
+            "forbundsleder Trude Berg i Parat. Avinor opplyser at 40 avganger er innstilt.")
+    rec = storyline.extract(text, published="2024-05-10", ner="e5")
+    names = {e.name for e in rec.entities}
+    assert {"Oslo lufthavn", "Trude Berg", "Parat", "Avinor"} <= names, names
+    by_id = {e.id: e.name for e in rec.entities}
+    assert any(by_id.get(q.speaker) == "Trude Berg" for q in rec.quotes), rec.quotes
