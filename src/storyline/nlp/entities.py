@@ -208,8 +208,8 @@ def entities(doc: Doc) -> Doc:
             elif label == "PER" and (
                     (len(ent) > 1 and fold(ent[-1].text) in countries())  # "Eiendom Norge", "Amnesty Sverige"
                     or (len(ent) == 1 and any(fold(ent.text).endswith(x) and len(ent.text) > len(x) + 2
-                                              for x in ("banken", "byrået", "selskapet", "forbundet", "partiet")))):
-                label = "ORG"  # "Handelsbanken": no person's name ends so
+                                              for x in ("banken", "selskapet", "partiet", *INSTITUTION_SUFFIXES)))):
+                label = "ORG"  # "Handelsbanken", "Kremlpalasset": no person's name ends so
             if len(ent) > 1 and _country_genitive(ent[0].text) and all(t.is_lower for t in ent[1:]):
                 ent, label = ent[:1], "GPE_LOC"  # "Ukrainas atomkraftverk": the country, then a common noun
             while len(ent) > 1 and _is_calendar_word(ent[-1].text):
@@ -217,6 +217,8 @@ def entities(doc: Doc) -> Doc:
             text = ent.text.strip("«»\"'()")
             if not text or not any(c.isalpha() for c in text) or _is_calendar_word(text):
                 continue
+            if not any(c.isupper() or c.isdigit() for c in text) and "." not in text:
+                continue  # "ved landets atomkraftverk": a common noun is no name (web addresses may be)
             if _parsed_genitive(ent[-1]) and text.endswith(ent[-1].text):
                 text = text[:-1]  # "Høyres angrep": the party is Høyre, even when named only this once
             if label == "DRV":

@@ -296,7 +296,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=Path("../shared/data"))
     ap.add_argument("--out", type=Path, default=Path("training-output/e5-ner"))
-    ap.add_argument("--lang", default="nb")
+    ap.add_argument("--lang", default="nb", help="nb, nn, or nb+nn (both, chosen on Bokmål dev)")
     ap.add_argument("--epochs", type=float, default=3.0)
     ap.add_argument("--lr", type=float, default=1e-4)
     ap.add_argument("--head-lr", type=float, default=3e-3)
@@ -312,9 +312,13 @@ def main() -> None:
 
     e5 = read_e5()
     tok = PieceVocab(e5.pieces, e5.scores, e5.unk, e5.normalise)
-    splits = {"train": train_sentences(args.data, args.lang)}
+    # "nb+nn" trains on both written standards; model-best is chosen on the first one's dev
+    langs = args.lang.split("+")
+    splits = {"train": [s for lang in langs for s in train_sentences(args.data, lang)]}
     for split in ("dev", "test"):
-        splits[split] = eval_sentences(args.data, args.lang, split)
+        splits[split] = eval_sentences(args.data, langs[0], split)
+    for lang in langs[1:]:
+        splits[f"{lang}-test"] = eval_sentences(args.data, lang, "test")
     if args.limit:
         splits["train"] = splits["train"][:args.limit]
     encoded = {}
@@ -393,7 +397,7 @@ def main() -> None:
             if done >= total:
                 break
     params = jax.tree_util.tree_map(jnp.asarray, _unflat(dict(np.load(args.out / "params.npz"))))
-    scores = {split: evaluate(split)[0] for split in ("dev", "test")}
+    scores = {split: evaluate(split)[0] for split in splits if split != "train"}
     (args.out / "scores.json").write_text(json.dumps({"log": log, "best": scores}, indent=1))
     print(json.dumps(scores), flush=True)
 
