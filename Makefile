@@ -57,11 +57,11 @@ ifeq ($(LANGS),nn)
 endif
 
 # The encoder entity tagger behind `--ner e5`: multilingual-e5-small fine-tuned on NorNE Bokmål
-# (4 epochs, about 25 minutes on 2 cores), written to src/storyline/models/nb-e5ner.
+# and Nynorsk (4 epochs, about 45 minutes on 2 cores), written to src/storyline/models/e5ner.
 train-e5ner: $(STAMP)
 	$(BIN)/pip install --quiet -e '.[dev,train]'
-	$(BIN)/python -m storyline.training.e5_ner --data $(DATA) --out training-output/e5-ner --epochs 4
-	$(BIN)/python -m storyline.training.e5_ner --out training-output/e5-ner --export src/storyline/models/nb-e5ner
+	$(BIN)/python -m storyline.training.e5_ner --data $(DATA) --out training-output/e5-ner --lang nb+nn --epochs 4
+	$(BIN)/python -m storyline.training.e5_ner --out training-output/e5-ner --export src/storyline/models/e5ner --lang nb+nn
 
 bench: $(STAMP)
 	$(BIN)/python bench/pipeline_speed.py

@@ -21,15 +21,33 @@ MINIMUM = {"storm": 0.97, "valg": 0.98, "streik": 0.96, "rettssak": 0.98, "konfl
            "dom": 0.98}
 
 
-@pytest.mark.parametrize("name", sorted(MINIMUM))
-def test_own_article(name):
+# The same with the encoder entity tagger (--ner e5), whose errors the rules were not written
+# against: floors just under what it reaches.
+MINIMUM_E5 = {"storm": 0.97, "valg": 0.98, "streik": 0.97, "rettssak": 0.98, "konflikt": 0.97, "ulykke": 0.98,
+              "flaum": 0.97, "gaza": 0.98, "brann": 0.98, "budsjett": 0.91, "droner": 0.96,
+              "rente": 0.98, "jordskjelv": 0.84, "dataangrep": 0.96, "toll": 0.98,
+              "streik2": 0.98, "smitte": 0.98, "tyskland": 0.98, "dom": 0.98}
+
+
+def _score_article(name: str, ner: str) -> dict:
     gold_path = ARTICLES / f"{name}.gold.json"
     gold = json.loads(gold_path.read_text(encoding="utf-8"))
     text = (ARTICLES / gold["document"]["file"]).read_text(encoding="utf-8")
-    rec = storyline.extract(text, published=gold["document"]["published"])
+    rec = storyline.extract(text, published=gold["document"]["published"], ner=ner)
     assert rec.document.live == gold["document"]["live"]
-    report = score(gold_path, json.loads(rec.model_dump_json()))
+    return score(gold_path, json.loads(rec.model_dump_json()))
+
+
+@pytest.mark.parametrize("name", sorted(MINIMUM))
+def test_own_article(name):
+    report = _score_article(name, "cnn")
     assert report["overall"] >= MINIMUM[name], report
+
+
+@pytest.mark.parametrize("name", sorted(MINIMUM_E5))
+def test_own_article_with_the_encoder_tagger(name):
+    report = _score_article(name, "e5")
+    assert report["overall"] >= MINIMUM_E5[name], report
 
 
 def test_seed_article():
@@ -40,6 +58,14 @@ def test_seed_article():
     assert report["overall"] >= 0.95, report  # the issue asks for 0.85; we are at 0.989
     for section in ("headings", "entities", "timexes", "quotes", "figures", "events", "contradictions"):
         assert report[section]["score"] >= 0.75, (section, report[section])
+
+
+def test_seed_article_with_the_encoder_tagger():
+    gold_path = needs_shared("gold", "000_7f010caa0a2c78e9.gold.json")
+    text = (SHARED / "seeds" / "000_7f010caa0a2c78e9.txt").read_text(encoding="utf-8")
+    rec = storyline.extract(text, published="2022-03-03", ner="e5")
+    report = score(gold_path, json.loads(rec.model_dump_json()))
+    assert report["overall"] >= 0.97, report  # 0.991 today
 
 
 def test_gold_files_are_valid():

@@ -9,7 +9,7 @@ import storyline
 from storyline.nlp import MODEL_DIR, ner_choice
 from storyline.nlp.encoder_ner import PieceVocab, dequantise, quantise, repair_iob, spans_from_iob
 
-HAS_TAGGER = (MODEL_DIR / "nb-e5ner" / "meta.json").exists()
+HAS_TAGGER = (MODEL_DIR / "e5ner" / "meta.json").exists()
 
 
 def test_4bit_weights_round_trip_within_a_step_and_exactly_once_quantised():
@@ -50,7 +50,7 @@ def test_unknown_tagger_is_a_clear_error():
 
 @pytest.mark.skipif(not HAS_TAGGER, reason="the encoder tagger is not in this checkout")
 def test_tagger_ships_small():
-    size = sum(p.stat().st_size for p in (MODEL_DIR / "nb-e5ner").rglob("*") if p.is_file())
+    size = sum(p.stat().st_size for p in (MODEL_DIR / "e5ner").rglob("*") if p.is_file())
     assert size <= 30 * 1024 * 1024
 
 
@@ -80,3 +80,11 @@ def test_extract_with_the_encoder_tagger():
     assert {"Oslo lufthavn", "Trude Berg", "Parat", "Avinor"} <= names, names
     by_id = {e.id: e.name for e in rec.entities}
     assert any(by_id.get(q.speaker) == "Trude Berg" for q in rec.quotes), rec.quotes
+
+
+@pytest.mark.skipif(not HAS_TAGGER, reason="the encoder tagger is not in this checkout")
+def test_encoder_tags_nynorsk_through_the_nynorsk_pipeline():
+    nlp = storyline.load("nn", extraction=False, ner="e5")
+    doc = nlp("Ordføraren i Sogndal, Jenny Følling, seier at Statens vegvesen stengjer brua over Årdalsfjorden.")
+    got = {(e.text, e.label_) for e in doc.ents}
+    assert {("Sogndal", "GPE_LOC"), ("Jenny Følling", "PER"), ("Statens vegvesen", "ORG")} <= got, got

@@ -97,9 +97,7 @@ def load(lang: str = "nb", extraction: bool = True, exclude: list[str] | None = 
     drop = [*(exclude or []), "tokenizer"] + (["ner"] if ner == "e5" else [])
     nlp = spacy.load(model_path(lang), exclude=drop)
     if ner == "e5":
-        # one tagger may serve both written standards: the Bokmål one unless a Nynorsk one ships
-        tagger_dir = next((MODEL_DIR / f"{code}-e5ner" for code in (lang, "nb")
-                           if (MODEL_DIR / f"{code}-e5ner" / "meta.json").exists()), MODEL_DIR / "nb-e5ner")
+        tagger_dir = MODEL_DIR / "e5ner"  # one tagger, trained on Bokmål and Nynorsk, serves both
         if not (tagger_dir / "meta.json").exists():
             raise ModelNotFound(f"no encoder entity tagger at {tagger_dir}; see storyline.training.e5_ner")
         nlp.add_pipe("storyline_encoder_ner", config={"model": str(tagger_dir)})

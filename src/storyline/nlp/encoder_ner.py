@@ -3,7 +3,7 @@
 The CNN pipeline learns names more than contexts, so it misses many names NorNE never showed it.
 The encoder was pretrained on text in about 100 languages; fine-tuned on NorNE
 (`storyline.training.e5_ner`), it reads the context. It runs here in plain NumPy from 8- and
-4-bit weights that ship in `models/nb-e5ner` (docs/accuracy.md says what it costs and gains).
+4-bit weights that ship in `models/e5ner` (docs/accuracy.md says what it costs and gains).
 
     nlp = storyline.load(ner="e5")     # the shipped pipeline with this tagger as its NER
 """
@@ -225,21 +225,34 @@ def spans_from_iob(doc: Doc, tokens: list, tags: list[str]) -> list[Span]:
     return spans
 
 
+class EncoderNER:
+    """The spaCy component: sets `doc.ents` from the tagger, one sentence at a time as in
+    training (packing sentences into one window scored lower). `pipe` tags the sentences of a
+    whole batch of docs together, so the matrix products run on larger blocks."""
+
+    def __init__(self, enc: EncoderTagger, batch_docs: int = 32):
+        self.enc, self.batch_docs = enc, batch_docs
+
+    def __call__(self, doc: Doc) -> Doc:
+        return next(iter(self.pipe([doc])))
+
+    def pipe(self, docs, batch_size: int | None = None):
+        from spacy.util import minibatch
+
+        for batch in minibatch(docs, batch_size or self.batch_docs):
+            token_lists = []
+            for doc in batch:
+                sents = list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]
+                token_lists.append([toks for toks in ([t for t in s if not t.is_space] for s in sents) if toks])
+            tags = iter(self.enc.tag([[t.text for t in toks] for lists in token_lists for toks in lists]))
+            for doc, lists in zip(batch, token_lists, strict=True):
+                spans = [span for toks in lists for span in spans_from_iob(doc, toks, next(tags))]
+                doc.ents = filter_spans(spans)
+                yield doc
+
+
 @Language.factory("storyline_encoder_ner", default_config={"model": ""})
-def make_encoder_ner(nlp: Language, name: str, model: str):
+def make_encoder_ner(nlp: Language, name: str, model: str) -> EncoderNER:
     from . import MODEL_DIR
 
-    enc = tagger(model or str(MODEL_DIR / "nb-e5ner"))
-
-    def encoder_ner(doc: Doc) -> Doc:
-        sents = list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]
-        # one sentence at a time, as in training: packing sentences into one window scored lower
-        token_lists = [toks for toks in ([t for t in s if not t.is_space] for s in sents) if toks]
-        spans = []
-        tags = enc.tag([[t.text for t in toks] for toks in token_lists])
-        for toks, sent_tags in zip(token_lists, tags, strict=True):
-            spans += spans_from_iob(doc, toks, sent_tags)
-        doc.ents = filter_spans(spans)
-        return doc
-
-    return encoder_ner
+    return EncoderNER(tagger(model or str(MODEL_DIR / "e5ner")))
