@@ -650,14 +650,17 @@ def test_a_generic_kind_noun_acts_for_the_organisation_just_named():
     assert [e.name for e in rec.entities if e.id in request.actors] == ["Fremskrittspartiet"]
 
 
-def test_a_lower_case_span_is_no_name_and_a_palace_is_no_person(nlp):
+def test_a_lower_case_span_or_a_determiner_is_no_name_and_a_palace_is_no_person(nlp):
     from spacy.tokens import Span
 
     from storyline.nlp.entities import entities
 
-    doc = _parsed(nlp, "Inspektørene besøkte landets vannkraftverk. Møtet i Kremlpalasset varte i to timer.")
-    # spans an entity tagger may give: a common noun as an organisation, a palace as a person
-    doc.ents = [Span(doc, 3, 4, label="ORG"), Span(doc, 7, 8, label="PER")]
+    doc = _parsed(nlp, "Inspektørene besøkte landets vannkraftverk. Møtet i Kremlpalasset varte i to timer. "
+                       "Det svenske kystverket leter fortsatt.")
+    # spans an entity tagger may give: a common noun as an organisation, a palace as a person,
+    # a determiner opening a sentence as an organisation
+    det = next(t.i for t in doc if t.text == "Det")
+    doc.ents = [Span(doc, 3, 4, label="ORG"), Span(doc, 7, 8, label="PER"), Span(doc, det, det + 1, label="ORG")]
     names = {e.name: e.type for e in entities(doc)._.entities}
-    assert "vannkraftverk" not in names
+    assert "vannkraftverk" not in names and "Det" not in names
     assert names.get("Kremlpalasset") == "ORG"

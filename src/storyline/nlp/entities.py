@@ -219,6 +219,8 @@ def entities(doc: Doc) -> Doc:
                 continue
             if not any(c.isupper() or c.isdigit() for c in text) and "." not in text:
                 continue  # "ved landets atomkraftverk": a common noun is no name (web addresses may be)
+            if len(ent) == 1 and ent[0].is_stop and ent[0].pos_ in ("DET", "PRON", "ADP", "CCONJ", "SCONJ", "AUX"):
+                continue  # "Det russiske forsvarsdepartementet" with only "Det" tagged
             if _parsed_genitive(ent[-1]) and text.endswith(ent[-1].text):
                 text = text[:-1]  # "Høyres angrep": the party is Høyre, even when named only this once
             if label == "DRV":
