@@ -88,3 +88,15 @@ def test_encoder_tags_nynorsk_through_the_nynorsk_pipeline():
     doc = nlp("Ordføraren i Sogndal, Jenny Følling, seier at Statens vegvesen stengjer brua over Årdalsfjorden.")
     got = {(e.text, e.label_) for e in doc.ents}
     assert {("Sogndal", "GPE_LOC"), ("Jenny Følling", "PER"), ("Statens vegvesen", "ORG")} <= got, got
+
+
+@pytest.mark.skipif(not HAS_TAGGER, reason="the encoder tagger is not in this checkout")
+def test_a_batch_of_docs_is_tagged_as_each_doc_alone():
+    nlp = storyline.load(extraction=False, ner="e5")
+    texts = ["Brannvesenet i Bodø rykket ut til Rønvikjordene natt til tirsdag.",
+             "Kari Holm fra Senterpartiet ble gjenvalgt som ordfører i Lesja.",
+             "Equinor og Aker BP legger fram tall for tredje kvartal onsdag. Analytikere i DNB Markets venter "
+             "et svakere resultat enn i fjor."]
+    alone = [[(e.text, e.label_) for e in nlp(t).ents] for t in texts]
+    together = [[(e.text, e.label_) for e in doc.ents] for doc in nlp.pipe(texts, batch_size=3)]
+    assert together == alone and all(alone)
