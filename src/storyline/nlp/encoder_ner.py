@@ -95,6 +95,22 @@ class PieceVocab:
         return ids[::-1]
 
 
+def piece_windows(vocab: PieceVocab, words: list[str], bos: int, eos: int,
+                  unk: int) -> list[tuple[list[int], list[int]]]:
+    """Windows of piece ids (with <s> and </s>) of at most MAX_PIECES pieces, each with the index
+    of its words' first pieces: one window for any ordinary sentence."""
+    windows, ids, first = [], [bos], []
+    for word in words:
+        pieces = (vocab.word(word) or [unk])[:MAX_PIECES]
+        if len(ids) - 1 + len(pieces) > MAX_PIECES:
+            windows.append((ids + [eos], first))
+            ids, first = [bos], []
+        first.append(len(ids))
+        ids.extend(pieces)
+    windows.append((ids + [eos], first))
+    return windows
+
+
 def _norm(x: np.ndarray, w: np.ndarray, b: np.ndarray, eps: float) -> np.ndarray:
     mu = x.mean(-1, keepdims=True)
     var = ((x - mu) ** 2).mean(-1, keepdims=True)
@@ -132,21 +148,12 @@ class EncoderTagger:
             for k in w.files:
                 if not k.endswith((".q", ".scale", ".shape")):
                     self.w[k] = w[k].astype(np.float32)
-        self.layers = meta["layers"]
+        # each layer's weights by their short names ("qw", "fib", ...), grouped once here
+        self.layers = [{k.split(".", 1)[1]: v for k, v in self.w.items() if k.startswith(f"l{i}.")}
+                       for i in range(meta["layers"])]
 
     def encode(self, words: list[str]) -> list[tuple[list[int], list[int]]]:
-        """Windows of piece ids (with <s> and </s>), each with the first-piece index of its words."""
-        windows, ids, first = [], [self.bos], []
-        for word in words:
-            pieces = self.vocab.word(word) or [self.unk]
-            pieces = pieces[:MAX_PIECES]
-            if len(ids) - 1 + len(pieces) > MAX_PIECES:
-                windows.append((ids + [self.eos], first))
-                ids, first = [self.bos], []
-            first.append(len(ids))
-            ids.extend(pieces)
-        windows.append((ids + [self.eos], first))
-        return windows
+        return piece_windows(self.vocab, words, self.bos, self.eos, self.unk)
 
     def forward(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
         w, h = self.w, self.w["eln_w"].shape[0]
@@ -155,8 +162,7 @@ class EncoderTagger:
         x = w["word"][ids] + w["pos"][:length][None] + w["type"]
         x = _norm(x, w["eln_w"], w["eln_b"], self.eps)
         bias = ((1.0 - mask) * -1e9)[:, None, None, :].astype(np.float32)
-        for i in range(self.layers):
-            p = {k.split(".", 1)[1]: v for k, v in w.items() if k.startswith(f"l{i}.")}
+        for p in self.layers:
             q = (x @ p["qw"].T + p["qb"]).reshape(bsz, length, nh, hd).transpose(0, 2, 1, 3)
             k = (x @ p["kw"].T + p["kb"]).reshape(bsz, length, nh, hd).transpose(0, 2, 3, 1)
             v = (x @ p["vw"].T + p["vb"]).reshape(bsz, length, nh, hd).transpose(0, 2, 1, 3)
@@ -177,7 +183,6 @@ class EncoderTagger:
         preds: dict[int, list[str]] = {}
         start = 0
         while start < len(order):
-            length = len(windows[order[start]][1][0])
             end = start + 1
             while end < len(order) and len(windows[order[end]][1][0]) * (end - start + 1) <= batch_pieces:
                 end += 1

