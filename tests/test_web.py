@@ -85,7 +85,9 @@ def test_timeline_merges_and_filters(server, page):
     page.select_option("select[name=type]", "CONSULT")
     page.click("form.filters button")
     page.wait_for_function("location.hash.includes('type=CONSULT')")
-    page.locator(".event").first.wait_for()
+    # the hash changes before the list is redrawn: wait for the redraw, not for the old list
+    page.wait_for_function("(() => { const ev = [...document.querySelectorAll('.event')];"
+                           " return ev.length > 0 && ev.every(e => e.dataset.type === 'CONSULT'); })()")
     types = page.locator(".event").evaluate_all("els => els.map(e => e.dataset.type)")
     assert types and set(types) == {"CONSULT"}
 
