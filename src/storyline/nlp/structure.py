@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -87,18 +89,21 @@ def _span(doc: Doc, start: int, end: int) -> Span | None:
 def structure(doc: Doc) -> Doc:
     headings, body, live = [], [], False
     parsed = doc.has_annotation("DEP")  # a doc joined from parsed chunks keeps its sentences
-    for start, end in paragraphs(text_of(doc)):
+    text = text_of(doc)
+    # 1 starts a sentence, -1 does not, 0 is left to the parser; set in one call, since spaCy's
+    # per-token setter rescans the whole doc each time
+    sent_starts = np.zeros(len(doc), dtype=np.int64)
+    for start, end in paragraphs(text):
         span = _span(doc, start, end)
         if span is None or not len(span):
             continue
-        kind = line_kind(text_of(doc)[start:end])
+        kind = line_kind(text[start:end])
         if not parsed:
-            starts = {doc.char_span(a, b, alignment_mode="expand").start
-                      for a, b in split_sentences(text_of(doc), start, end)}
-            for tok in span:
-                tok.is_sent_start = tok.i in starts
+            sent_starts[span.start:span.end] = -1
+            for a, b in split_sentences(text, start, end):
+                sent_starts[doc.char_span(a, b, alignment_mode="expand").start] = 1
             if span.end < len(doc):
-                doc[span.end].is_sent_start = True
+                sent_starts[span.end] = 1
         if kind == "live":
             live = True
         elif kind == "heading":
@@ -106,6 +111,8 @@ def structure(doc: Doc) -> Doc:
             continue
         if kind == "body":
             body.append(span)
+    if not parsed:
+        doc.from_array([SENT_START], sent_starts.astype(np.uint64))
     doc._.headings = headings
     doc._.paragraphs = body
     doc._.live = live
