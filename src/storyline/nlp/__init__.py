@@ -78,6 +78,7 @@ def load(lang: str = "nb", extraction: bool = True, exclude: list[str] | None = 
     fine-tuned encoder (`storyline_encoder_ner`) in its place: more accurate, several times slower.
     """
     from . import (  # noqa: F401  (registers the components)
+        auxiliaries,
         contradictions,
         encoder_ner,
         entities,
@@ -105,6 +106,7 @@ def load(lang: str = "nb", extraction: bool = True, exclude: list[str] | None = 
         nlp.add_pipe("storyline_lemmatizer", config={"lang": lang}, after="morphologizer")
     if "parser" in nlp.pipe_names:
         nlp.add_pipe("storyline_structure", before="parser")
+        nlp.add_pipe("storyline_auxiliaries", after="parser")
     else:
         nlp.add_pipe("storyline_structure", first=True)
     if extraction:
