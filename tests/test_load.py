@@ -61,3 +61,14 @@ def test_components_are_registered_for_other_pipelines():
     doc = nlp(doc)
     assert [(t.text, t.value) for t in doc._.timexes] == [("i går", "2024-05-23")]
     assert Path(storyline.__file__).exists()
+
+
+def test_pipeline_multiplies_with_numpy_not_blis():
+    # docs/benchmarks.md: BLIS ran the pipeline 1.6 times slower than NumPy's OpenBLAS
+    nlp = storyline.load(extraction=False)
+    for name in ("tok2vec", "parser", "ner"):
+        for node in nlp.get_pipe(name).model.walk():
+            assert node.ops.use_blis is False, (name, node.name)
+    from thinc.api import get_current_ops
+
+    assert getattr(get_current_ops(), "use_blis", True) is True  # the caller's default is left alone
