@@ -44,13 +44,13 @@ test: $(STAMP)
 train: $(STAMP)
 	$(BIN)/python -m storyline.training.prepare --data $(DATA) --out corpus --lang $(TRAIN_$(LANGS))
 	OMP_NUM_THREADS=1 $(BIN)/python -m spacy train configs/pipeline.cfg \
-	  --code src/storyline/nlp/tokenizer.py --output training-output/$(LANGS) \
+	  --code src/storyline/training/spacy_code.py --output training-output/$(LANGS) \
 	  --paths.train corpus/$(TRAIN_$(LANGS))/train.spacy --paths.dev corpus/$(LANGS)/dev.spacy \
 	  --training.max_steps $(STEPS_$(LANGS)) --training.patience $(STEPS_$(LANGS))
 	$(BIN)/python -m storyline.training.package training-output/$(LANGS)/model-best --lang $(LANGS)
 ifeq ($(LANGS),nn)
 	OMP_NUM_THREADS=1 $(BIN)/python -m spacy train configs/nn-continue.cfg \
-	  --code src/storyline/nlp/tokenizer.py --output training-output/nn-continue \
+	  --code src/storyline/training/spacy_code.py --output training-output/nn-continue \
 	  --paths.train corpus/nb+nn/train.spacy --paths.dev corpus/nn/dev.spacy \
 	  --training.max_steps 2000 --training.patience 2000
 	$(BIN)/python -m storyline.training.package training-output/nn-continue/model-best --lang nn

@@ -72,3 +72,15 @@ def test_pipeline_multiplies_with_numpy_not_blis():
     from thinc.api import get_current_ops
 
     assert getattr(get_current_ops(), "use_blis", True) is True  # the caller's default is left alone
+
+
+def test_training_code_registers_the_tokenizer_and_numpy_matmul():
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-c", "import storyline.training.spacy_code, spacy; from thinc.api import get_current_ops; "
+         "print(get_current_ops().use_blis, spacy.util.registry.tokenizers.get('storyline.news_tokenizer.v1').__name__)"],
+        capture_output=True, text=True, check=True,
+    ).stdout.split()
+    assert out == ["False", "create_news_tokenizer"]
