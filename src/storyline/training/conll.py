@@ -5,7 +5,7 @@ Both yield plain `Sentence` records; `prepare.py` turns them into spaCy DocBins.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -22,10 +22,16 @@ class Sentence:
     deps: list[str] | None = None
     doc_id: str = ""
     paragraph_start: bool = False
-    meta: dict = field(default_factory=dict)
+    # NDT's own columns for each word (id, form, lemma, pos, pos, feats, head, deprel), from read_ndt
+    ndt: list[list[str]] | None = None
 
     @property
     def has_ud(self) -> bool:
+        """The full UD layer: POS, morphology and dependencies."""
+        return self.heads is not None
+
+    @property
+    def has_pos(self) -> bool:
         return self.pos is not None
 
 
@@ -39,22 +45,22 @@ def _name_tag(misc: str) -> str:
 def read_ndt(path: Path) -> Iterator[Sentence]:
     """NorNE's NDT files (10 columns, blank-line separated, no comments).
 
-    The `|` pseudo-tokens that close headlines and paragraphs are dropped; NDT POS and
-    relations are not UD, so only the words and the NorNE tags are kept.
+    The `|` pseudo-tokens that close headlines and paragraphs are dropped. NDT POS and
+    relations are not UD: they are kept aside in `ndt` (see ndt_pos.py), not as UD layers.
     """
-    words: list[str] = []
-    tags: list[str] = []
+    rows: list[list[str]] = []
     for line in path.read_text(encoding="utf-8").splitlines() + [""]:
         if not line.strip():
-            if words:
-                yield Sentence(words, [True] * len(words), tags, doc_id=path.stem)
-            words, tags = [], []
+            if rows:
+                words = [r[1] for r in rows]
+                yield Sentence(words, [True] * len(words), [_name_tag(r[9]) for r in rows],
+                               doc_id=path.stem, ndt=[r[:8] for r in rows])
+            rows = []
             continue
         cols = line.split("\t")
         if cols[1] == "|" and cols[3] == "clb":
             continue
-        words.append(cols[1])
-        tags.append(_name_tag(cols[9]))
+        rows.append(cols)
 
 
 def read_conllu(path: Path) -> Iterator[Sentence]:

@@ -2,7 +2,8 @@
 
 NER comes from NorNE's NDT files (the full train split, `|` pseudo-tokens dropped); UD POS,
 morphology, lemmas and dependencies come from narc-ud-norne, matched to the NDT sentences by
-their words. Sentences with no UD match keep their NER only (missing, not empty, syntax).
+their words. Sentences with no UD match get UD POS and morphology converted from their NDT tags
+(ndt_pos.py); their dependencies stay missing, not empty.
 Dev and test are NorNE's UD files, which carry both layers.
 
     python -m storyline.training.prepare --data ../shared/data --out corpus --lang nb
@@ -16,6 +17,7 @@ from spacy.tokens import Doc, DocBin
 from spacy.vocab import Vocab
 
 from .conll import Sentence, read_conllu, read_ndt
+from .ndt_pos import NdtToUd
 
 LANG_DIRS = {"nb": ("nob", "bokmaal"), "nn": ("nno", "nynorsk")}
 DOC_SENTS = 10  # sentences per training Doc, so the parser learns sentence boundaries
@@ -31,28 +33,38 @@ def guess_spaces(words: list[str]) -> list[bool]:
     return spaces
 
 
-def train_sentences(data: Path, lang: str) -> list[Sentence]:
-    ndt_lang, ud_lang = LANG_DIRS[lang]
+def _train_files(data: Path, lang: str) -> list[Path]:
+    ndt_lang = LANG_DIRS[lang][0]
     files = []
     for row in (data / "norne" / "splits.tsv").read_text(encoding="utf-8").splitlines()[1:]:
         code, name, split = row.split("\t")
         if code == ndt_lang and split == "train":
             files.append(data / "norne" / name)
+    return sorted(files)
+
+
+def ud_pairs(data: Path, lang: str) -> list[tuple[Sentence, Sentence | None]]:
+    """Each NDT training sentence with its UD version from narc-ud-norne (None if it has none)."""
     ud = {}
-    for path in sorted((data / "narc-ud-norne" / f"UD_ALIGNED_{ud_lang}" / "train").glob("*.conllu")):
+    for path in sorted((data / "narc-ud-norne" / f"UD_ALIGNED_{LANG_DIRS[lang][1]}" / "train").glob("*.conllu")):
         for s in read_conllu(path):
             ud.setdefault(tuple(s.words), s)
+    return [(s, ud.get(tuple(s.words))) for path in _train_files(data, lang) for s in read_ndt(path)]
+
+
+def train_sentences(data: Path, lang: str) -> list[Sentence]:
+    pairs = ud_pairs(data, lang)
+    # the sentences with no UD version get UD POS and morphology converted from their NDT tags
+    converter = NdtToUd.fit((ndt, ud) for ndt, ud in pairs if ud is not None)
     out = []
-    for path in sorted(files):
-        for s in read_ndt(path):
-            match = ud.get(tuple(s.words))
-            if match is not None:
-                match.ner = s.ner  # NorNE's own tags win over the copy in MISC
-                match.doc_id = s.doc_id
-                out.append(match)
-            else:
-                s.spaces = guess_spaces(s.words)
-                out.append(s)
+    for ndt, ud in pairs:
+        if ud is not None:
+            ud.ner = ndt.ner  # NorNE's own tags win over the copy in MISC
+            ud.doc_id = ndt.doc_id
+            out.append(ud)
+        else:
+            ndt.spaces = guess_spaces(ndt.words)
+            out.append(converter.tag(ndt))
     return out
 
 
@@ -83,6 +95,9 @@ def to_doc(vocab: Vocab, sents: list[Sentence]) -> Doc:
             heads=heads,
             deps=[x for s in sents for x in s.deps],
         )
+    elif all(s.has_pos for s in sents):
+        kwargs = dict(sent_starts=sent_starts, pos=[x for s in sents for x in s.pos],
+                      morphs=[x for s in sents for x in s.morphs])
     else:
         kwargs = dict(sent_starts=sent_starts)
     return Doc(vocab, words=words, spaces=spaces, ents=ents, **kwargs)
@@ -93,7 +108,8 @@ def group(sents: list[Sentence]) -> list[list[Sentence]]:
     groups: list[list[Sentence]] = []
     for s in sents:
         g = groups[-1] if groups else None
-        if g and len(g) < DOC_SENTS and g[-1].doc_id == s.doc_id and g[-1].has_ud == s.has_ud:
+        if (g and len(g) < DOC_SENTS and g[-1].doc_id == s.doc_id and g[-1].has_ud == s.has_ud
+                and g[-1].has_pos == s.has_pos):
             g.append(s)
         else:
             groups.append([s])
@@ -119,8 +135,10 @@ def main() -> None:
     langs = args.lang.split("+")
     train = [s for lang in langs for s in train_sentences(args.data, lang)]
     n_ud = sum(s.has_ud for s in train)
+    n_pos = sum(s.has_pos and not s.has_ud for s in train)
     docs, toks = write(train, args.out / args.lang / "train.spacy")
-    print(f"train {args.lang}: {len(train)} sentences ({n_ud} with UD), {toks} tokens, {docs} docs")
+    print(f"train {args.lang}: {len(train)} sentences ({n_ud} with UD, {n_pos} more with POS converted"
+          f" from NDT), {toks} tokens, {docs} docs")
     for lang in ("nb", "nn"):
         for split in ("dev", "test"):
             docs, toks = write(eval_sentences(args.data, lang, split), args.out / lang / f"{split}.spacy")
