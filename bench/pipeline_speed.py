@@ -6,6 +6,7 @@ NER) on one core, over >= 100,000 words of distinct news text.
 --model times other spaCy pipelines on the same texts in the same run (a trained experiment, or
 spaCy's own en_core_web_sm as a yardstick for this machine against spaCy's published figures).
 --ner e5 also times the shipped pipeline with the encoder entity tagger in place of its CNN NER.
+--blis also times it with thinc's default CPU ops (BLIS matrix products) instead of NumPy's.
 """
 import os
 
@@ -35,11 +36,22 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--model", action="append", default=[], help="another spaCy pipeline to time")
     ap.add_argument("--ner", action="append", default=[], choices=["e5"], help="also time this entity tagger")
+    ap.add_argument("--blis", action="store_true", help="also time thinc's BLIS matrix products")
     args = ap.parse_args()
     import spacy
 
     texts = articles()
     words_per_second(storyline.load(extraction=False, ner="cnn"), texts, "storyline (shipped)")
+    if args.blis:
+        from thinc.api import NumpyOps
+
+        from storyline.nlp import load as load_pipeline
+
+        nlp = load_pipeline(extraction=False, ner="cnn")  # a copy of its own, not the shared one
+        for _, pipe in nlp.pipeline:
+            for node in pipe.model.walk() if hasattr(pipe, "model") else ():
+                node.ops = NumpyOps()  # thinc's default: use_blis=True
+        words_per_second(nlp, texts, "storyline, thinc's BLIS ops")
     for ner in args.ner:
         words_per_second(storyline.load(extraction=False, ner=ner), texts, f"storyline, ner={ner}")
     for path in args.model:

@@ -53,3 +53,18 @@ def test_conversion_is_near_gold_on_held_out_documents():
         scores = cross_validate(pairs)
         assert scores["tokens"] > 150_000
         assert scores["upos"] > 0.99 and scores["upos_and_features"] > 0.99, (lang, scores)
+
+
+def test_prepare_converts_only_when_asked_and_leaves_heads_missing():
+    from spacy.vocab import Vocab
+
+    from storyline.training.prepare import to_doc, train_sentences
+
+    data = needs_shared("data")
+    plain = train_sentences(data, "nb", ndt_pos=False)
+    converted = train_sentences(data, "nb", ndt_pos=True)
+    assert len(plain) == len(converted) == 15696
+    assert sum(s.has_pos for s in plain) == sum(s.has_ud for s in converted) == 13043
+    assert sum(s.has_pos for s in converted) == 15696
+    doc = to_doc(Vocab(), [next(s for s in converted if not s.has_ud)])
+    assert doc.has_annotation("POS") and doc.has_annotation("SENT_START") and not doc.has_annotation("DEP")

@@ -2,11 +2,11 @@
 
 NER comes from NorNE's NDT files (the full train split, `|` pseudo-tokens dropped); UD POS,
 morphology, lemmas and dependencies come from narc-ud-norne, matched to the NDT sentences by
-their words. Sentences with no UD match get UD POS and morphology converted from their NDT tags
-(ndt_pos.py); their dependencies stay missing, not empty.
+their words. Sentences with no UD match keep their NER only, or, with --ndt-pos, also get UD POS
+and morphology converted from their NDT tags (ndt_pos.py); their dependencies stay missing.
 Dev and test are NorNE's UD files, which carry both layers.
 
-    python -m storyline.training.prepare --data ../shared/data --out corpus --lang nb
+    python -m storyline.training.prepare --data ../shared/data --out corpus --lang nb [--ndt-pos]
 """
 from __future__ import annotations
 
@@ -52,10 +52,11 @@ def ud_pairs(data: Path, lang: str) -> list[tuple[Sentence, Sentence | None]]:
     return [(s, ud.get(tuple(s.words))) for path in _train_files(data, lang) for s in read_ndt(path)]
 
 
-def train_sentences(data: Path, lang: str) -> list[Sentence]:
+def train_sentences(data: Path, lang: str, ndt_pos: bool = True) -> list[Sentence]:
+    """NorNE's training sentences, in UD form where narc-ud-norne has them. The others keep their
+    NER only, or with ndt_pos also get UD POS and morphology converted from their NDT tags."""
     pairs = ud_pairs(data, lang)
-    # the sentences with no UD version get UD POS and morphology converted from their NDT tags
-    converter = NdtToUd.fit((ndt, ud) for ndt, ud in pairs if ud is not None)
+    converter = NdtToUd.fit((ndt, ud) for ndt, ud in pairs if ud is not None) if ndt_pos else None
     out = []
     for ndt, ud in pairs:
         if ud is not None:
@@ -64,7 +65,7 @@ def train_sentences(data: Path, lang: str) -> list[Sentence]:
             out.append(ud)
         else:
             ndt.spaces = guess_spaces(ndt.words)
-            out.append(converter.tag(ndt))
+            out.append(converter.tag(ndt) if converter else ndt)
     return out
 
 
@@ -131,9 +132,11 @@ def main() -> None:
     ap.add_argument("--data", type=Path, default=Path("../shared/data"))
     ap.add_argument("--out", type=Path, default=Path("corpus"))
     ap.add_argument("--lang", default="nb", help="nb, nn, or nb+nn for a joint train set")
+    ap.add_argument("--ndt-pos", action="store_true",
+                    help="give sentences with no UD version POS and morphology converted from NDT")
     args = ap.parse_args()
     langs = args.lang.split("+")
-    train = [s for lang in langs for s in train_sentences(args.data, lang)]
+    train = [s for lang in langs for s in train_sentences(args.data, lang, args.ndt_pos)]
     n_ud = sum(s.has_ud for s in train)
     n_pos = sum(s.has_pos and not s.has_ud for s in train)
     docs, toks = write(train, args.out / args.lang / "train.spacy")
