@@ -7,7 +7,8 @@
 
 Every extraction step is a spaCy component registered by name (`storyline_structure`,
 `storyline_entities`, `storyline_timex`, `storyline_quotes`, `storyline_figures`,
-`storyline_events`, `storyline_contradictions`), so they can be added to other pipelines.
+`storyline_events`, `storyline_contradictions`), so they can be added to other pipelines; so
+are the two inside the statistical pipeline (`storyline_lemmatizer`, `storyline_auxiliaries`).
 """
 from __future__ import annotations
 
