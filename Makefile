@@ -4,19 +4,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 DATA ?= ../shared/data
 LANGS ?= nb
-# the shipped pipelines: nb from the Bokmål data, 5,200 steps, with thinc's default (BLIS) matrix
-# products, as first trained (NumPy's round differently and give another model: docs/accuracy.md);
-# nn from Bokmål and Nynorsk jointly, with UD POS and morphology converted from NDT for the
-# sentences narc-ud-norne lacks (--ndt-pos), 2,400 steps, then 2,000 more at half the learning
-# rate (configs/nn-continue.cfg), NumPy's products; model-best on Nynorsk dev each time
+# the shipped pipelines: nb from the Bokmål data, 5,200 steps; nn from Bokmål and Nynorsk jointly,
+# 2,400 steps, then 2,000 more at half the learning rate (configs/nn-continue.cfg), model-best on
+# Nynorsk dev. Both give the sentences that have no UD version POS converted from NDT (--ndt-pos)
+# and multiply with NumPy (training/spacy_code.py); docs/accuracy.md has the figures.
 TRAIN_nb = nb
 TRAIN_nn = nb+nn
 STEPS_nb = 5200
 STEPS_nn = 2400
-PREPARE_nb =
-PREPARE_nn = --ndt-pos
-CODE_nb = src/storyline/nlp/tokenizer.py
-CODE_nn = src/storyline/training/spacy_code.py
 STAMP := $(VENV)/.installed
 PORT ?= 8000
 
@@ -46,11 +41,11 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/pytest -q
 
-# Reproduces a shipped pipeline (nb: about 30 minutes on one core; nn: 10). Run it in the background.
+# Reproduces a shipped pipeline (nb: about 15 minutes on one core; nn: 10). Run it in the background.
 train: $(STAMP)
-	$(BIN)/python -m storyline.training.prepare --data $(DATA) --out corpus --lang $(TRAIN_$(LANGS)) $(PREPARE_$(LANGS))
+	$(BIN)/python -m storyline.training.prepare --data $(DATA) --out corpus --lang $(TRAIN_$(LANGS)) --ndt-pos
 	OMP_NUM_THREADS=1 $(BIN)/python -m spacy train configs/pipeline.cfg \
-	  --code $(CODE_$(LANGS)) --output training-output/$(LANGS) \
+	  --code src/storyline/training/spacy_code.py --output training-output/$(LANGS) \
 	  --paths.train corpus/$(TRAIN_$(LANGS))/train.spacy --paths.dev corpus/$(LANGS)/dev.spacy \
 	  --training.max_steps $(STEPS_$(LANGS)) --training.patience $(STEPS_$(LANGS))
 	$(BIN)/python -m storyline.training.package training-output/$(LANGS)/model-best --lang $(LANGS)

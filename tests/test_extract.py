@@ -352,7 +352,17 @@ def test_a_common_noun_opening_a_sentence_is_not_a_name_and_coordinated_names_ar
                  "Fiskere fra Røst og Værøy deltok i letingen.")
     names = [e.name for e in rec.entities]
     assert "Ferje" not in names and "Ferja" not in names
-    assert "Røst" in names and "Værøy" in names and "Røst og Værøy" not in names
+    assert "Værøy" in names and "Røst og Værøy" not in names
+    # which names the tagger finds there depends on its training; the split itself, on a span
+    # tagged as one name, does not
+    import spacy
+    from spacy.tokens import Span
+
+    from storyline.nlp.entities import _coordinated
+
+    doc = spacy.blank("nb")("Fiskere fra Røst og Værøy kom fra Møre og Romsdal.")
+    assert [s.text for s in _coordinated(Span(doc, 2, 5, "GPE_LOC"))] == ["Røst", "Værøy"]
+    assert [s.text for s in _coordinated(Span(doc, 7, 10, "GPE_LOC"))] == ["Møre og Romsdal"]
     # a name the text also writes mid-sentence stays a name, though "til høyre" is a common word
     rec = record("Høyre vil kutte skatten. Partiet sitter til høyre i salen, og mange stemte på Høyre i fjor.")
     assert [e.name for e in rec.entities] == ["Høyre"]
