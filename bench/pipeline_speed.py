@@ -46,11 +46,10 @@ def main() -> None:
         from thinc.api import NumpyOps
 
         from storyline.nlp import load as load_pipeline
+        from storyline.nlp import set_model_ops
 
         nlp = load_pipeline(extraction=False, ner="cnn")  # a copy of its own, not the shared one
-        for _, pipe in nlp.pipeline:
-            for node in pipe.model.walk() if hasattr(pipe, "model") else ():
-                node.ops = NumpyOps()  # thinc's default: use_blis=True
+        set_model_ops(nlp, NumpyOps())  # thinc's default: use_blis=True
         words_per_second(nlp, texts, "storyline, thinc's BLIS ops")
     for ner in args.ner:
         words_per_second(storyline.load(extraction=False, ner=ner), texts, f"storyline, ner={ner}")

@@ -18,7 +18,7 @@ from pathlib import Path
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
-from thinc.api import Model, NumpyOps
+from thinc.api import Model, NumpyOps, Ops
 
 from . import tokenizer  # noqa: F401  (registers storyline.news_tokenizer.v1)
 
@@ -61,12 +61,11 @@ def has_model(lang: str) -> bool:
     return True
 
 
-def use_numpy_matmul(nlp: Language) -> None:
-    """thinc's default CPU ops multiply matrices with BLIS, which measured three times slower here
-    than the OpenBLAS inside NumPy (42 against 126 GFLOP/s) and the whole pipeline 1.6 times slower
-    (docs/benchmarks.md). The models' own ops are switched, not the caller's default; the weights
-    and the results are the same."""
-    ops = NumpyOps(use_blis=False)
+def set_model_ops(nlp: Language, ops: Ops) -> None:
+    """Give every model of the pipeline these ops (the caller's default ops are left alone).
+    `load` gives NumPy's matrix products: thinc's default BLIS measured three times slower here
+    than the OpenBLAS inside NumPy (42 against 126 GFLOP/s) and the whole pipeline 1.6 times
+    slower (docs/benchmarks.md), with the same weights and the same results."""
     for _, pipe in nlp.pipeline:
         if isinstance(getattr(pipe, "model", None), Model):
             for node in pipe.model.walk():
@@ -111,7 +110,7 @@ def load(lang: str = "nb", extraction: bool = True, exclude: list[str] | None = 
     ner = ner_choice(ner)
     drop = [*(exclude or []), "tokenizer"] + (["ner"] if ner == "e5" else [])
     nlp = spacy.load(model_path(lang), exclude=drop)
-    use_numpy_matmul(nlp)
+    set_model_ops(nlp, NumpyOps(use_blis=False))
     if ner == "e5":
         tagger_dir = MODEL_DIR / "e5ner"  # one tagger, trained on Bokmål and Nynorsk, serves both
         if not (tagger_dir / "meta.json").exists():

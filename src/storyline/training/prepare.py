@@ -52,7 +52,7 @@ def ud_pairs(data: Path, lang: str) -> list[tuple[Sentence, Sentence | None]]:
     return [(s, ud.get(tuple(s.words))) for path in _train_files(data, lang) for s in read_ndt(path)]
 
 
-def train_sentences(data: Path, lang: str, ndt_pos: bool = True) -> list[Sentence]:
+def train_sentences(data: Path, lang: str, ndt_pos: bool = False) -> list[Sentence]:
     """NorNE's training sentences, in UD form where narc-ud-norne has them. The others keep their
     NER only, or with ndt_pos also get UD POS and morphology converted from their NDT tags."""
     pairs = ud_pairs(data, lang)
