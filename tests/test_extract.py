@@ -674,3 +674,34 @@ def test_a_lower_case_span_or_a_determiner_is_no_name_and_a_palace_is_no_person(
     names = {e.name: e.type for e in entities(doc)._.entities}
     assert "vannkraftverk" not in names and "Det" not in names
     assert names.get("Kremlpalasset") == "ORG"
+
+
+def test_a_name_with_particles_is_one_person():
+    rec = record("Kronprins Mohammed bin Salman tok imot EU-kommisjonens president Ursula von der Leyen i Riyadh.")
+    people = {e.name for e in rec.entities if e.type == "PER"}
+    assert {"Mohammed bin Salman", "Ursula von der Leyen"} <= people, people
+    assert not {"Salman", "Leyen", "der Leyen"} & people
+
+
+def test_those_named_inside_a_target_phrase_and_whom_a_call_is_to():
+    rec = record("Storbritannia innførte i fjor sanksjoner mot flere ledere i Hamas. Frankrikes president "
+                 "Emmanuel Macron ringte tirsdag til Irans president Masoud Pezeshkian. Onsdag innledet "
+                 "Egypt samtaler med Hamas i Kairo.", published="2025-06-04")
+    names = {e.id: e.name for e in rec.entities}
+    by_type = {ev.type: [] for ev in rec.events}
+    for ev in rec.events:
+        by_type[ev.type].append(ev)
+    [sanction] = by_type["SANCTION"]
+    assert [names[t] for t in sanction.targets] == ["Hamas"]
+    assert sanction.date == "2024"  # "i fjor", said of the sanctions themselves
+    call = next(ev for ev in by_type["CONSULT"] if ev.text.startswith("ringte"))
+    assert "Masoud Pezeshkian" in {names[t] for t in call.targets} and call.date == "2025-06-03"
+    talks = next(ev for ev in by_type["CONSULT"] if ev.text.startswith("samtaler"))
+    assert [names[a] for a in talks.actors] == ["Egypt", "Hamas"] and names[talks.location] == "Kairo"
+
+
+def test_a_year_not_said_of_the_event_is_not_its_date():
+    rec = record("Russland har angrepet Ukraina med droner hver natt siden 2022, sa forsvarsministeren tirsdag.",
+                 published="2025-06-04")
+    [attack] = [ev for ev in rec.events if ev.type == "ASSAULT"]
+    assert attack.date != "2022"

@@ -90,6 +90,35 @@ def _after_org_head(doc: Doc, i: int) -> bool:
     return (prev.text.islower() or prev.is_sent_start) and prev.text.casefold().endswith(ORG_HEAD_SUFFIXES)
 
 
+# lowercase words inside names: "Mohammed bin Salman", "Ursula von der Leyen", "Charles de Gaulle"
+NAME_PARTICLES = {"bin", "ibn", "bint", "von", "van", "der", "den", "de", "da", "di", "du", "al", "el", "abu", "ter"}
+
+
+def _particle_before(doc: Doc, start: int, covered: set[int]) -> int | None:
+    """A person's name starts two or more words earlier: a first name, particles, then this part.
+    Norwegian has "de", "den", "der", "da" and "du" as words of its own, so the word before the
+    particles must be a first name ("Da de Kari Nordmann …" stays as it is)."""
+    i = start - 1
+    while i > 0 and doc[i].text in NAME_PARTICLES and i not in covered:
+        i -= 1
+    if i == start - 1 or i in covered or not doc[i].is_title or not first_name_gender(doc[i].text):
+        return None
+    return i
+
+
+def _particles_after(doc: Doc, ent: Span, covered: set[int]) -> int:
+    """Where a person's name ends when NER stopped at or before its particles ("Ursula von")."""
+    end = ent.end
+    while end > ent.start + 1 and doc[end - 1].text in NAME_PARTICLES:
+        end -= 1
+    i = end
+    while i < len(doc) and doc[i].text in NAME_PARTICLES and i not in covered:
+        i += 1
+    if i > end and i < len(doc) and i not in covered and doc[i].is_title and first_name_gender(ent[0].text):
+        return i + 1
+    return end
+
+
 def _is_calendar_word(text: str) -> bool:
     """A day or month NER took for a name."""
     return text.casefold() in CALENDAR_FORMS
@@ -201,6 +230,9 @@ def entities(doc: Doc) -> Doc:
                     and doc[ent.start - 1].is_title and not doc[ent.start - 1].is_sent_start \
                     and not is_role_word(doc[ent.start - 1].text):
                 ent = doc[ent.start - 1:ent.end]  # "visestatsminister He Lifeng": NER took only "Lifeng"
+            if label == "PER":  # "Mohammed bin Salman", "Ursula von der Leyen": NER took a part
+                first = _particle_before(doc, ent.start, covered)
+                ent = doc[first if first is not None else ent.start:_particles_after(doc, ent, covered)]
             if ent.end < len(doc) and doc[ent.end].text in ORG_LAST_WORDS and ent.end not in covered:
                 ent = doc[ent.start:ent.end + 1]  # "Hålogaland lagmannsrett", "Bergen kommune": the institution
             if _after_org_head(doc, ent.start) or (len(ent) > 1 and ent[-1].text.casefold() in ORG_LAST_WORDS):

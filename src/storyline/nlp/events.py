@@ -260,7 +260,9 @@ def _unplaced_entities(ctx: _Context, span: list[Token]) -> list[str]:
         return prev in ("i", "ved") or (PLACE_NOUNS.fullmatch(prev) is not None and t.i > 1
                                         and t.doc[t.i - 2].text.casefold() in ("i", "ved"))
 
-    nested = {e for t in span[1:] if placed(t) for e in ctx.eid_at(t.idx, t.idx + len(t.text))}
+    # only places: "ledere i RSF" are the organisation's people, and it is the one acted on
+    nested = {e for t in span[1:] if placed(t) for e in ctx.eid_at(t.idx, t.idx + len(t.text))
+              if ctx.ents[e].type in ("GPE", "LOC", "FAC")}
     return [e for e in _phrase_entities(ctx, span) if e not in nested]
 
 
@@ -292,6 +294,8 @@ def _targets(ctx: _Context, toks: list[Token], i: int, end: int, actors: list[st
     trig = toks[i]
     # "mot X", "overfor X"; aid goes "til X" (its recipient)
     toward = ("mot", "overfor", "til") if etype == "AID" else ("mot", "overfor")
+    if etype == "CONSULT" and trig.text.casefold().startswith("ring"):
+        toward += ("til",)  # "ringte til Macron" (but not "møttes til samtaler"; "med X" makes X a party)
     if trig.pos_ == "NOUN" and etype in TARGETED_BY_PA:
         toward += ("på",)  # "angrep på Ap", "press på Russland" (a city after "på" is the place)
     out = []
@@ -404,6 +408,8 @@ def events(doc: Doc) -> Doc:
                  and re.match(r"\d{4}-(?:\d\d-\d\d|W\d\d)", t.value)]  # a day, or a week ("i forrige uke")
         if dates:
             last_date = (para[0], dates[0].value)
+        sent_periods = [t for t in timexes.within(sent.start_char, sent.end_char) if t.type == "DATE"
+                        and re.fullmatch(r"\d{4}(?:-\d\d)?", t.value)]
         prev_end = -1
         prev_type = prev_noun = None
         i = 0
@@ -465,8 +471,9 @@ def events(doc: Doc) -> Doc:
                 if place:
                     location = place
                     targets = [t for t in targets if t != place]
-            near = min(dates, key=lambda t: abs(t.start - t0.idx)).value if dates else (
-                last_date[1] if last_date and last_date[0] == para[0] else pub)
+            near = _attached_period(doc, sent_periods, t0) or (
+                min(dates, key=lambda t: abs(t.start - t0.idx)).value if dates else (
+                    last_date[1] if last_date and last_date[0] == para[0] else pub))
             quote = next(iter(reported.covering(t0.idx)), None)
             source = quote.speaker if quote else ifolge_source(doc, sent.start_char, sent.end_char)
             status = _status(toks, i)
@@ -481,6 +488,24 @@ def events(doc: Doc) -> Doc:
             i = end
     doc._.events = out
     return doc
+
+
+def _attached_period(doc: Doc, periods: list, trigger: Token) -> str | None:
+    """A year or month said of this very event: "EU innførte i fjor sanksjoner" (2024). Only "i …"
+    on the trigger or its verb: "siden 2022", "før mars" and a year elsewhere in the sentence
+    are not when it happened."""
+    for t in periods:
+        span = doc.char_span(t.start, t.end, alignment_mode="expand")
+        if span is None:
+            continue
+        root = span.root
+        opener = span[0] if span[0].text.casefold() in ("i", "in") else (
+            doc[span.start - 1] if span.start else None)
+        if opener is None or opener.text.casefold() not in ("i", "in"):
+            continue
+        if root.head in (trigger, trigger.head) and root.head is not root:
+            return t.value
+    return None
 
 
 def _refers_back(toks: list[Token], i: int) -> bool:
