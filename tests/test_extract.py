@@ -705,3 +705,40 @@ def test_a_year_not_said_of_the_event_is_not_its_date():
                  published="2025-06-04")
     [attack] = [ev for ev in rec.events if ev.type == "ASSAULT"]
     assert attack.date != "2022"
+
+
+NYNORSK_PROTEST = (
+    "Politiet bar tysdag morgon bort 12 demonstrantar frå anleggsvegen på Skorpa i Ørsta kommune. "
+    "Det stadfestar innsatsleiar Kari Vik i Møre og Romsdal politidistrikt.\n\n"
+    "Ifølgje aksjonsgruppa Motvind Norge var over 200 personar samla i protest. Politiet anslår at om "
+    "lag 80 var til stades.\n\n"
+    "Kraftverket kostar om lag 900 millionar kroner og skal stå ferdig hausten 2026. Kraftverket skal "
+    "forsyne 4000 hushald, og kraftverksutbygginga har vore omstridd.")
+
+
+def test_a_nynorsk_protest_report():
+    rec = record(NYNORSK_PROTEST, published="2025-09-16")
+    assert rec.document.language == "nn"
+    names = {e.id: e.name for e in rec.entities}
+    by_name = {e.name: e for e in rec.entities}
+    # "Det stadfestar X": the sentence before is X's report
+    [q] = [q for q in rec.quotes if q.text.startswith("Politiet bar")]
+    assert names[q.speaker] == "Kari Vik" and not q.direct
+    # carried away by the police
+    [coerce] = [ev for ev in rec.events if ev.type == "COERCE"]
+    assert coerce.date == "2025-09-16"
+    # "på Skorpa i Ørsta kommune": the municipality is a place here, and the island lies in Norway
+    assert by_name["Ørsta"].type == "GPE" and "Ørsta kommune" not in by_name
+    assert by_name["Skorpa"].links.iso3166 == "NO"
+    # "Kraftverket" opening sentences, where the text writes "kraftverksutbygginga": no name
+    assert "Kraftverket" not in by_name
+    # Nynorsk multipliers, and an elliptic count ("om lag 80 var til stades") of the people counted before
+    assert any(f.value == 900_000_000 and f.unit == "kroner" for f in rec.figures)
+    police = next(f for f in rec.figures if f.value == 80)
+    assert police.unit == "personar"
+    assert any({police.id} < set(c.figures) for c in rec.contradictions), rec.contradictions
+
+
+def test_a_municipality_after_a_verb_is_the_institution():
+    rec = record("Hun har jobbet i Bergen kommune i tjue år, sier tillitsvalgt Kari Holm.")
+    assert any(e.name == "Bergen kommune" and e.type == "ORG" for e in rec.entities)

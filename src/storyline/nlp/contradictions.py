@@ -13,8 +13,8 @@ MIN_RATIO = 1.25  # values closer than this are rounding, not disagreement
 
 
 # counts of people in general: "120 sivile ble drept" and "20 mennesker omkom" count the same dead
-PEOPLE = {"mennesker", "menneske", "menneskene", "personer", "person", "personene", "sivile", "sivilister",
-          "folk", "individer"}
+PEOPLE = {"mennesker", "menneske", "menneskene", "menneska", "personer", "personar", "person", "personene",
+          "personane", "sivile", "sivilister", "folk", "individer", "individ"}
 
 
 def unit_key(unit: str | None) -> str | None:

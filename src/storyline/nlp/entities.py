@@ -106,6 +106,13 @@ def _particle_before(doc: Doc, start: int, covered: set[int]) -> int | None:
     return i
 
 
+def _within_place(doc: Doc, start: int) -> bool:
+    """"på Haramsøya i Ålesund kommune": the municipality is where a place lies, not the institution
+    ("jobber i Bergen kommune")."""
+    return start >= 2 and doc[start - 1].text == "i" and doc[start - 2].is_title and doc[start - 2].pos_ == "PROPN" \
+        and not doc[start - 2].is_sent_start
+
+
 def _particles_after(doc: Doc, ent: Span, covered: set[int]) -> int:
     """Where a person's name ends when NER stopped at or before its particles ("Ursula von")."""
     end = ent.end
@@ -139,16 +146,21 @@ class _CommonNouns:
     def __init__(self, doc: Doc):
         self.doc = doc
         self.lemmas: set[str] | None = None  # built on first use: most texts never need it
+        self.words: list[str] = []
 
     def __contains__(self, tok: Token) -> bool:
         import simplemma
 
         low = tok.text.casefold()
-        if not simplemma.is_known(low, lang="nb"):
-            return False
+        if not simplemma.is_known(low, lang="nb") or low.endswith(INSTITUTION_SUFFIXES):
+            return False  # "Stortinget", "Utenriksdepartementet" are names however the text writes them
         if self.lemmas is None:  # what storyline_lemmatizer wrote, not lemmatised again
             self.lemmas = {t.lemma_ for t in self.doc if t.is_lower and t.is_alpha}
-        return lemma_of(low, "nb") in self.lemmas
+            self.words = [t.text.casefold() for t in self.doc if t.is_lower and t.is_alpha]
+        lemma = lemma_of(low, "nb")
+        # or as the first part of a compound: "Anlegget" where the text has "anleggsarbeidet"
+        return lemma in self.lemmas or (len(lemma) >= 4 and any(
+            w.startswith(lemma) and len(w) >= len(lemma) + 4 for w in self.words))
 
 
 _ORG_MATCHERS: dict[int, PhraseMatcher] = {}
@@ -233,7 +245,10 @@ def entities(doc: Doc) -> Doc:
             if label == "PER":  # "Mohammed bin Salman", "Ursula von der Leyen": NER took a part
                 first = _particle_before(doc, ent.start, covered)
                 ent = doc[first if first is not None else ent.start:_particles_after(doc, ent, covered)]
-            if ent.end < len(doc) and doc[ent.end].text in ORG_LAST_WORDS and ent.end not in covered:
+            if len(ent) > 1 and ent[-1].text == "kommune" and _within_place(doc, ent.start):
+                ent, label = ent[:-1], "GPE_LOC"
+            if ent.end < len(doc) and doc[ent.end].text in ORG_LAST_WORDS and ent.end not in covered and not (
+                    doc[ent.end].text == "kommune" and _within_place(doc, ent.start)):
                 ent = doc[ent.start:ent.end + 1]  # "Hålogaland lagmannsrett", "Bergen kommune": the institution
             if _after_org_head(doc, ent.start) or (len(ent) > 1 and ent[-1].text.casefold() in ORG_LAST_WORDS):
                 label = "ORG"
@@ -369,10 +384,27 @@ def entities(doc: Doc) -> Doc:
         eid = f"e{len(out) + 1}"
         out.append(_entity(eid, g))
         index += [(m.start, m.end, eid) for m in g.mentions]
+    _countries_of_contained_places(text_of(doc), out, sorted(index))
     doc._.entities = out
     doc._.mention_index = sorted(index)
     doc.user_data.pop("storyline_entities_by_id", None)
     return doc
+
+
+def _countries_of_contained_places(text: str, ents: list[Entity], index: list[tuple[int, int, str]]) -> None:
+    """"Haramsøya i Ålesund", "El Fasher i Nord-Darfur": a place named as lying in another is in
+    the same country. The gazetteer knows cities and countries, not islands or regions, so the one
+    it knows gives the other its country (a region from a city only: "Oslo i Norge" says nothing
+    of Norway's country)."""
+    by_id = {e.id: e for e in ents}
+    for (_, e1, a), (s2, _, b) in zip(index, index[1:], strict=False):
+        inner, outer = by_id[a], by_id[b]
+        if a == b or text[e1:s2] != " i " or {inner.type, outer.type} - {"GPE", "LOC"}:
+            continue
+        if inner.links.iso3166 is None and outer.links.iso3166:
+            inner.links.iso3166 = outer.links.iso3166
+        elif outer.links.iso3166 is None and inner.links.iso3166 and inner.links.geonames:
+            outer.links.iso3166 = inner.links.iso3166
 
 
 def _unmatched_person_mentions(doc: Doc, raw: list, covered: set[int]) -> None:

@@ -75,7 +75,7 @@ RECEIVED = re.compile(r"flykt|asyl|migrant|evakuer|skadd|sår|pasient|barn|nødh
 AGREEMENT = re.compile(r"avtal|erklæring|traktat|overenskomst|våpenhvile|fredsavtal|protokoll|intensjon")
 GIVE_VERBS = {"gir", "ga", "gav", "gjev", "bevilger", "bevilget", "bevilga", "bevilgar", "donerer", "donerte",
               "donerar", "sender", "sendte", "sende"}
-MONEY = {"kroner", "dollar", "euro", "pund", "kr", "mrd", "millioner", "milliarder"}
+MONEY = {"kroner", "dollar", "euro", "pund", "kr", "mrd", "millioner", "milliarder", "millionar", "milliardar"}
 AGREE_AUX = {"ble", "bli", "er", "var", "blitt", "vart", "blei", "vere", "være", "blir", "vert"}
 ANAPHORIC = {"etter", "før", "slikt", "slik", "sånt", "sånn"}
 TARGETED_BY_PA = {"ASSAULT", "COERCE", "THREATEN", "ACCUSE", "SANCTION"}
@@ -125,7 +125,16 @@ def trigger_of(toks: list[Token], i: int) -> tuple[str, str | None, int] | None:
         return "AID", "economic", i + 1  # "Norge gir 1,5 milliarder kroner til luftvern"
     if low in ("falt", "faller") and i and _place_subject(toks, i):
         return "COERCE", "seize", i + 1
+    if low in CARRY_VERBS:  # "Politiet bar (tysdag morgon) bort demonstrantane": removed by force
+        for k in range(i + 1, min(i + 5, len(toks))):
+            if toks[k].is_punct:
+                break
+            if toks[k].text.casefold() in ("bort", "vekk"):
+                return "COERCE", None, i + 1
     return None
+
+
+CARRY_VERBS = {"bar", "bære", "bærer", "båret", "båren", "bera", "ber", "bore", "bores", "bæres", "bars"}
 
 
 def _followed_by(toks, i, word, window) -> bool:

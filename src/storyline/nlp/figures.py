@@ -20,8 +20,9 @@ CARDINALS = {
     "seksti": 60, "sytti": 70, "åtti": 80, "nitti": 90, "hundre": 100, "tusen": 1000, "halvannen": 1.5,
     "halvanna": 1.5, "halvannet": 1.5, "tolvhundre": 1200,
 }
-MULTIPLIERS = {"million": 1e6, "millioner": 1e6, "mill.": 1e6, "mill": 1e6, "milliard": 1e9, "milliarder": 1e9,
-               "mrd.": 1e9, "mrd": 1e9, "tusen": 1e3, "hundre": 100, "billion": 1e12, "billioner": 1e12}
+MULTIPLIERS = {"million": 1e6, "millioner": 1e6, "millionar": 1e6, "mill.": 1e6, "mill": 1e6, "milliard": 1e9,
+               "milliarder": 1e9, "milliardar": 1e9, "mrd.": 1e9, "mrd": 1e9, "tusen": 1e3, "hundre": 100,
+               "billion": 1e12, "billioner": 1e12, "billionar": 1e12}  # Bokmål and Nynorsk plurals
 QUALIFIERS = [
     (r"rundt|omkring|cirka|ca\.|om lag|omtrent|anslagsvis|i overkant av|i underkant av|rundt regnet", "about"),
     (r"nærmere|nesten|snaut|snaue|bortimot|nær", "nearly"),
@@ -32,7 +33,7 @@ QUALIFIERS = [
 ]
 _QUAL = "|".join(q for q, _ in QUALIFIERS)
 _CARD = "|".join(sorted(CARDINALS, key=len, reverse=True))
-_MULT = r"(?:millioner|million|milliarder|milliard|mill\.|mrd\.|billioner|billion|hundre|tusen)"
+_MULT = r"(?:millioner|millionar|million|milliarder|milliardar|milliard|mill\.|mrd\.|billioner|billionar|billion|hundre|tusen)"
 NUMBER = (
     rf"(?P<num>\d{{1,3}}(?:[.\u00a0\u202f ]\d{{3}})+(?:,\d+)?(?!\d)|\d+(?:,\d+)?(?![^\W_])"  # not "21de"
     rf"|(?:én|en|ett|ei|et)(?=\s+{_MULT}\b)"
@@ -169,8 +170,10 @@ def figures(doc: Doc) -> Doc:
             if unit is None:
                 unit, end = _unit(doc, end, s1)
             what = _what(text[s0:s1])
-            if unit is None and out and RESTATED.search(text[s0:start]):
-                # "Fagforbundet mener at tallet er nærmere 700": the number of what was last counted
+            if unit is None and out and (RESTATED.search(text[s0:start]) or (
+                    _verb_follows(doc, end) and start - out[-1].end < 300)):
+                # "Fagforbundet mener at tallet er nærmere 700", "Politiet anslår at om lag 60 var til
+                # stades": the number of what was last counted
                 unit, what = out[-1].unit, what or out[-1].what
             if unit is None and qual == "exact" and value is not None and value < 1e6:
                 continue  # a bare number ("fikk 25") says too little to be a reported figure
@@ -187,6 +190,13 @@ def figures(doc: Doc) -> Doc:
                               source=source, date=date_))
     doc._.figures = out
     return doc
+
+
+def _verb_follows(doc: Doc, end_char: int) -> bool:
+    """A number used as a noun, the subject of a verb: "om lag 60 var til stades", "rundt 500 møtte opp"."""
+    span = doc.char_span(end_char, min(end_char + 40, len(text_of(doc))), alignment_mode="expand")
+    nxt = next((t for t in span if not t.is_space), None) if span is not None else None
+    return nxt is not None and nxt.pos_ in ("VERB", "AUX") and nxt.idx - end_char <= 1
 
 
 def _before_noun(doc: Doc, end_char: int, sent_end: int) -> bool:

@@ -377,6 +377,24 @@ def _trailing_cue(b: _Builder, sent) -> None:
           (sent.start_char, sent.end_char))
 
 
+DET_CUE = re.compile(rf"\s*(?:Det|Dette)\s+(?P<cue>{SPEECH_VERBS})\b(?P<rest>[^\n]*)$")
+
+
+def _det_cue(b: _Builder, sent, prev) -> None:
+    """"X skjedde. Det bekrefter operasjonsleder Y": the sentence before is Y's report."""
+    text = text_of(b.doc)
+    m = DET_CUE.match(text, sent.start_char, sent.end_char)
+    if not m or m.group("cue").casefold() not in TRAILING_CUES or prev is None or b.in_sentence(prev):
+        return
+    if "\n" in text[prev.end_char:sent.start_char] or any(c in text[prev.start_char:prev.end_char] for c in "«–"):
+        return  # only within a paragraph, and not about a quotation it already holds
+    speaker, stext = speakers.resolve(b.doc, m.end("cue"), m.end(), b.focus)
+    if speaker is None:
+        return
+    b.add(prev.start_char, prev.end_char, False, speaker, stext, m.group("cue").casefold(), (),
+          (prev.start_char, prev.end_char))
+
+
 def _guillemets(b: _Builder, sent) -> None:
     doc, text = b.doc, text_of(b.doc)
     here = b.in_sentence(sent)
@@ -422,8 +440,10 @@ def quotes(doc: Doc) -> Doc:
     dash_spans = _dash_paragraphs(b, paras)
     b.dash = SpanIndex(b.quotes)
     body, dash = paragraph_index(doc), SpanIndex(CharSpan(s, e) for s, e in dash_spans)
+    prev = None
     for sent in doc.sents:
         if not body.covering(sent.start_char):
+            prev = None
             continue  # headings and the live marker are not speech
         in_dash = bool(dash.covering(sent.start_char))
         covered = [] if in_dash else _indirect(b, sent)
@@ -431,7 +451,10 @@ def quotes(doc: Doc) -> Doc:
             _ifolge(b, sent, covered)
             if not b.in_sentence(sent):
                 _trailing_cue(b, sent)
+            if not b.in_sentence(sent):
+                _det_cue(b, sent, prev)
         _guillemets(b, sent)
+        prev = sent
     b.quotes.sort(key=lambda q: q.start)
     for i, q in enumerate(b.quotes, 1):
         q.id = f"q{i}"

@@ -40,12 +40,17 @@ _POD = "|".join(sorted(PARTS_OF_DAY, key=len, reverse=True))
 _NUM = "|".join(sorted((k for k in NUMBER_WORDS if NUMBER_WORDS[k]), key=len, reverse=True))
 _RELYEAR = r"i\s+fjor|i\s+år|neste\s+år|forrige\s+år|i\s+forfjor"
 RELYEAR_SHIFT = {"i fjor": -1, "i år": 0, "neste år": 1, "forrige år": -1, "i forfjor": -2}
+# TIMEX3's season codes, Bokmål and Nynorsk, definite ("høsten 2026") and after "i" ("i høst")
+SEASONS = {"våren": "SP", "sommeren": "SU", "sommaren": "SU", "høsten": "FA", "hausten": "FA", "vinteren": "WI",
+           "vår": "SP", "sommer": "SU", "sommar": "SU", "høst": "FA", "haust": "FA"}
+_SEASON = "våren|sommeren|sommaren|høsten|hausten|vinteren"
+_THIS_SEASON = "vår|sommer|sommar|høst|haust"  # not "i vinter": the one past or the one coming
 _UNIT = r"(?:sekund|minutt|time|timer|døgn|dag|dager|dagar|uke|uker|uka|ukene|veke|veker|måned|måneder|månad|månader|år)(?:en|ene|a|er)?"
 
 PATTERNS = [
     ("weekday", re.compile(
         rf"\b(?:(?P<dir>neste|kommende|forrige|sist|siste)\s+)?(?P<wd>{_WD})(?P<gen>ens|en|s)?"
-        rf"(?:\s+(?P<wk>i\s+(?:forrige|neste|denne)\s+(?:uke|veke)|(?:forrige|neste|denne)\s+(?:uke|veke)))?"
+        rf"(?:\s+(?P<wk>i\s+(?:forrige|førre|neste|denne)\s+(?:uke|veke)|(?:forrige|førre|neste|denne)\s+(?:uke|veke)))?"
         rf"(?:\s+(?P<pod>{_POD})\b)?"
         rf"(?:\s+(?P<day>\d{{1,2}})\.\s*(?P<mon>{_MO})(?:\s+(?P<year>\d{{4}}))?)?", re.I)),
     # "3. mars", and "18 august" as some write it
@@ -58,6 +63,8 @@ PATTERNS = [
     ("relweek", re.compile(
         r"\b(?P<rel>neste|forrige|denne|sist|kommende|førre)\s+(?P<u>uke|uka|uken|veke|veka|måned|måneden|månad|helg|helgen)\b",
         re.I)),
+    # "høsten 2026", "hausten 2026"; "i høst", "i vår" (the season of the year of publication)
+    ("season", re.compile(rf"\b(?:(?P<season>{_SEASON})\s+(?P<year>(?:19|20)\d\d)|i\s+(?P<this>{_THIS_SEASON}))\b", re.I)),
     ("monthyear", re.compile(rf"\b(?:i\s+)?(?P<mon>{_MO})\s+(?P<year>(?:19|20)\d\d)\b", re.I)),
     ("month", re.compile(rf"\bi\s+(?P<mon>{_MO})\b", re.I)),
     ("year", re.compile(r"\b(?:i|år|fra|til|siden|innen|før|etter|mellom)\s+(?P<year>(?:19|20)\d\d)\b", re.I)),
@@ -125,7 +132,7 @@ def resolve(kind: str, m: re.Match, ref: date, anchors: dict[str, date]) -> tupl
         elif g.get("wk"):
             which = g["wk"].casefold().split()[-2]
             monday = ref - timedelta(days=ref.weekday())
-            shift = {"forrige": -7, "neste": 7, "denne": 0}[which]
+            shift = {"forrige": -7, "førre": -7, "neste": 7, "denne": 0}[which]
             d = monday + timedelta(days=shift + wd)
         elif g.get("dir") and g["dir"].casefold() in ("neste", "kommende"):
             d = ref + timedelta(days=(wd - ref.weekday()) % 7 or 7)
@@ -167,6 +174,9 @@ def resolve(kind: str, m: re.Match, ref: date, anchors: dict[str, date]) -> tupl
         month = ref.month + shift
         year = ref.year + (month - 1) // 12
         return "DATE", f"{year}-{(month - 1) % 12 + 1:02d}"
+    if kind == "season":
+        word = (g.get("season") or g["this"]).casefold()
+        return "DATE", f"{g['year'] or ref.year}-{SEASONS[word]}"
     if kind in ("monthyear", "month"):
         year = int(g["year"]) if g.get("year") else ref.year
         return "DATE", f"{year}-{MONTHS[g['mon'].casefold()]:02d}"
