@@ -139,6 +139,11 @@ def _coordinated(ent: Span) -> list[Span]:
     return [ent]
 
 
+# institutions named by a definite common noun, which the text may also use in compounds
+DEFINITE_INSTITUTIONS = {"senatet", "kongressen", "parlamentet", "regjeringen", "regjeringa", "forsvaret",
+                         "politiet", "kirken", "kyrkja", "hæren", "marinen", "flyvåpenet", "domstolen"}
+
+
 class _CommonNouns:
     """Capitalised words whose lower-case form the text itself uses as a common noun, inflected or not
     ("Ferja hadde …" where the article speaks of "en ferje")."""
@@ -158,9 +163,12 @@ class _CommonNouns:
             self.lemmas = {t.lemma_ for t in self.doc if t.is_lower and t.is_alpha}
             self.words = [t.text.casefold() for t in self.doc if t.is_lower and t.is_alpha]
         lemma = lemma_of(low, "nb")
-        # or as the first part of a compound: "Anlegget" where the text has "anleggsarbeidet"
-        return lemma in self.lemmas or (len(lemma) >= 4 and any(
-            w.startswith(lemma) and len(w) >= len(lemma) + 4 for w in self.words))
+        if lemma in self.lemmas:
+            return True
+        # or, in its definite form, as the first part of a compound: "Anlegget" where the text has
+        # "anleggsarbeidet" (not "Høyre" beside "høyresida", nor "Senatet" beside "senatsvalget")
+        return low.endswith(("et", "en", "a", "ene", "ane")) and low not in DEFINITE_INSTITUTIONS and len(lemma) >= 4 \
+            and any(w.startswith(lemma) and len(w) >= len(lemma) + 4 for w in self.words)
 
 
 _ORG_MATCHERS: dict[int, PhraseMatcher] = {}

@@ -134,7 +134,7 @@ def trigger_of(toks: list[Token], i: int) -> tuple[str, str | None, int] | None:
     return None
 
 
-CARRY_VERBS = {"bar", "bære", "bærer", "båret", "båren", "bera", "ber", "bore", "bores", "bæres", "bars"}
+CARRY_VERBS = {"bar", "bære", "bærer", "båret", "bera", "bore", "bæres"}  # not "ber": Bokmål "asks"
 
 
 def _followed_by(toks, i, word, window) -> bool:

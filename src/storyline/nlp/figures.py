@@ -171,7 +171,7 @@ def figures(doc: Doc) -> Doc:
                 unit, end = _unit(doc, end, s1)
             what = _what(text[s0:s1])
             if unit is None and out and (RESTATED.search(text[s0:start]) or (
-                    _verb_follows(doc, end) and start - out[-1].end < 300)):
+                    _verb_follows(doc, start, end) and start - out[-1].end < 300)):
                 # "Fagforbundet mener at tallet er nærmere 700", "Politiet anslår at om lag 60 var til
                 # stades": the number of what was last counted
                 unit, what = out[-1].unit, what or out[-1].what
@@ -192,11 +192,19 @@ def figures(doc: Doc) -> Doc:
     return doc
 
 
-def _verb_follows(doc: Doc, end_char: int) -> bool:
-    """A number used as a noun, the subject of a verb: "om lag 60 var til stades", "rundt 500 møtte opp"."""
+def _verb_follows(doc: Doc, start_char: int, end_char: int) -> bool:
+    """A number used as a noun, the subject of a verb: "om lag 60 var til stades", "rundt 500 møtte
+    opp". Not a name's number ("S&P 500 er", "Formel 1 var"), nor a noun the tagger took for a
+    verb in the present ("5.200 fotballkamper"): an auxiliary or a verb in the past."""
     span = doc.char_span(end_char, min(end_char + 40, len(text_of(doc))), alignment_mode="expand")
     nxt = next((t for t in span if not t.is_space), None) if span is not None else None
-    return nxt is not None and nxt.pos_ in ("VERB", "AUX") and nxt.idx - end_char <= 1
+    if nxt is None or nxt.idx - end_char > 1 or not (
+            nxt.pos_ == "AUX" or (nxt.pos_ == "VERB" and "Past" in nxt.morph.get("Tense"))):
+        return False
+    before = doc.char_span(max(0, start_char - 20), start_char, alignment_mode="expand")
+    prev = next((t for t in reversed(before) if not t.is_space), None) if before is not None else None
+    return prev is None or prev.is_punct or not (prev.text[:1].isupper() and not prev.is_sent_start) and \
+        prev.text.isalpha()
 
 
 def _before_noun(doc: Doc, end_char: int, sent_end: int) -> bool:
