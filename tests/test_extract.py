@@ -742,3 +742,12 @@ def test_a_nynorsk_protest_report():
 def test_a_municipality_after_a_verb_is_the_institution():
     rec = record("Hun har jobbet i Bergen kommune i tjue år, sier tillitsvalgt Kari Holm.")
     assert any(e.name == "Bergen kommune" and e.type == "ORG" for e in rec.entities)
+
+
+def test_what_the_compound_and_elliptic_count_rules_leave_alone():
+    rec = record("Høyre vil kutte i skatten, og høyresida i salen jublet. Senatet stemmer over planen "
+                 "etter senatsvalget, sier Kari Holm. Over 300 bedrifter står bak forslaget, og S&P 500 "
+                 "er på rekordnivå. Totalt 5.200 fotballkamper skal spilles.", published="2025-09-16")
+    names = {e.name for e in rec.entities}
+    assert {"Høyre", "Senatet"} <= names, names
+    assert not any(f.value in (500, 5200) and f.unit == "bedrifter" for f in rec.figures), rec.figures

@@ -192,6 +192,11 @@ def figures(doc: Doc) -> Doc:
     return doc
 
 
+# a closed class, listed: the tagger also calls an unknown plural noun AUX ("5.200 fotballkamper")
+AUXILIARIES = {"er", "var", "ble", "blei", "blir", "vart", "vert", "har", "hadde", "kan", "kunne", "skal",
+               "skulle", "vil", "ville", "må", "måtte", "bør", "burde"}
+
+
 def _verb_follows(doc: Doc, start_char: int, end_char: int) -> bool:
     """A number used as a noun, the subject of a verb: "om lag 60 var til stades", "rundt 500 møtte
     opp". Not a name's number ("S&P 500 er", "Formel 1 var"), nor a noun the tagger took for a
@@ -199,7 +204,7 @@ def _verb_follows(doc: Doc, start_char: int, end_char: int) -> bool:
     span = doc.char_span(end_char, min(end_char + 40, len(text_of(doc))), alignment_mode="expand")
     nxt = next((t for t in span if not t.is_space), None) if span is not None else None
     if nxt is None or nxt.idx - end_char > 1 or not (
-            nxt.pos_ == "AUX" or (nxt.pos_ == "VERB" and "Past" in nxt.morph.get("Tense"))):
+            nxt.text.casefold() in AUXILIARIES or (nxt.pos_ == "VERB" and "Past" in nxt.morph.get("Tense"))):
         return False
     before = doc.char_span(max(0, start_char - 20), start_char, alignment_mode="expand")
     prev = next((t for t in reversed(before) if not t.is_space), None) if before is not None else None
