@@ -751,3 +751,27 @@ def test_what_the_compound_and_elliptic_count_rules_leave_alone():
     names = {e.name for e in rec.entities}
     assert {"Høyre", "Senatet"} <= names, names
     assert not any(f.value in (500, 5200) and f.unit == "bedrifter" for f in rec.figures), rec.figures
+
+
+def test_a_nynorsk_verdict():
+    rec = record("Ein 41 år gammal mann vart tysdag dømd til seks års fengsel i Møre og Romsdal tingrett. "
+                 "Han stakk ein 19 år gammal kamerat to gonger med kniv i ei leilegheit i Florø sentrum "
+                 "natt til 3. mars i fjor, seier aktor Kari Vik. Mannen må betale 150.000 kroner til offeret.",
+                 published="2025-03-11")
+    by_name = {e.name: e for e in rec.entities}
+    # NER cuts "Møre og | Romsdal tingrett"; the court of a county with "og" in its name is one
+    assert by_name["Møre og Romsdal tingrett"].type == "ORG"
+    # "Florø sentrum" is Florø, a town of 9,000 that GeoNames' list of cities over 15,000 lacks
+    florø = by_name["Florø"]
+    assert florø.type == "GPE" and florø.links.iso3166 == "NO" and florø.links.geonames
+    # an age is neither a duration nor a figure
+    assert not any(t.text.startswith(("41 år", "19 år")) for t in rec.timexes)
+    assert {6, 150000} <= {f.value for f in rec.figures} and not {41, 19} & {f.value for f in rec.figures}
+    # "stakk … med kniv": an attack, in the place of the flat it happened in
+    [stab] = [ev for ev in rec.events if ev.type == "ASSAULT"]
+    assert stab.location == florø.id and stab.date.startswith("2024-03-0")
+
+
+def test_stakk_without_a_knife_is_no_attack():
+    rec = record("Tyven stakk av med 20.000 kroner fra butikken i Larvik, opplyser politiet.")
+    assert not [ev for ev in rec.events if ev.type == "ASSAULT"]

@@ -16,6 +16,7 @@ from ..record.model import Entity, Links, Mention
 from .gazetteer import (
     INSTITUTION_SUFFIXES,
     MEDIA,
+    NORWEGIAN_REGIONS,
     ORG_HEAD_SUFFIXES,
     ORG_LAST_WORDS,
     ORGANISATIONS,
@@ -180,7 +181,11 @@ def _organisations(doc: Doc) -> list[Span]:
     if matcher is None:
         tokenizer = spacy.blank("nb").tokenizer
         matcher = PhraseMatcher(doc.vocab, attr="LOWER")
-        matcher.add("ORG", [tokenizer(name) for name in ORGANISATIONS])
+        # and the institutions of a county whose name has "og" in it, which NER cuts at the "og"
+        # ("Sogn og | Fjordane tingrett")
+        counties = [r for r in NORWEGIAN_REGIONS if " og " in r]
+        matcher.add("ORG", [tokenizer(name) for name in (*ORGANISATIONS, *(
+            f"{county} {kind}" for county in counties for kind in ORG_LAST_WORDS))])
         _ORG_MATCHERS[id(doc.vocab)] = matcher
     return filter_spans([doc[s:e] for _, s, e in matcher(doc)])
 
@@ -269,6 +274,8 @@ def entities(doc: Doc) -> Doc:
                 ent, label = ent[:1], "GPE_LOC"  # "Ukrainas atomkraftverk": the country, then a common noun
             while len(ent) > 1 and _is_calendar_word(ent[-1].text):
                 ent = ent[:-1]  # "Røst onsdag": the weekday is not part of the name
+            if len(ent) > 1 and ent[-1].text.casefold() == "sentrum":
+                ent, label = ent[:-1], "GPE_LOC"  # "i Førde sentrum": in the town
             text = ent.text.strip("«»\"'()")
             if not text or not any(c.isalpha() for c in text) or _is_calendar_word(text):
                 continue
@@ -327,6 +334,10 @@ def entities(doc: Doc) -> Doc:
     groups: dict[str, _Group] = defaultdict(_Group)
     key_of_name: dict[str, str] = {}
 
+    # a name NER calls a place somewhere in the text is that place where it calls it a person
+    # ("Gaupne") or an organisation ("EGERSUND" in a byline)
+    named_places = {fold(n) for _, _, lab, n in raw if lab in ("GPE_LOC", "GPE_ORG", "LOC")}
+
     def key_for(label: str, name: str) -> tuple[str, object]:
         if name.startswith("iso:"):
             return name, country_by_code(name[4:])
@@ -334,7 +345,8 @@ def entities(doc: Doc) -> Doc:
         if fold(name) in MEDIA:
             return f"name:{name.casefold()}", None
         place = lookup_place(name) if name[:1].isupper() else None
-        if place is not None and (place.is_country or place.is_region or label in ("GPE_LOC", "GPE_ORG", "LOC", "GPE") or (
+        if place is not None and (place.is_country or place.is_region or label in ("GPE_LOC", "GPE_ORG", "LOC", "GPE")
+                                  or fold(name) in named_places or (
                 label in ("PROD", "MISC", "EVT") and len(name.split()) > 1) or (
                 len(name.split()) == 1 and place.population >= MIN_CITY_POPULATION and person_of(name) in (None, name)
                 and _city_name(name, place))):

@@ -42,7 +42,7 @@ TRIGGERS: list[tuple[str, str, str | None]] = [
      r"innesluttet|dømt|dømte|dømd|dømde|fengslet|fengsla", "COERCE", None),
     (r"angrep(?:en|er|et|ene|a|ar|ane|s)?|luftangrep(?:en|er|et|ene|a|ar|ane|s)?|rakettangrep(?:en|er|et|ene|a|ar|ane|s)?|angrepet|angriper|bombing(?:en|er|et|ene|a|ar|ane|s)?|bombet|bombeangrep(?:en|er|et|ene|a|ar|ane|s)?|"
      r"bombardert|bombardement(?:en|er|et|ene|a|ar|ane|s)?|kamper|kampene|kampar|kampane|drept|drepte|drepen|drepne|skutt|skyting(?:en|er|et|ene|a|ar|ane|s)?|eksplosjon(?:en|er|et|ene|a|ar|ane|s)?|knivstukket|"
-     r"knivstakk|beskytning(?:en|er|et|ene|a|ar|ane|s)?|beskutt|åtak(?:et|a)?|rakettåtak(?:et|a)?|flyåtak(?:et|a)?|skoten|skotne", "ASSAULT", None),
+     r"knivstakk|knivstukke[nt]|knivstikking(?:en|a|ar|er)?|beskytning(?:en|er|et|ene|a|ar|ane|s)?|beskutt|åtak(?:et|a)?|rakettåtak(?:et|a)?|flyåtak(?:et|a)?|skoten|skotne", "ASSAULT", None),
 ]
 # one alternation tried once per token (the first alternative that matches whole wins, as in
 # TRIGGERS' order), not one regex after another: most tokens are no trigger
@@ -125,6 +125,9 @@ def trigger_of(toks: list[Token], i: int) -> tuple[str, str | None, int] | None:
         return "AID", "economic", i + 1  # "Norge gir 1,5 milliarder kroner til luftvern"
     if low in ("falt", "faller") and i and _place_subject(toks, i):
         return "COERCE", "seize", i + 1
+    if low in ("stakk", "stikker", "stukket", "stukke", "stikk") and any(
+            t.text.casefold().startswith("kniv") for t in toks[i + 1:i + 12]):
+        return "ASSAULT", None, i + 1  # "stakk kameraten fleire gonger med kniv" (not "stakk av", "stakk innom")
     if low in CARRY_VERBS:  # "Politiet bar (tysdag morgon) bort demonstrantane": removed by force
         for k in range(i + 1, min(i + 5, len(toks))):
             if toks[k].is_punct:
@@ -362,8 +365,11 @@ def _location(ctx: _Context, toks: list[Token], i: int) -> str | None:
         if k == i - 1 and toks[i].text.casefold() in ("falt", "faller"):
             score += 4
         if t.dep_ == "nmod" and t.head.pos_ == "NOUN" and toks[i].i not in (t.head.i, t.head.head.i) and not (
-                PLACE_NOUNS.fullmatch(t.head.text.casefold())) and not _in_object(t, toks[i]):
-            score -= 2  # "møttes … på dagen for invasjonen i Ukraina": the place of another noun
+                PLACE_NOUNS.fullmatch(t.head.text.casefold())) and not _in_object(t, toks[i]) and not any(
+                c.dep_ == "case" and c.text.casefold() in PLACE_PREPS for c in t.head.children):
+            # "møttes … på dagen for invasjonen i Ukraina": the place of another noun (but "i ei
+            # leilegheit i Førde" is a place in a place)
+            score -= 2
         if score >= 2 and score - abs(k - i) / 100 > best_score:
             best, best_score = eids[0], score - abs(k - i) / 100
     return best

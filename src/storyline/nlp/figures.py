@@ -135,8 +135,8 @@ def figures(doc: Doc) -> Doc:
             ns, ne = m.span("num")
             if timexes.covering(ns) or SKIP_AFTER.match(text[ne:ne + 4]):
                 continue
-            if text[max(0, ns - 1):ns] == "(" and text[ne:ne + 1] == ")":
-                continue  # ages: "Hansen (62)"
+            if text[max(0, ns - 1):ns] == "(" and text[ne:ne + 1] == ")" or AGE.match(text, ne):
+                continue  # ages: "Hansen (62)", "ein 34 år gammal mann"
             if re.fullmatch(r"1[89]\d\d|20\d\d", m.group("num")) and not m.group("mult") and not (
                     m.group("qual") and _unit(doc, ne, s1)[0]):
                 continue  # a bare year: "1999 tok han over", not "rundt 2000 nordmenn"
@@ -252,6 +252,7 @@ def survey_source(doc: Doc, s0: int, start: int, nearest_last: bool = True) -> s
     return found[0][2] if found else None
 
 
+AGE = re.compile(r"\s+(?:år|dager|dagar|uker|veker|måneder|månader)\s+(?:gamm?[ae]l|gamle|gamla)\b", re.I)
 RESTATED = re.compile(r"\b(?:tallet|talet|antallet|talet på dei)\b", re.I)
 FORECAST_VERBS = {"venter", "ventet", "venta", "anslår", "anslo", "spår", "spådde", "regner", "forventer",
                   "forventet", "beregner", "beregnet", "estimerer", "estimerte"}

@@ -72,7 +72,8 @@ PATTERNS = [
     ("year", re.compile(r"(?<=mellom \d{4} )og\s+(?P<year>(?:19|20)\d\d)\b", re.I)),
     ("clock", re.compile(r"\b(?:kl\.|klokka|klokken)\s*(?P<h>\d{1,2})(?:[.:](?P<m>\d\d))?", re.I)),
     ("last_period", re.compile(rf"\b(?:den|de)\s+siste\s+(?:(?P<n>\d+|{_NUM})\s+)?(?P<unit>{_UNIT})\b", re.I)),
-    ("duration", re.compile(rf"\b(?P<n>\d+(?:,\d+)?|{_NUM})\s+(?P<unit>{_UNIT})\b", re.I)),
+    # not an age: "ein 34 år gammal mann"
+    ("duration", re.compile(rf"\b(?P<n>\d+(?:,\d+)?|{_NUM})\s+(?P<unit>{_UNIT})\b(?!\s+(?:gamm?[ae]l|gamle|gamla))", re.I)),
     # "den åttende dagen av (den russiske) invasjonen": with and without an adjective
     ("nth_day", re.compile(
         rf"\b(?:den\s+)?(?P<ord>{'|'.join(ORDINALS)}|\d+\.)\s+dagen\s+(?:av|i|etter)\s+(?:den\s+)?\w+\s+(?P<what>\w+)",
