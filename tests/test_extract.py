@@ -775,3 +775,17 @@ def test_a_nynorsk_verdict():
 def test_stakk_without_a_knife_is_no_attack():
     rec = record("Tyven stakk av med 20.000 kroner fra butikken i Larvik, opplyser politiet.")
     assert not [ev for ev in rec.events if ev.type == "ASSAULT"]
+
+
+def test_the_articles_own_count_against_a_sources_and_where_a_visitor_travels():
+    rec = record("Rundt 400 mennesker er evakuert etter brannen i Sogndal. Ordfører Kari Holm sier at kommunen "
+                 "har evakuert nærmere 600 personer. Prosjektet koster 300 millioner kroner, men ifølge "
+                 "rådmannen koster det 500 millioner kroner.\n\nStatsminister Jonas Gahr Støre reiser fredag "
+                 "til Sogndal for å møte de evakuerte.", published="2025-12-10")
+    by_id = {f.id: f for f in rec.figures}
+    pairs = [sorted(by_id[i].value for i in c.figures) for c in rec.contradictions]
+    assert [400, 600] in pairs  # people evacuated: the article's count against the mayor's
+    assert [300_000_000, 500_000_000] not in pairs  # other sums in kroner are too often other things
+    names = {e.id: e.name for e in rec.entities}
+    [visit] = [ev for ev in rec.events if ev.type == "CONSULT"]
+    assert names[visit.location] == "Sogndal" and visit.date == "2025-12-12"

@@ -375,6 +375,24 @@ def _location(ctx: _Context, toks: list[Token], i: int) -> str | None:
     return best
 
 
+TRAVEL_VERBS = {"reiser", "reiste", "drar", "dro", "kommer", "kom", "flyr", "fløy", "reis", "fer", "fór",
+                "kjem", "flaug"}  # Bokmål and Nynorsk
+
+
+def _travelled_to(ctx: _Context, toks: list[Token], i: int) -> str | None:
+    """The place someone travels to before the meeting: "reiser torsdag til X for å møte …"."""
+    for k in range(max(0, i - 10), i):
+        if toks[k].text.casefold() not in TRAVEL_VERBS:
+            continue
+        for j in range(k + 1, min(k + 5, i)):
+            if toks[j].text.casefold() == "til" and j + 1 < i:
+                t = toks[j + 1]
+                for eid in ctx.eid_at(t.idx, t.idx + len(t.text)):
+                    if ctx.ents[eid].type in ("GPE", "LOC", "FAC") and ctx.ents[eid].links.iso3166:
+                        return eid
+    return None
+
+
 def _in_object(t: Token, trigger: Token) -> bool:
     """"pågrep to menn i 30-årene i Oslo": the place belongs to the trigger's object, so to the event."""
     node = t.head
@@ -479,6 +497,8 @@ def events(doc: Doc) -> Doc:
             if location is None and etype in ("ASSAULT", "COERCE"):  # "angrep havnebyen Odesa": hit there
                 location = next((t for t in targets if ctx.ents[t].type in ("GPE", "LOC", "FAC")
                                  and ctx.ents[t].links.geonames), None)
+            if location is None and etype == "CONSULT":
+                location = _travelled_to(ctx, toks, i)  # "reiser til Stjørdal for å møte de evakuerte"
             if location is None and etype == "CONSULT":  # "besøkte Lillehammer": the visited place
                 visit = t0.text.casefold().startswith(("besøk", "vitj"))  # any place; after "møtte", a city
                 place = next((t for t in targets if ctx.ents[t].type in ("GPE", "LOC", "FAC")
