@@ -789,3 +789,12 @@ def test_the_articles_own_count_against_a_sources_and_where_a_visitor_travels():
     names = {e.id: e.name for e in rec.entities}
     [visit] = [ev for ev in rec.events if ev.type == "CONSULT"]
     assert names[visit.location] == "Sogndal" and visit.date == "2025-12-12"
+
+
+def test_whom_a_threat_is_made_against_when_the_parser_misses_the_object():
+    rec = record("Statsminister Mark Carney truet tirsdag Kina med nye tollsatser. Kinas regjering advarte "
+                 "mot en handelskrig.", published="2025-04-14")
+    names = {e.id: e.name for e in rec.entities}
+    threats = [ev for ev in rec.events if ev.type == "THREATEN"]
+    assert [names[t] for t in threats[0].targets] == ["Kina"] and threats[0].date == "2025-04-08"
+    assert len(threats) == 1  # "advarte mot en handelskrig" is addressed to no one

@@ -325,14 +325,15 @@ def _targets(ctx: _Context, toks: list[Token], i: int, end: int, actors: list[st
         if toks[k].is_punct:
             break
     if not out and (trig.text.casefold() in ("ba", "ber", "anklaget", "anklager", "oppfordret") or (
-            etype in ("ACCUSE", "REQUEST", "SUPPORT") and trig.pos_ == "VERB")):
-        # "IAEA ba torsdag Russland om …": the entities after the verb, before "om"/"for"
+            etype in ("ACCUSE", "REQUEST", "SUPPORT", "THREATEN") and trig.pos_ == "VERB")):
+        # "IAEA ba torsdag Russland om …", "Trump truet fredag Iran med sanksjoner": the entities
+        # after the verb, before "om"/"for"/"med"
         span = []
         for t in toks[end:end + 6]:
-            if t.text.casefold() in ("om", "for", "å") or t.is_punct:
+            if t.text.casefold() in ("om", "for", "å", "med", "mot") or t.is_punct:
                 break
             span.append(t)
-        out += _phrase_entities(ctx, span)
+        out += _unplaced_entities(ctx, span)  # not "truet en nabo i byen Drammen"
     if not out and etype == "REQUEST" and i and toks[i - 1].text.casefold() == "og":
         # "henvendte seg til sin motpart, Vladimir Putin, og ba om …": the one turned to is asked
         til = [k for k in range(i - 1) if toks[k].text.casefold() == "til"]
