@@ -2,7 +2,7 @@
 
 The CNN pipeline learns names more than contexts, so it misses many names NorNE never showed it.
 The encoder was pretrained on text in about 100 languages; fine-tuned on NorNE
-(`storyline.training.e5_ner`), it reads the context. It runs here in plain NumPy from 5- and
+(`storyline.training.e5_ner`), it reads the context. It runs here in plain NumPy from
 4-bit weights that ship in `models/e5ner` (docs/accuracy.md says what it costs and gains).
 
     nlp = storyline.load(ner="e5")     # the shipped pipeline with this tagger as its NER
@@ -209,20 +209,23 @@ class EncoderTagger:
             end = start + 1
             while end < len(order) and len(windows[order[end]][1][0]) * (end - start + 1) <= batch_pieces:
                 end += 1
-            length = len(windows[order[end - 1]][1][0])
-            ids = np.zeros((end - start, length), np.int64)
-            mask = np.zeros((end - start, length), np.float32)
-            for row, wi in enumerate(order[start:end]):
-                piece_ids = windows[wi][1][0]
-                ids[row, :len(piece_ids)] = piece_ids
-                mask[row, :len(piece_ids)] = 1.0
-            best = self.forward(ids, mask).argmax(-1)
+            best = self.forward(*padded([windows[wi][1][0] for wi in order[start:end]])).argmax(-1)
             for row, wi in enumerate(order[start:end]):
                 preds[wi] = [self.tags[best[row, f]] for f in windows[wi][1][1]]
             start = end
         for wi, (si, _) in enumerate(windows):
             out[si].extend(preds[wi])
         return [repair_iob(tags) for tags in out]
+
+
+def padded(windows: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
+    """Piece ids of several windows as one zero-padded batch, and its mask."""
+    ids = np.zeros((len(windows), max(map(len, windows))), np.int64)
+    mask = np.zeros(ids.shape, np.float32)
+    for row, piece_ids in enumerate(windows):
+        ids[row, :len(piece_ids)] = piece_ids
+        mask[row, :len(piece_ids)] = 1.0
+    return ids, mask
 
 
 def repair_iob(tags: list[str]) -> list[str]:

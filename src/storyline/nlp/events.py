@@ -534,12 +534,8 @@ def _attached_period(doc: Doc, periods: list, trigger: Token) -> str | None:
         span = doc.char_span(t.start, t.end, alignment_mode="expand")
         if span is None:
             continue
-        root = span.root
-        opener = span[0] if span[0].text.casefold() in ("i", "in") else (
-            doc[span.start - 1] if span.start else None)
-        if opener is None or opener.text.casefold() not in ("i", "in"):
-            continue
-        if root.head in (trigger, trigger.head) and root.head is not root:
+        said_with_i = span[0].lower_ in ("i", "in") or (span.start and doc[span.start - 1].lower_ in ("i", "in"))
+        if said_with_i and span.root.head in (trigger, trigger.head) and span.root.head is not span.root:
             return t.value
     return None
 

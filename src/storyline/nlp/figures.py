@@ -208,8 +208,10 @@ def _verb_follows(doc: Doc, start_char: int, end_char: int) -> bool:
         return False
     before = doc.char_span(max(0, start_char - 20), start_char, alignment_mode="expand")
     prev = next((t for t in reversed(before) if not t.is_space), None) if before is not None else None
-    return prev is None or prev.is_punct or not (prev.text[:1].isupper() and not prev.is_sent_start) and \
-        prev.text.isalpha()
+    if prev is None or prev.is_punct:
+        return True
+    part_of_a_name = prev.text[:1].isupper() and not prev.is_sent_start  # "S&P 500", "Formel 1"
+    return prev.text.isalpha() and not part_of_a_name
 
 
 def _before_noun(doc: Doc, end_char: int, sent_end: int) -> bool:

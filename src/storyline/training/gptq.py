@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..nlp.encoder_ner import QK, EncoderTagger
+from ..nlp.encoder_ner import QK, EncoderTagger, padded
 
 MATRIX_INPUTS = {"qw": "qkv", "kw": "qkv", "vw": "qkv", "ow": "ow", "fiw": "fiw", "fow": "fow"}
 
@@ -25,13 +25,7 @@ def hessians(tagger: EncoderTagger, sentences: list[list[str]], batch: int = 32)
 
     windows = [ids for words in sentences for ids, _ in tagger.encode(words)]
     for start in range(0, len(windows), batch):
-        chunk = windows[start:start + batch]
-        ids = np.zeros((len(chunk), max(map(len, chunk))), np.int64)
-        mask = np.zeros(ids.shape, np.float32)
-        for row, piece_ids in enumerate(chunk):
-            ids[row, :len(piece_ids)] = piece_ids
-            mask[row, :len(piece_ids)] = 1.0
-        tagger.forward(ids, mask, observe)
+        tagger.forward(*padded(windows[start:start + batch]), observe)
     return out
 
 
