@@ -103,3 +103,25 @@ def test_extract_with_the_encoder_tagger_and_a_wrong_tagger_name():
     assert json.loads(out.stdout)["entities"]
     out = run("extract", str(ARTICLES / "dom.txt"), "--ner", "bert")
     assert out.returncode == 2 and b"unknown entity tagger 'bert'" in out.stderr
+
+
+def test_eval_records_prints_a_row_per_article_and_the_mean_last(tmp_path):
+    gold = tmp_path / "gold"
+    gold.mkdir()
+    for name in ("streik", "flaum"):
+        (gold / f"{name}.txt").write_bytes((ARTICLES / f"{name}.txt").read_bytes())
+        (gold / f"{name}.gold.json").write_bytes((ARTICLES / f"{name}.gold.json").read_bytes())
+    out = run("eval", "records", str(gold))
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.decode().splitlines()
+    assert any(line.startswith("streik ") for line in lines) and any(line.startswith("mean nn ") for line in lines)
+    last = lines[-1].split()
+    assert last[:2] == ["mean", "overall:"] and last[3:] == ["over", "2", "articles"] and float(last[2]) > 0.9
+    table = json.loads(run("eval", "records", str(gold), "--format", "json").stdout)
+    assert [r["article"] for r in table["articles"]] == ["flaum", "streik"]
+    assert table["means"][-1]["overall"] == pytest.approx(float(last[2]), abs=0.001)
+
+
+def test_eval_records_errors():
+    assert b"no such gold folder" in run("eval", "records", "no-such-dir").stderr
+    assert b"choose table or json" in run("eval", "records", str(ARTICLES), "--format", "xml").stderr

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.progress import Progress
 
 from .ingest.text import decode
 
@@ -91,6 +92,46 @@ def eval_syntax(
         _fail(str(e))
     for key in ("pos_acc", "morph_acc", "lemma_acc", "dep_uas", "dep_las", "sents_f"):
         print(f"{key}: {s[key]:.3f}")
+
+
+@eval_app.command("records")
+def eval_records(
+    folders: list[Path] = typer.Argument(..., help="gold folders (*.gold.json) or gold files"),
+    ner: str | None = typer.Option(None, help="entity tagger: cnn (default) or e5"),
+    format: str = typer.Option("table", "--format", "-f", help="table or json"),
+) -> None:
+    """Extract every gold article, score its record (shared/spec/gold-format.md) and print one row
+    per article, the means per language and overall; the last line is the mean overall score."""
+    from .record.score import SECTIONS
+    from .training.evaluate import evaluate_records, gold_files, mean_rows
+
+    if format not in ("table", "json"):
+        _fail(f"--format {format!r}: choose table or json")
+    try:
+        total = len(gold_files(folders))
+    except FileNotFoundError as e:
+        _fail(str(e))
+    with Progress(console=err, transient=True) as bar:
+        task = bar.add_task("extracting and scoring", total=total)
+        rows = evaluate_records(folders, ner=ner, progress=lambda row: bar.advance(task))
+    languages = sorted({r["language"] for r in rows})
+    means = [mean_rows([r for r in rows if r["language"] == lang], f"mean {lang}") for lang in languages]
+    means.append(mean_rows(rows, "mean"))
+
+    def table(console: Console) -> None:
+        from rich.table import Table
+
+        grid = Table(box=None, pad_edge=False)
+        for col in ("article", "lang", "overall", *SECTIONS):
+            grid.add_column(col, justify="left" if col in ("article", "lang") else "right")
+        for row in [*rows, *means]:
+            grid.add_row(row["article"], row["language"],
+                         *("-" if row[k] is None else f"{row[k]:.3f}" for k in ("overall", *SECTIONS)))
+        Console(width=max(console.width, 140)).print(grid)  # the rows never wrap, even in a pipe
+
+    _emit({"articles": rows, "means": means}, format, table)
+    if format == "table":
+        print(f"mean overall: {means[-1]['overall']:.3f} over {len(rows)} articles")
 
 
 def main() -> None:  # pragma: no cover

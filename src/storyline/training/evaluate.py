@@ -68,3 +68,53 @@ def evaluate_syntax(data: Path, split: str, lang: str) -> dict:
              for p, g in zip(doc, e.reference, strict=True) if g.pos_ != "PUNCT"]
     out["lemma_acc"] = sum(a == b for a, b in pairs) / max(len(pairs), 1)
     return out
+
+
+def gold_files(folders: list[Path]) -> list[Path]:
+    """The gold files (*.gold.json) of each folder, or the files themselves, in order."""
+    found: list[Path] = []
+    for folder in folders:
+        if folder.is_file():
+            found.append(folder)
+        elif folder.is_dir():
+            found.extend(sorted(folder.glob("*.gold.json")))
+        else:
+            raise FileNotFoundError(f"{folder}: no such gold folder or file")
+    if not found:
+        raise FileNotFoundError(f"no *.gold.json in {', '.join(map(str, folders))}")
+    return found
+
+
+def evaluate_records(folders: list[Path], ner: str | None = None, progress=None) -> list[dict]:
+    """Extract the article of every gold file and score its record: one row per article with its
+    language, overall score and section scores (None where the gold has no required item)."""
+    import json
+
+    import storyline
+
+    from ..record.score import SECTIONS, score_record
+
+    rows = []
+    for path in gold_files(folders):
+        gold = json.loads(path.read_text(encoding="utf-8"))
+        doc = gold["document"]
+        text = (path.parent / doc["file"]).read_text(encoding="utf-8")
+        record = json.loads(storyline.extract(text, published=doc.get("published"), ner=ner).model_dump_json())
+        score = score_record(gold, record)
+        rows.append({"article": path.name.removesuffix(".gold.json"), "folder": str(path.parent),
+                     "language": doc.get("language") or record["document"]["language"],
+                     "overall": score.overall, **{n: score.section_score(n) for n in SECTIONS}})
+        if progress:
+            progress(rows[-1])
+    return rows
+
+
+def mean_rows(rows: list[dict], label: str) -> dict:
+    """The mean of each score over the rows that have it."""
+    from ..record.score import SECTIONS
+
+    out: dict = {"article": label, "language": "", "n": len(rows)}
+    for key in ("overall", *SECTIONS):
+        values = [r[key] for r in rows if r[key] is not None]
+        out[key] = round(sum(values) / len(values), 3) if values else None
+    return out
