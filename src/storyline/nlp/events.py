@@ -12,48 +12,15 @@ from spacy.tokens import Doc, Span, Token
 from ..record.model import Event
 from .entities import entity_by_id, entity_of_token, mentions_between
 from .figures import ifolge_source
+from .lexicon import read_triggers, table
 from .speakers import Focus, kind_antecedent
 from .util import SpanIndex, paragraph_index, text_of
 
-# (regex over the lower-cased token, PLOVER type, mode); first match wins
-TRIGGERS: list[tuple[str, str, str | None]] = [
-    (r"telefonsamtale(?:n|r|t|ne|rs|ns|s)?|telefonmøte(?:n|r|t|ne|rs|ns|s)?|ringte|ringer|ringde", "CONSULT", "phone"),
-    (r"forhandling(?:en|er|et|ene|a|ar|ane|s)?|forhandle[rt]?|samtale(?:n|r|t|ne|rs|ns|s)?|møte(?:n|r|t|ne|rs|ns|s)?|møtes|møttes|møtte|toppmøte(?:n|r|t|ne|rs|ns|s)?|besøk(?:en|er|et|ene|a|ar|ane|s)?|besøkte|besøker|"
-     r"samtalar|samtalane|møtast|møttest|vitja|vitjar|vitje|vitjing(?:a|ar|ane)?",
-     "CONSULT", None),
-    (r"enige|einige|samde|avtale(?:n|r|t|ne|rs|ns|s)?|avtala|inngikk|inngått|signerte|signert|våpenhvile(?:n|r|t|ne|rs|ns|s)?", "AGREE", None),
-    (r"hyllet|hyller|hylla|roste|roser|rosa|støtter|støttet|støttar|støtta|støtteerklæring(?:en|er|et|ene|a|ar|ane|s)?", "SUPPORT", "praise"),
-    (r"løslatt|løslot|løslater|løslatelse(?:n|r|t|ne|rs|ns|s)?|opphevet|opphever|opphevelse(?:n|r|t|ne|rs|ns|s)?|oppheva|opphevar|lauslaten|lauslatne", "CONCEDE", "release"),
-    (r"samarbeid(?:en|er|et|ene|a|ar|ane|s)?|samarbeider|samarbeidet|samarbeidde", "COOPERATE", None),
-    (r"nødhjelp(?:en|er|et|ene|a|ar|ane|s)?|naudhjelp(?:a|ar|ane)?|bistand(?:en|er|et|ene|a|ar|ane|s)?|våpenhjelp(?:en|er|et|ene|a|ar|ane|s)?|hjelpesending(?:en|er|et|ene|a|ar|ane|s)?|asyl", "AID", None),
-    (r"evakuert|evakuerte|evakuerer|evakuering(?:en|er|et|ene|a|ar|ane|s)?|evakuerar|trakk|trekte|trekker|overga|overgir|retrett(?:en|er|et|ene|a|ar|ane|s)?", "RETREAT", None),
-    (r"ba|bad|ber|oppfordret|oppfordrer|oppmodar|oppmoda|oppmoding(?:a|ar|ane)?|oppfordring(?:en|er|et|ene|a|ar|ane|s)?|appellerte|appellerer|appell(?:en|er|et|ene|a|ar|ane|s)?|krever|krevde|krev|kravde", "REQUEST", None),
-    (r"anklage[rt]?|anklagde|anklagen|skuldar|skulda|skulding(?:a|ar|ane)?|beskylde[rt]?|beskyldte|beskyldning(?:en|er|et|ene|a|ar|ane|s)?|kritisert|kritiserte|kritiserer|"
-     r"kritikk(?:en|er|et|ene|a|ar|ane|s)?|fordømte|fordømmer|fordømt|fordømde|fordømer|fordømmelse(?:n|r|t|ne|rs|ns|s)?", "ACCUSE", None),
-    (r"avviser|avviste|avvist|forkastet|forkaster|avvisar|forkasta", "REJECT", None),
-    (r"truer|truet|trussel(?:en|er|et|ene|a|ar|ane|s)?|trusler(?:en|er|et|ene|a|ar|ane|s)?|trugar|truga|trugsmål(?:et|a)?|"
-     r"advarer|advarte|advart|advarsel(?:en)?|advarsler(?:ne)?|åtvarar|åtvara|åtvaring(?:a|ar|ane)?", "THREATEN", None),
-    (r"demonstrerte|demonstrerer|demonstrasjon(?:en|er|et|ene|a|ar|ane|s)?|streik(?:en|er|et|ene|a|ar|ane|s)?|streiket|streiker|streikende|streikar|streika|protesterte|"
-     r"protesterer|protest(?:en|er|et|ene|a|ar|ane|s)?|opptøyer", "PROTEST", None),
-    (r"sanksjon(?:en|er|et|ene|a|ar|ane|s)?|sanksjonar|sanksjonane|visumnekt|embargo(?:en|er|et|ene|a|ar|ane|s)?|utvist|utviste|utviser|utvisning(?:en|er|et|ene|a|ar|ane|s)?|innreiseforbud(?:en|er|et|ene|a|ar|ane|s)?", "SANCTION", None),
-    (r"beredskap|mobiliserte|mobiliserer|mobilisert|mobilisering(?:en|er|et|ene|a|ar|ane|s)?|utplassert|utplasserte", "MOBILIZE", None),
-    (r"okkuperte|okkupert|okkuperer|okkupasjon(?:en|er|et|ene|a|ar|ane|s)?|invadert|invaderte|erobret|erobrer|erobre|erobra|arrestert|arresterte|"
-     r"arrestasjon(?:en|er|et|ene|a|ar|ane|s)?|pågrepet|pågrep|pågripelse(?:n|r|t|ne|rs|ns|s)?|pågripen|pågripne|pågreip|blokkert|blokkerte|blokade(?:n|r|t|ne|rs|ns|s)?|beleiret|beleiring(?:en|er|et|ene|a|ar|ane|s)?|"
-     r"innesluttet|dømt|dømte|dømd|dømde|fengslet|fengsla", "COERCE", None),
-    (r"angrep(?:en|er|et|ene|a|ar|ane|s)?|luftangrep(?:en|er|et|ene|a|ar|ane|s)?|rakettangrep(?:en|er|et|ene|a|ar|ane|s)?|angrepet|angriper|bombing(?:en|er|et|ene|a|ar|ane|s)?|bombet|bombeangrep(?:en|er|et|ene|a|ar|ane|s)?|"
-     r"bombardert|bombardement(?:en|er|et|ene|a|ar|ane|s)?|kamper|kampene|kampar|kampane|drept|drepte|drepen|drepne|skutt|skyting(?:en|er|et|ene|a|ar|ane|s)?|eksplosjon(?:en|er|et|ene|a|ar|ane|s)?|knivstukket|"
-     r"knivstakk|knivstukke[nt]|knivstikking(?:en|a|ar|er)?|beskytning(?:en|er|et|ene|a|ar|ane|s)?|beskutt|åtak(?:et|a)?|rakettåtak(?:et|a)?|flyåtak(?:et|a)?|skoten|skotne", "ASSAULT", None),
-]
+TRIGGERS, PHRASES = read_triggers()  # nlp/data/lexicon/triggers.tsv: (regex, type, mode), in order; two-word ones
 # one alternation tried once per token (the first alternative that matches whole wins, as in
 # TRIGGERS' order), not one regex after another: most tokens are no trigger
 _TRIGGER_RX = re.compile("|".join(f"(?P<t{k}>{rx})" for k, (rx, _, _) in enumerate(TRIGGERS)))
-# two-word triggers: (first word, second word) -> type
-PHRASES = {("rykket", "fram"): "MOBILIZE", ("rykte", "fram"): "MOBILIZE", ("tek", "imot"): "AID", ("rykker", "fram"): "MOBILIZE", ("rykket", "frem"): "MOBILIZE",
-           ("ta", "imot"): "AID", ("tar", "imot"): "AID", ("tok", "imot"): "AID", ("gi", "beskyttelse"): "AID",
-           ("satt", "inn"): "MOBILIZE", ("trekke", "seg"): "RETREAT"}
-MODES = {"bombing": "aerial", "luftangrep": "aerial", "flyåtak": "aerial", "kampar": "fight", "kampane": "fight", "bombet": "aerial", "kamper": "fight", "kampene": "fight",
-         "sanksjoner": "economic", "visumnekt": "travel", "innreiseforbud": "travel", "telefonsamtale": "phone",
-         "arrestert": "arrest", "okkupert": "occupy", "beleiret": "blockade"}
+MODES = table("trigger_modes")
 # words that only sport uses: not "mål", "tap", "seier", "laget" or "spiller", which war and
 # politics use too ("målet med forhandlingene", "store tap", "spiller en rolle")
 SPORT = {"spilles", "scoret", "scoring", "scoringer", "serieåpning", "seriekamp", "seriekamper", "cupen", "vm",
@@ -69,7 +36,7 @@ def _sport_word(w: str) -> bool:
     return w in SPORT or w.startswith(("em-", "vm-", "ol-", "nm-")) or w.endswith(("ligaen", "cupen", "cup-uken"))
 
 
-_AID_NOUN = re.compile(next(rx for rx, etype, _ in TRIGGERS if etype == "AID"))
+_AID_NOUN = re.compile("|".join(rx for rx, etype, mode in TRIGGERS if etype == "AID" and mode is None))
 # who is taken in as aid ("ta imot flyktninger"), and what is signed between parties
 RECEIVED = re.compile(r"flykt|asyl|migrant|evakuer|skadd|sår|pasient|barn|nødhjelp|naudhjelp|hjelp|bistand|overlevende")
 AGREEMENT = re.compile(r"avtal|erklæring|traktat|overenskomst|våpenhvile|fredsavtal|protokoll|intensjon")
@@ -94,12 +61,12 @@ def trigger_of(toks: list[Token], i: int) -> tuple[str, str | None, int] | None:
     """(type, mode, end token index) when toks[i] opens an event trigger."""
     low = toks[i].text.casefold()
     if i + 1 < len(toks) and (low, toks[i + 1].text.casefold()) in PHRASES:
-        etype = PHRASES[(low, toks[i + 1].text.casefold())]
+        etype, mode = PHRASES[(low, toks[i + 1].text.casefold())]
         if etype == "AID" and toks[i + 1].text.casefold() == "imot":
             objs = [t for t in toks[i + 2:i + 8] if t.pos_ in ("NOUN", "PROPN")]
             if objs and not any(RECEIVED.match(t.text.casefold()) for t in objs):
                 return None  # "tar imot gjester", "tok imot Philadelphia Flyers": no one in need is taken in
-        return etype, None, i + 2
+        return etype, mode, i + 2
     m = _TRIGGER_RX.fullmatch(low)
     if m:
         k = next(int(name[1:]) for name, v in m.groupdict().items() if v is not None)

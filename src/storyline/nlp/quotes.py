@@ -10,6 +10,7 @@ from spacy.tokens import Doc
 from ..record.model import Quote
 from . import speakers
 from .speakers import Focus
+from .lexicon import words
 from .util import CharSpan, SpanIndex, paragraph_index, text_of
 
 # verbs that attribute speech after a quote: "– …, sa han"
@@ -25,7 +26,10 @@ SPEECH_VERBS = (
     # Nynorsk forms the Bokmål ones above do not cover
     "fortalde|hevdar|skreiv|uttalar|understrekar|peikar på|peika på|legg til|svarar|svara|spurde|åtvarar|"
     "åtvara|forklarar|slår fast|slo fast|trudde|stadfestar|stadfesta|vedgår|vedgjekk|varslar|varsla|kunngjer|"
-    "lovar|lova|krev|kravde|skildrar|utdjupar|gjentek|melde"
+    "lovar|lova|krev|kravde|skildrar|utdjupar|gjentek|melde|"
+    # replies and the impersonal "heter det (i rapporten)"
+    "repliserer|repliserte|replikerer|replikerte|oppsummerer|oppsummerte|innvender|innvendte|fremholder|"
+    "fremholdt|framheld|heter det|heiter det"
 )
 # verbs that open reported speech with "at": "X sa i en tale torsdag at …"
 INDIRECT_VERBS = set(SPEECH_VERBS.split("|")) | {
@@ -137,11 +141,81 @@ def _dash_opened(text: str, para: tuple[int, int] | None) -> bool:
     return para is not None and text[para[0]] in DASHES and para[1] - para[0] > 2
 
 
+# a dash that opens direct speech inside a paragraph, as text from feeds and copy-pastes has it
+# (paragraph breaks lost): "… sa han. - Vi gir oss ikke, sier Hansen." Before a capital only:
+# "plan B - en mindretallsregjering -" is an aside.
+MID_OPENER = re.compile(r"(?<=\S)[ \t]+[-–—][ \t]+(?=[«\"]?[A-ZÆØÅÉ])")
+CUE_IN = re.compile(rf"[,?!]\s*(?P<cue>{SPEECH_VERBS})\b(?!\s+(?:jeg|eg|vi|me)\b)", re.I)  # not "…, sa eg det"
+
+
+def _cue_sentence_end(doc: Doc, cue_start: int, limit: int) -> int:
+    tokens = doc.char_span(cue_start, cue_start + 1, alignment_mode="expand")
+    return min(tokens[0].sent.end_char, limit) if tokens is not None and len(tokens) else limit
+
+
+def _det_cue_follows(text: str, end: int) -> bool:
+    line_end = text.find("\n", len(text[:end]) + len(text[end:]) - len(text[end:].lstrip()))
+    m = DET_CUE.match(text, end, line_end if line_end >= 0 else len(text))
+    return bool(m) and m.group("cue").casefold() in TRAILING_CUES
+
+
+def _speech_like(text: str) -> bool:
+    """A dash line without a cue is speech where someone speaks in the first or second person, or
+    asks or exclaims; else it is a sub-heading or a narrative line set with a dash."""
+    if text.rstrip().endswith(("?", "!")):
+        return True
+    return any(w in words("speaker_pronouns") for w in re.findall(r"\w+", text.casefold()))
+
+
+def dash_pieces(doc: Doc, paragraphs) -> list[tuple[int, int]]:
+    """Paragraphs cut where direct speech opens inside them, so each quote is a piece of its own:
+    the narrative before it, the quote up to the end of its cue's sentence ("…, sier Hansen."),
+    the narrative after. An opener after a full stop, a colon, "?" or "!" always opens a quote; one
+    after a word (a sub-heading run into the text) only where a cue follows in the piece."""
+    text, pieces = text_of(doc), []
+    for ps, pe in paragraphs:
+        openers = [m for m in MID_OPENER.finditer(text, ps, pe)]
+        if not openers:
+            pieces.append((ps, pe))
+            continue
+        at = ps
+        for k, m in enumerate(openers):
+            dash = m.end() - len(m.group().lstrip(" \t"))
+            if dash < at:
+                continue  # inside the quote just cut
+            limit = openers[k + 1].start() if k + 1 < len(openers) else pe
+            cue = CUE_IN.search(text, dash, limit)
+            strong = text[m.start() - 1] in ".!?:»\""
+            if not cue and not strong and not (limit == pe and _det_cue_follows(text, pe)):
+                continue  # a weak opener needs a cue, or "Det sa X" opening the next paragraph
+            end = _cue_sentence_end(doc, cue.start("cue"), limit) if cue else limit
+            if at < m.start():
+                pieces.append((at, m.start()))
+            pieces.append((dash, end))
+            at = end
+            while at < pe and text[at].isspace():
+                at += 1
+        if at < pe:
+            pieces.append((at, pe))
+    return pieces
+
+
+def _who_end(text: str, start: int, end: int) -> int:
+    """Where a speaker phrase after a cue ends: at the first comma or full stop."""
+    stop = re.compile(r"[,.;](?:\s|$)").search(text, start, end)
+    return stop.start() if stop else end
+
+
 def _dash_paragraphs(b: _Builder, paragraphs) -> list[tuple[int, int]]:
     text, done, pending = text_of(b.doc), [], None
     for i, (ps, pe) in enumerate(paragraphs):
         para = text[ps:pe]
         if para[0] not in DASHES or len(para) < 3 or not (para[1].isspace() or para[1].isupper()):
+            det = DET_CUE.match(text, ps, pe)
+            if pending and det and det.group("cue").casefold() in TRAILING_CUES:
+                # "– Vi gir oss ikke." then "Det sa Kari Hansen til NTB.": she said it
+                speaker, stext = speakers.resolve(b.doc, det.end("cue"), _who_end(text, det.end("cue"), pe), b.focus)
+                b.add(*pending, True, speaker, stext, det.group("cue").casefold())
             pending = None
             continue
         m = CUE_AFTER.search(para)
@@ -163,6 +237,8 @@ def _dash_paragraphs(b: _Builder, paragraphs) -> list[tuple[int, int]]:
             if prev and text[prev[1] - 1] == ":":
                 speaker, stext = _colon_speaker(b, prev)
                 b.add(ps + 1, pe, True, speaker, stext, None, (), (ps, pe))
+            elif not _speech_like(para):
+                pending = None
             elif b.quotes and b.quotes[-1].direct and b.quotes[-1].end >= (prev[0] if prev else 0):
                 last = b.quotes[-1]
                 b.add(ps + 1, pe, True, last.speaker, last.speaker_text, None, last.via, (ps, pe))
@@ -437,7 +513,7 @@ def _guillemets(b: _Builder, sent) -> None:
 def quotes(doc: Doc) -> Doc:
     b = _Builder(doc)
     paras = [(p.start_char, p.end_char) for p in doc._.paragraphs]
-    dash_spans = _dash_paragraphs(b, paras)
+    dash_spans = _dash_paragraphs(b, dash_pieces(doc, paras))
     b.dash = SpanIndex(b.quotes)
     body, dash = paragraph_index(doc), SpanIndex(CharSpan(s, e) for s, e in dash_spans)
     prev = None

@@ -1,0 +1,45 @@
+"""Word lists kept as data (nlp/data/lexicon/NAME.txt: one entry a line, `#` starts a comment),
+read once per process. Rules ask `words("first_person")`, never a list of their own."""
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+LEXICON = Path(__file__).parent / "data" / "lexicon"
+
+
+@cache
+def words(name: str) -> frozenset[str]:
+    """The entries of one lexicon file, case-folded."""
+    path = LEXICON / f"{name}.txt"
+    entries = (line.split("#", 1)[0].strip().casefold() for line in path.read_text(encoding="utf-8").splitlines())
+    return frozenset(e for e in entries if e)
+
+
+def _rows(name: str, suffix: str = "tsv") -> list[list[str]]:
+    path = LEXICON / f"{name}.{suffix}"
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            rows.append([c.strip() for c in line.split("\t")])
+    return rows
+
+
+@cache
+def table(name: str) -> dict[str, str]:
+    """A two-column lexicon (NAME.tsv): key -> value."""
+    return {key.casefold(): value for key, value in _rows(name)}
+
+
+@cache
+def read_triggers() -> tuple[list[tuple[str, str, str | None]], dict[tuple[str, str], tuple[str, str | None]]]:
+    """triggers.tsv: ([(regex over one token, type, mode)], {(word, word): (type, mode)}), in the file's order."""
+    singles, pairs = [], {}
+    for etype, mode, form in _rows("triggers"):
+        mode = None if mode == "-" else mode
+        if " " in form:
+            first, second = form.casefold().split()
+            pairs[(first, second)] = (etype, mode)
+        else:
+            singles.append((form, etype, mode))
+    return singles, pairs
