@@ -9,8 +9,8 @@ from spacy.tokens import Doc
 
 from ..record.model import Quote
 from . import speakers
-from .speakers import Focus
 from .lexicon import words
+from .speakers import Focus
 from .util import CharSpan, SpanIndex, paragraph_index, text_of
 
 # verbs that attribute speech after a quote: "– …, sa han"
