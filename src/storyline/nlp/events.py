@@ -12,7 +12,7 @@ from spacy.tokens import Doc, Span, Token
 from ..record.model import Event
 from .entities import entity_by_id, entity_of_token, mentions_between
 from .figures import ifolge_source
-from .lexicon import read_triggers, table
+from .lexicon import read_triggers, table, words
 from .speakers import Focus, kind_antecedent
 from .util import SpanIndex, paragraph_index, text_of
 
@@ -87,6 +87,8 @@ def trigger_of(toks: list[Token], i: int) -> tuple[str, str | None, int] | None:
                 t.text.casefold() in AGREE_AUX for t in toks[max(0, i - 5):i] if not t.is_punct):
             return None
         return etype, mode or MODES.get(low), i + 1
+    if low in words("go_verbs"):
+        return _go_phrase(toks, i)
     if low in GIVE_VERBS and any(t.text.casefold() in MONEY for t in toks[i + 1:i + 7]) and not any(
             _AID_NOUN.fullmatch(t.text.casefold()) for t in toks[i + 1:]):  # "… i nødhjelp": that noun triggers
         return "AID", "economic", i + 1  # "Norge gir 1,5 milliarder kroner til luftvern"
@@ -101,6 +103,21 @@ def trigger_of(toks: list[Token], i: int) -> tuple[str, str | None, int] | None:
                 break
             if toks[k].text.casefold() in ("bort", "vekk"):
                 return "COERCE", None, i + 1
+    return None
+
+
+def _go_phrase(toks: list[Token], i: int) -> tuple[str, str | None, int] | None:
+    """"går (hardt) ut mot X": X is criticised; "gikk av (i går)": resigned, not "gikk av bussen"
+    nor "gikk av med seieren"."""
+    after = [t.text.casefold() for t in toks[i + 1:i + 5]]
+    if "ut" in after[:3] and after.index("ut") + 1 < len(after) and after[after.index("ut") + 1] == "mot":
+        return "ACCUSE", "criticize", i + 2 + after.index("ut")
+    if after[:1] == ["av"]:
+        nxt = toks[i + 2] if i + 2 < len(toks) else None
+        if nxt is None or nxt.is_punct or (nxt.pos_ not in ("NOUN", "PROPN", "DET", "NUM")
+                                           and not (nxt.lower_ == "med" and i + 3 < len(toks)
+                                                    and toks[i + 3].lower_.startswith(("seier", "siger")))):
+            return "RETREAT", "resign", i + 2
     return None
 
 
@@ -439,6 +456,10 @@ def events(doc: Doc) -> Doc:
                 continue
             actors = _actors(ctx, sent, toks, i)
             targets = _targets(ctx, toks, i, end, actors, etype)
+            if t0.pos_ == "NOUN" and not actors and not targets and t0.lower_.startswith(
+                    tuple(words("unnamed_event_nouns"))):
+                i = end  # "på møtet", "avtalen": a meeting or a deal no one is named in, no event here
+                continue
             if mode == "economic" and etype == "AID" and not actors:
                 i = end  # "Avtalen gir 2,1 milliarder kroner mer til skolene": nobody gives aid
                 continue

@@ -42,7 +42,8 @@ INDIRECT_VERBS = set(SPEECH_VERBS.split("|")) | {
 INFINITIVE_VERBS = {"hevder", "hevdet", "påstår", "påsto", "benekter", "benektet", "innrømmer", "innrømmet",
                     "nekter", "nektet", "hevda", "hevdar", "nektar", "nekta", "vedgår", "vedgjekk"}
 DASHES = "–—-"
-CUE_AFTER = re.compile(rf"(?P<punct>[,?!])\s*(?P<cue>{SPEECH_VERBS})\b(?P<rest>[^\n]*)$", re.I)
+FIRST_PERSON_AFTER = r"(?!\s+(?:jeg|eg|vi|me)\b)"  # "…, sa jeg til kona": the speaker's own words go on
+CUE_AFTER = re.compile(rf"(?P<punct>[,?!])\s*(?P<cue>{SPEECH_VERBS})\b{FIRST_PERSON_AFTER}(?P<rest>[^\n]*)$", re.I)
 IFOLGE = re.compile(r"(?:,\s*)?\b(?:ifølge|ifølgje|ifylgje|iflg\.)\s+(?P<who>[^,.;]+?)(?=\s*(?:[,.;]|$))", re.I)
 GUILLEMETS = re.compile(r"«(?P<q>[^«»]+)»")
 # a name in apposition after an "ifølge" phrase: ", Petter Lie,"
@@ -145,7 +146,7 @@ def _dash_opened(text: str, para: tuple[int, int] | None) -> bool:
 # (paragraph breaks lost): "… sa han. - Vi gir oss ikke, sier Hansen." Before a capital only:
 # "plan B - en mindretallsregjering -" is an aside.
 MID_OPENER = re.compile(r"(?<=\S)[ \t]+[-–—][ \t]+(?=[«\"]?[A-ZÆØÅÉ])")
-CUE_IN = re.compile(rf"[,?!]\s*(?P<cue>{SPEECH_VERBS})\b(?!\s+(?:jeg|eg|vi|me)\b)", re.I)  # not "…, sa eg det"
+CUE_IN = re.compile(rf"[,?!]\s*(?P<cue>{SPEECH_VERBS})\b{FIRST_PERSON_AFTER}", re.I)
 
 
 def _cue_sentence_end(doc: Doc, cue_start: int, limit: int) -> int:

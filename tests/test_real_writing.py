@@ -1,0 +1,96 @@
+"""Rules for real journalism as it arrives from feeds and copy-pastes (paragraph breaks lost, quotes
+opened by a dash inside a paragraph), and for event words real writing uses. Our own sentences:
+each asserts what the rule finds and what it leaves alone."""
+import storyline
+from storyline.nlp.lexicon import read_triggers, words
+
+
+def record(text, published="2024-03-14"):
+    return storyline.extract(text, published=published)
+
+
+def speaker_names(rec):
+    names = {e.id: e.name for e in rec.entities}
+    return [(q.text, q.direct, names.get(q.speaker)) for q in rec.quotes]
+
+
+def test_a_dash_quote_inside_a_paragraph_is_its_own_quote_up_to_its_cue():
+    rec = record("Ordføreren i Lillevik kommune la fram budsjettet tirsdag. - Vi har ikke råd til flere kutt. "
+                 "Skolene må skjermes, sier ordfører Kari Holmen til avisa. Kommunestyret behandler saken i mai.")
+    quotes = speaker_names(rec)
+    assert ("Vi har ikke råd til flere kutt. Skolene må skjermes", True, "Kari Holmen") in quotes
+    # the narrative after the cue's sentence is no part of the quote
+    assert not any("Kommunestyret" in text for text, _, _ in quotes)
+
+
+def test_two_dash_quotes_in_one_paragraph_get_their_own_speakers():
+    rec = record("Møtet varte i tre timer. - Dette er en god dag for bygda, sier Per Lunde. "
+                 "- Vi er ikke fornøyd, svarer Anne Berg i Naturvernforbundet.")
+    quotes = speaker_names(rec)
+    assert ("Dette er en god dag for bygda", True, "Per Lunde") in quotes
+    assert ("Vi er ikke fornøyd", True, "Anne Berg") in quotes
+
+
+def test_a_quote_opened_after_a_sub_heading_run_into_the_text_needs_its_cue():
+    rec = record("Ingen nye søknader - Vi har ikke fått en eneste søknad i år, opplyser rektor Liv Dahl.")
+    assert speaker_names(rec) == [("Vi har ikke fått en eneste søknad i år", True, "Liv Dahl")]
+    # an aside between dashes is no quote: "plan B - en mindretallsregjering - er uaktuell"
+    rec = record("Alternativet - en mindretallsregjering - er uaktuelt for Arbeiderpartiet, skriver Dagsavisen.")
+    assert not any(direct for _, direct, _ in speaker_names(rec))
+
+
+def test_a_first_person_cue_inside_a_quote_is_part_of_it():
+    rec = record("Bonden var skeptisk. - Da jeg så kalven, sa jeg til kona at den ikke ville klare seg. "
+                 "Nå går den rundt i fjøset, sier Ola Bakken.")
+    assert ("Da jeg så kalven, sa jeg til kona at den ikke ville klare seg. Nå går den rundt i fjøset", True,
+            "Ola Bakken") in speaker_names(rec)
+
+
+def test_a_dash_line_without_a_person_speaking_is_no_quote():
+    text = ("- Vi vant fordi vi trente mer, sier trener Geir Moen.\n\n- Et lag i form\n\n"
+            "- Moen har ledet laget i fire sesonger og tok over etter Jon Vik.")
+    texts = [q.text for q in record(text).quotes]
+    assert texts == ["Vi vant fordi vi trente mer"]
+
+
+def test_a_quote_attributed_by_det_sa_in_the_next_paragraph():
+    rec = record("Foto: NTB - Vi gir oss ikke før skolen er reddet.\n\nDet sa Marit Solheim til NRK torsdag.")
+    assert ("Vi gir oss ikke før skolen er reddet", True, "Marit Solheim") in speaker_names(rec)
+
+
+def test_heter_det_and_replies_are_cues():
+    rec = record("- Et vendepunkt for regionen, heter det i rapporten. "
+                 "- Det er for tidlig å si, repliserte Hans Olsen (Sp).")
+    quotes = [(t, d) for t, d, _ in speaker_names(rec)]
+    assert ("Et vendepunkt for regionen", True) in quotes and ("Det er for tidlig å si", True) in quotes
+
+
+def events(text):
+    return [(v.type, v.text) for v in record(text).events]
+
+
+def test_event_words_of_real_writing():
+    assert ("PROTEST", "generalstreik") in events("Fagforbundet LO gjennomførte en generalstreik i Oslo onsdag.")
+    assert ("COERCE", "kuppet") in events("Generalen ledet kuppet mot presidenten i hovedstaden Bamako.")
+    assert ("ASSAULT", "sammenstøt") in events("Det kom til sammenstøt mellom demonstranter og politi i Santiago.")
+    assert ("SUPPORT", "stø") in events("Senterpartiet vil stø forslaget frå rådmannen, sa Ola Nordbø.")
+    assert ("CONSULT", "invitert") in events("Ordføreren har invitert statsministeren til Tromsø.")
+
+
+def test_going_out_against_someone_is_criticism_and_going_off_is_resigning():
+    assert ("ACCUSE", "går hardt ut") in events("Kari Nilsen går hardt ut mot Høyre i Stortinget.")
+    assert ("RETREAT", "gikk av") in events("Statsministeren gikk av etter valgnederlaget.")
+    assert not any(t == "RETREAT" for t, _ in events("Hun gikk av bussen ved Nationaltheatret."))
+    assert not any(t == "RETREAT" for t, _ in events("Brann gikk av med seieren i Bergen søndag."))
+
+
+def test_a_meeting_noun_with_nobody_named_is_no_event():
+    assert not events("Saken ble diskutert på møtet, men ingen konklusjon kom.")
+    assert ("CONSULT", "møtet") in events("Jonas Gahr Støre og Olaf Scholz snakket sammen på møtet i Berlin.")
+
+
+def test_the_lexicons_read_as_data():
+    singles, pairs = read_triggers()
+    assert ("telefonsamtale(?:n|r|t|ne|rs|ns|s)?", "CONSULT", "phone") in singles
+    assert pairs[("tar", "imot")] == ("AID", None)
+    assert "vi" in words("speaker_pronouns") and "de" not in words("speaker_pronouns")
