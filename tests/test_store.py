@@ -182,3 +182,32 @@ def test_entity_profile_lists_figures_about_it(tmp_path):
                            text="Over 300 ukrainske flyktninger kom til Oslo i går, opplyser UDI.")])
     about = Story(st).entity("Ukraina")["figures_about"]
     assert [f["value"] for f in about] == [300]
+
+
+def test_regions_of_one_country_keep_their_own_identity(tmp_path):
+    # the record carries each entity's key (Entity.key), computed once by the pipeline: a county
+    # or a municipality is not the country it lies in (the store once keyed them all iso:NO)
+    st = Store(tmp_path / "regions.db")
+    ingest_items(st, [Item("a", key="a", published="2024-05-24", source="NTB",
+                           text="Uværet rammet Vestland og Nordland natt til fredag. Norge har ikke sett "
+                                "slike vindkast på ti år, opplyser Meteorologisk institutt.")])
+    vestland = Story(st).entity("Vestland")
+    assert vestland["name"] == "Vestland"
+    names = {e.name: e.key for e in st.record("a").entities}
+    assert len({names["Vestland"], names["Nordland"], names["Norge"]}) == 3 and names["Norge"] == "iso:NO"
+
+
+def test_the_same_quantity_is_the_same_within_and_across_articles(tmp_path):
+    # "9000 evakuerte" and "15.000 mennesker evakuert" count one thing (Figure.quantity), in the
+    # article's contradictions and in the story's alike
+    st = Store(tmp_path / "quantity.db")
+    ingest_items(st, [
+        Item("a", key="a", published="2024-05-24", source="NRK",
+             text="Ifølge fylkesmannen er 9000 evakuerte etter flommen."),
+        Item("b", key="b", published="2024-05-24", source="VG",
+             text="Kommunen opplyser at 15.000 mennesker er evakuert etter flommen."),
+    ])
+    quantities = {f.quantity for key in ("a", "b") for f in st.record(key).figures}
+    assert quantities == {"person|evakuert"}
+    found = Story(st).contradictions()
+    assert [sorted(side["value"] for side in c["sides"]) for c in found] == [[9000, 15000]]

@@ -6,64 +6,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..record.model import Contradiction, Figure
-from .gazetteer import fold
+from ..record.quantity import precise_count, quantity, quantity_key, values_disagree
 from .util import SpanIndex
-
-MIN_RATIO = 1.25  # values closer than this are rounding, not disagreement
-
-
-# counts of people in general: "120 sivile ble drept" and "20 mennesker omkom" count the same dead
-PEOPLE = {"mennesker", "menneske", "menneskene", "menneska", "personer", "personar", "person", "personene",
-          "personane", "sivile", "sivilister", "folk", "individer", "individ"}
-
-
-def unit_key(unit: str | None) -> str | None:
-    """A unit without its inflection, for comparing figures: soldatene ~ soldater ~ soldat."""
-    if not unit:
-        return None
-    u = fold(unit)
-    if u in PEOPLE:
-        return "person"
-    for suffix in ("ene", "er", "en", "e"):
-        if u.endswith(suffix) and len(u) - len(suffix) >= 4:
-            return u[: -len(suffix)]
-    return u
-
-
-def precise_count(value: float | None, qualifier: str | None) -> bool:
-    """An exact figure that is not a round number: "142 personer", "26,1 prosent", not "rundt 500"
-    or "9.000"."""
-    return qualifier == "exact" and value is not None and (
-        not float(value).is_integer() or value < 10 or value % 10 != 0)
-
-
-def values_disagree(a: float, b: float, both_precise: bool = False) -> bool:
-    if both_precise:
-        return a != b  # two exact counts: any difference is a disagreement, not rounding
-    lo, hi = sorted([abs(a), abs(b)])
-    return lo == 0 or hi / lo >= MIN_RATIO
-
-
-# people counted by what happened to them: "9000 evakuerte" counts the same as "15.000 menneske evakuerte"
-PEOPLE_BY_STATE = {"døde", "drepte", "drepne", "omkomne", "skadde", "skadede", "sårede", "savnede", "sakna",
-                   "evakuerte", "arresterte", "pågrepne", "fengslede"}
-
-
-def quantity(f: Figure) -> tuple[str | None, str | None]:
-    """(unit, what happened) of a figure, the people counted by their state folded in."""
-    unit, what = unit_key(f.unit), f.what
-    if f.unit and fold(f.unit) in PEOPLE_BY_STATE:
-        unit, what = "person", what or f.unit
-    return unit, _state(what)
-
-
-def _state(word: str | None) -> str | None:
-    """evakuerte ~ evakuert, drepte ~ drept: the participle without its plural -e."""
-    if not word:
-        return None
-    w = fold(word)
-    return w[:-1] if w.endswith("e") and len(w) > 4 else w
-
 
 ARTICLE = "article"  # the source of a figure the article states in its own voice
 
@@ -112,6 +56,8 @@ def contradictions(doc: Doc) -> Doc:
             return ARTICLE  # "Rundt 700 mennesker er evakuert", in the article's own voice
         return f"speaker:{q.speaker_text.casefold()}" if q.speaker_text else None
 
+    for f in doc._.figures:
+        f.quantity = quantity_key(f)
     doc._.contradictions = find_contradictions(
         doc._.figures, lambda key: names.get(key, "the article" if key == ARTICLE else key.removeprefix("speaker:")),
         source_of)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 from collections import Counter, defaultdict
 from difflib import SequenceMatcher
+from functools import cache
 
 import spacy
 from spacy.language import Language
@@ -13,9 +14,11 @@ from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from ..record.model import Entity, Links, Mention
+from ..text import name_key
 from .gazetteer import (
     INSTITUTION_SUFFIXES,
     MEDIA,
+    MUNICIPALITIES,
     NORWEGIAN_REGIONS,
     ORG_HEAD_SUFFIXES,
     ORG_LAST_WORDS,
@@ -32,6 +35,7 @@ from .gazetteer import (
     transliterate_to_english,
 )
 from .lemmatizer import lemma_of
+from .lexicon import words
 from .timex import MONTHS, WEEKDAYS
 from .util import text_of
 
@@ -405,6 +409,7 @@ def entities(doc: Doc) -> Doc:
         out.append(_entity(eid, g))
         index += [(m.start, m.end, eid) for m in g.mentions]
     _countries_of_contained_places(text_of(doc), out, sorted(index))
+    _norwegian_places(out)
     doc._.entities = out
     doc._.mention_index = sorted(index)
     doc.user_data.pop("storyline_entities_by_id", None)
@@ -425,6 +430,29 @@ def _countries_of_contained_places(text: str, ents: list[Entity], index: list[tu
             inner.links.iso3166 = outer.links.iso3166
         elif outer.links.iso3166 is None and inner.links.iso3166 and inner.links.geonames:
             outer.links.iso3166 = inner.links.iso3166
+
+
+def _norwegian_places(ents: list[Entity]) -> None:
+    """A place the gazetteer does not know lies in Norway when the article's known places do (or it
+    names none), or when its name is Norwegian in shape ("Førdefjorden", "Holsen", "Mjonøy"): local
+    news names farms, fjords and villages no gazetteer has. A municipality ("Gaular kommune") too."""
+    known = Counter(e.links.iso3166 for e in ents if e.type == "GPE" and e.links.iso3166)
+    home = not known or known.most_common(1)[0][0] == "NO"
+    endings = tuple(words("norwegian_place_endings"))
+    for e in ents:
+        if e.links.iso3166 is not None:
+            continue
+        name = e.name.casefold()
+        municipality = name.endswith(" kommune") and name.removesuffix(" kommune") in _municipalities()
+        if e.type not in ("GPE", "LOC", "FAC") and not municipality:
+            continue
+        if municipality or home or any(c in name for c in "æøå") or name.endswith(endings):
+            e.links.iso3166 = "NO"
+
+
+@cache
+def _municipalities() -> frozenset[str]:
+    return frozenset(m.casefold() for m in MUNICIPALITIES)
 
 
 def _unmatched_person_mentions(doc: Doc, raw: list, covered: set[int]) -> None:
@@ -542,7 +570,8 @@ def _entity(eid: str, g: _Group) -> Entity:
     role = g.role
     if role and g.role_country:
         role = f"{role}:{g.role_country}"
-    return Entity(id=eid, type=etype, name=name, aliases=uniq, links=links, mentions=g.mentions, role=role)
+    key = g.place.key if g.place is not None else name_key(name)
+    return Entity(id=eid, type=etype, name=name, aliases=uniq, links=links, mentions=g.mentions, role=role, key=key)
 
 
 def mentions_between(doc: Doc, start_char: int, end_char: int) -> list[tuple[int, int, str]]:

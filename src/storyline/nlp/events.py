@@ -75,7 +75,8 @@ def trigger_of(toks: list[Token], i: int) -> tuple[str, str | None, int] | None:
             return None
         if etype in ("ASSAULT", "CONSULT") and any(_sport_word(t.text.casefold()) for t in toks):
             return None  # "kampene spilles på Ullevaal", "lagene møtes i Bergen": sport, not fighting or talks
-        if toks[i].pos_ == "ADJ" and i + 1 < len(toks) and toks[i + 1].pos_ == "NOUN":
+        if toks[i].pos_ == "ADJ" and i + 1 < len(toks) and toks[i + 1].pos_ == "NOUN" and low not in (
+                "enige", "einige", "samde"):  # "ble … enige fredag": predicative, before a day, not attributive
             return None  # "den dømte mannen": a participle describing someone, not an event here
         if etype == "CONSULT" and low.startswith("møt") and any(
                 t.text.casefold() in MEET_NOT_PEOPLE for t in toks[i + 1:i + 4]):

@@ -5,11 +5,12 @@ Everything is built lazily on first use and cached, so importing storyline stays
 """
 from __future__ import annotations
 
-import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+
+from ..text import fold, transliterate_to_english  # noqa: F401  (re-exported for the nlp modules)
 
 # Norwegian press names that CLDR does not use as the primary name.
 EXTRA_COUNTRY_NAMES = {
@@ -54,17 +55,6 @@ DEMONYM_NOUNS = {
 }
 # Irregular inhabitant plurals.
 DEMONYM_NOUN_FORMS = {"franskmenn": "FR", "franskmennene": "FR", "nordmenn": "NO", "nordmennene": "NO"}
-
-
-def _fold(s: str) -> str:
-    s = unicodedata.normalize("NFKD", s.casefold())
-    return "".join(c for c in s if not unicodedata.combining(c))
-
-
-@lru_cache(maxsize=1 << 16)  # pure, and called for every capitalised token
-def fold(s: str) -> str:
-    """Case- and accent-insensitive key: "Élysée" ~ "elysee"."""
-    return _fold(s)
 
 
 @dataclass(frozen=True)
@@ -138,7 +128,7 @@ def cities() -> dict[str, Place]:
         for n in [c["name"], *(c.get("alternatenames") or [])]:
             if not n or not n[0].isalpha() or not n.isascii() and not _latin(n):
                 continue
-            key = _fold(n)  # not the cached fold: 190,000 city names would only evict article words
+            key = fold.__wrapped__(n)  # not the cached fold: 190,000 city names would only evict article words
             if key not in best or best[key][0] < pop:
                 best[key] = (pop, place)
     # and Norway's towns of 1,000 to 15,000 ("Førde", "Odda", "Kirkenes"), by their own names only
@@ -148,7 +138,7 @@ def cities() -> dict[str, Place]:
     for line in (Path(__file__).parent / "data" / "norwegian_towns.tsv").read_text(encoding="utf-8").splitlines():
         if line and not line.startswith("#"):
             name, geonameid, lat, lon, pop = line.split("\t")
-            key = _fold(name)
+            key = fold.__wrapped__(name)
             if key not in best and key not in REGIONS_BY_KEY and (key not in towns or towns[key][0] < int(pop)):
                 towns[key] = (int(pop), Place(name, "NO", int(geonameid), float(lat), float(lon), population=int(pop)))
     return {k: v[1] for k, v in {**best, **towns}.items()}
@@ -194,23 +184,6 @@ def demonym_country(word: str) -> str | None:
             if stem in DEMONYM_NOUNS:
                 return DEMONYM_NOUNS[stem]
     return None
-
-
-# Norwegian transliteration of Cyrillic names vs the common English forms.
-_NB_TO_EN = [("sjtsj", "shch"), ("tsj", "ch"), ("zj", "zh"), ("sj", "sh")]
-_FINAL_J = re.compile(r"(?<=[aeiouy])j\b")  # Zelenskyj, Sergej, Dmitrij: a final -j after a vowel
-
-
-@lru_cache(maxsize=1 << 16)  # pure, and called for every capitalised token
-def transliterate_to_english(name: str) -> str:
-    """Zelenskyj -> Zelenskyy, Zaporizjzja -> Zaporizhzhia, Dmitrij -> Dmitriy."""
-    out = name
-    for a, b in _NB_TO_EN:
-        out = out.replace(a, b).replace(a.capitalize(), b.capitalize())
-    out = _FINAL_J.sub("y", out)
-    if out.endswith("zha"):
-        out = out[:-1] + "ia"  # -zja endings: Zaporizjzja -> Zaporizhzhia
-    return out
 
 
 @lru_cache(maxsize=1)

@@ -54,6 +54,8 @@ class Entity(BaseModel):
     links: Links = Links()
     mentions: list[Mention] = []
     role: str | None = Field(None, description="a title the article gives the entity (president, minister)")
+    key: str | None = Field(None, description="cross-article identity: iso:NO for a country, geo:ID for a "
+                            "GeoNames place, region:NAME for a Norwegian region, else name:FOLDED")
 
 
 class Timex(Located):
@@ -81,6 +83,8 @@ class Figure(Located):
     about: list[str] = []
     source: str | None = None
     date: str | None = None
+    quantity: str | None = Field(None, description="what is counted, the same key for the same quantity "
+                                 "everywhere: unit|what happened (person|evakuert)")
 
 
 class Event(Located):

@@ -15,9 +15,9 @@ from pathlib import Path
 from sqlalchemy import create_engine, event, func, insert, select, text
 from sqlalchemy.engine import Connection, Engine
 
-from ..nlp.contradictions import unit_key
-from ..nlp.gazetteer import fold, transliterate_to_english
-from ..record.model import Entity, Record
+from ..record.model import Entity, Figure, Record
+from ..record.quantity import quantity_key
+from ..text import fold, name_key
 from . import schema as s
 
 DEFAULT_DB = "storyline.db"
@@ -28,16 +28,16 @@ def default_db() -> str:
 
 
 def entity_key(e: Entity) -> str:
-    """Cross-article identity: ISO 3166 for countries, GeoNames for places, else the name
-    folded and transliterated (Zelenskyj ~ Zelenskyy ~ Zelensky)."""
-    if e.links.geonames:
-        return f"geo:{e.links.geonames}"
-    if e.links.iso3166 and e.type == "GPE":
-        return f"iso:{e.links.iso3166}"
-    name = fold(transliterate_to_english(e.name))
-    if name.endswith("yy"):
-        name = name[:-1]
-    return f"name:{name}"
+    """Cross-article identity, as the pipeline computed it (`Entity.key`); a record made before the
+    record carried keys falls back on its GeoNames id, else its name."""
+    if e.key:
+        return e.key
+    return f"geo:{e.links.geonames}" if e.links.geonames else name_key(e.name)
+
+
+def figure_quantity(f: Figure) -> str | None:
+    """What a figure counts (`Figure.quantity`), computed by the same function for older records."""
+    return f.quantity or quantity_key(f)
 
 
 def name_forms(e: Entity) -> str:
@@ -147,7 +147,7 @@ class Store:
         if record.figures:
             conn.execute(insert(s.figures), [dict(
                 version_id=version_id, local_id=f.id, text=f.text, value=f.value, qualifier=f.qualifier, unit=f.unit,
-                unit_key=unit_key(f.unit), what=f.what, source=k(f.source), about=json.dumps([k(a) for a in f.about]),
+                unit_key=figure_quantity(f), what=f.what, source=k(f.source), about=json.dumps([k(a) for a in f.about]),
                 date=f.date) for f in record.figures])
 
     # -- reading -----------------------------------------------------------------------

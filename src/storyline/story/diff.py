@@ -5,7 +5,7 @@ import difflib
 from dataclasses import dataclass, field
 
 from ..record.model import Record
-from ..store.db import entity_key, unit_key
+from ..store.db import entity_key, figure_quantity
 
 
 @dataclass
@@ -25,7 +25,7 @@ def _index(rec: Record) -> dict[str, dict]:
         out["quotes"][" ".join(q.text.split()).casefold()] = {"text": q.text, "speaker": names.get(q.speaker),
                                                               "direct": q.direct}
     for f in rec.figures:
-        k = (unit_key(f.unit), f.what, keys.get(f.source), f.qualifier if f.value is None else None)
+        k = (figure_quantity(f), keys.get(f.source), f.qualifier if f.value is None else None)
         while k in out["figures"]:  # several figures of one kind: keep them apart by order
             k = (*k, "+")
         out["figures"][k] = {"text": f.text, "value": f.value, "unit": f.unit, "source": names.get(f.source)}

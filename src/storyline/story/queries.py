@@ -8,11 +8,11 @@ from dataclasses import asdict, dataclass, field
 
 from sqlalchemy import or_, select
 
-from ..nlp.contradictions import precise_count, values_disagree
-from ..nlp.gazetteer import fold
 from ..record.model import Entity, Links
+from ..record.quantity import precise_count, values_disagree
 from ..store import schema as s
 from ..store.db import Store, entity_key
+from ..text import fold
 
 
 @dataclass
@@ -162,14 +162,14 @@ class Story:
 
     def claims(self) -> list[dict]:
         """Figures grouped by quantity (unit and what happened), each series ordered by date."""
-        groups: dict[tuple, list] = defaultdict(list)
+        groups: dict[str, list] = defaultdict(list)
         for f in self.figures():
-            if f["value"] is not None and f["unit_key"]:
-                groups[(f["unit_key"], f["what"])].append(f)
+            if f["value"] is not None and f["unit_key"]:  # the record's Figure.quantity: "unit|what happened"
+                groups[f["unit_key"]].append(f)
         out = []
-        for (unit, what), figs in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")):
+        for quantity, figs in sorted(groups.items()):
             figs.sort(key=lambda f: (f["date"] or "", f["value"]))
-            out.append({"quantity": unit + (f" {what}" if what else ""), "figures": figs})
+            out.append({"quantity": " ".join(quantity.split("|")).strip(), "figures": figs})
         return out
 
     def contradictions(self) -> list[dict]:
