@@ -94,3 +94,23 @@ def test_the_lexicons_read_as_data():
     assert ("telefonsamtale(?:n|r|t|ne|rs|ns|s)?", "CONSULT", "phone") in singles
     assert pairs[("tar", "imot")] == ("AID", None)
     assert "vi" in words("speaker_pronouns") and "de" not in words("speaker_pronouns")
+
+
+def test_local_places_the_gazetteer_lacks_lie_in_norway():
+    rec = record("Brannen startet på en gård ved Lussefjorden i Vestby tirsdag. Beboerne på Hølen ble evakuert, "
+                 "og veien over Skjørsåsen er stengt. Gjesvær kommune sendte mannskap.")
+    links = {e.name: e.links.iso3166 for e in rec.entities}
+    assert links.get("Lussefjorden") == "NO"
+
+
+def test_world_regions_and_places_in_a_foreign_story_get_no_home_country():
+    rec = record("Flyktningene kom over Middelhavet fra Libya. Mange av dem har reist gjennom Midtøsten.")
+    links = {e.name: e.links.iso3166 for e in rec.entities}
+    assert links.get("Middelhavet") is None and links.get("Midtøsten") is None
+
+
+def test_sub_headings_bunched_under_the_title_are_headings():
+    rec = record("Ny bru over fjorden\n\nLang kø.\n\nTo alternativer.\n\nFylket vedtok tirsdag å bygge en ny bru "
+                 "over fjorden, etter flere år med kø og klager fra pendlerne.\n\nDet var trist.")
+    headings = [h.text for h in rec.headings]
+    assert headings == ["Ny bru over fjorden", "Lang kø", "To alternativer"]  # not the body's short "Det var trist."

@@ -444,7 +444,7 @@ def _norwegian_places(ents: list[Entity]) -> None:
             continue
         name = e.name.casefold()
         municipality = name.endswith(" kommune") and name.removesuffix(" kommune") in _municipalities()
-        if e.type not in ("GPE", "LOC", "FAC") and not municipality:
+        if e.type not in ("GPE", "LOC", "FAC") and not municipality or name in words("world_regions"):
             continue
         if municipality or home or any(c in name for c in "æøå") or name.endswith(endings):
             e.links.iso3166 = "NO"

@@ -81,6 +81,20 @@ def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return spans
 
 
+BUNCHED_HEADING_MAX_WORDS = 5
+_ONE_SENTENCE_MARK = re.compile(r"[.!?:;]")
+
+
+def bunched_heading(line: str) -> bool:
+    """A sub-heading that lost its place and gained a full stop, as texts rebuilt from a treebank
+    or copied from a page have them, bunched under the title: "Luftslott.", "Sa han unnskyld?".
+    Only a short line in a run of headings: the caller checks that the line before is one."""
+    words = line.split()
+    core = line.rstrip()[:-1]
+    return (len(words) <= BUNCHED_HEADING_MAX_WORDS and line.rstrip().endswith((".", "?"))
+            and not _ONE_SENTENCE_MARK.search(core) and (line[0].isupper() or line[0] in "–-«\""))
+
+
 def _span(doc: Doc, start: int, end: int) -> Span | None:
     return doc.char_span(start, end, alignment_mode="expand")
 
@@ -93,11 +107,17 @@ def structure(doc: Doc) -> Doc:
     # 1 starts a sentence, -1 does not, 0 is left to the parser; set in one call, since spaCy's
     # per-token setter rescans the whole doc each time
     sent_starts = np.zeros(len(doc), dtype=np.int64)
+    previous = None  # the kind of the paragraph before
     for start, end in paragraphs(text):
         span = _span(doc, start, end)
         if span is None or not len(span):
             continue
         kind = line_kind(text[start:end])
+        if kind == "body" and previous == "heading" and bunched_heading(text[start:end]):
+            kind = "heading"
+            if text[end - 1] == "." and (shorter := _span(doc, start, end - 1)) is not None and len(shorter):
+                span = shorter if shorter.end < span.end else span  # the heading without its full stop
+        previous = kind
         if not parsed:
             sent_starts[span.start:span.end] = -1
             for a, b in split_sentences(text, start, end):
