@@ -47,3 +47,24 @@ def test_nynorsk_weekday():
 def test_day_anchored_on_an_event_the_article_dates():
     text = "På den tredje dagen av streiken kom partene sammen. Streiken startet tirsdag."
     assert resolve(text)[0] == ("den tredje dagen av streiken", "DATE", "2022-03-03")
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Fabrikken stengte i oktober i fjor.", [("oktober i fjor", "DATE", "2021-10")]),
+    ("Skolen åpnet i januar i år.", [("januar i år", "DATE", "2022-01")]),
+    ("Byen vokste kraftig på 1970-tallet.", [("1970-tallet", "DATE", "197")]),
+    ("Musikken fra 80-tallet og fra 10-tallet.", [("80-tallet", "DATE", "198"), ("10-tallet", "DATE", "201")]),
+    ("Gårsdagens vedtak og årets budsjett.", [("Gårsdagens", "DATE", "2022-03-02"), ("årets", "DATE", "2022")]),
+    ("Fjorårets rekord står.", [("Fjorårets", "DATE", "2021")]),
+    ("Han ble dømt til seks års fengsel.", [("seks års", "DURATION", "P6Y")]),
+    ("Etter tre netter på fjellet ble de funnet.", [("tre netter", "DURATION", "P3D")]),
+])
+def test_real_writing_dates_and_durations(text, expected):
+    assert resolve(text) == expected
+
+
+def test_a_prison_term_is_a_duration_and_a_figure():
+    import storyline
+
+    rec = storyline.extract("Mannen ble dømt til seks års fengsel i tingretten.", published="2022-03-03")
+    assert [t.value for t in rec.timexes] == ["P6Y"] and [f.value for f in rec.figures] == [6]

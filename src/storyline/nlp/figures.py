@@ -118,6 +118,11 @@ def _quote_source(quotes: SpanIndex, start: int) -> str | None:
     return min(inside, key=lambda q: q.end - q.start).speaker if inside else None
 
 
+def _term(timex) -> bool:
+    """A length in the genitive, "fem års fengsel", "to dagers leting": a duration and a figure both."""
+    return timex.type == "DURATION" and timex.text.endswith("s")
+
+
 @Language.component("storyline_figures")
 def figures(doc: Doc) -> Doc:
     text = text_of(doc)
@@ -133,7 +138,7 @@ def figures(doc: Doc) -> Doc:
         found: list[tuple[int, int, float | None, float | None, str, str | None]] = []
         for m in FIGURE.finditer(text, s0, s1):
             ns, ne = m.span("num")
-            if timexes.covering(ns) or SKIP_AFTER.match(text[ne:ne + 4]):
+            if any(not _term(t) for t in timexes.covering(ns)) or SKIP_AFTER.match(text[ne:ne + 4]):
                 continue
             if text[max(0, ns - 1):ns] == "(" and text[ne:ne + 1] == ")" or AGE.match(text, ne):
                 continue  # ages: "Hansen (62)", "ein 34 år gammal mann"

@@ -30,7 +30,8 @@ NUMBER_WORDS = {"en": 1, "ett": 1, "én": 1, "ein": 1, "eitt": 1, "to": 2, "tre"
                 "halvanna": 1.5, "noen": None, "flere": None, "mange": None}
 DURATION_UNITS = [("sekund", "S", True), ("minutt", "M", True), ("time", "H", True), ("døgn", "D", False),
                   ("dag", "D", False), ("uke", "W", False), ("uka", "W", False), ("veke", "W", False),
-                  ("måned", "M", False), ("månad", "M", False), ("år", "Y", False)]
+                  ("måned", "M", False), ("månad", "M", False), ("år", "Y", False),
+                  ("natt", "D", False), ("nett", "D", False)]  # "to netter under varmelampa": two days
 ORDINALS = {"første": 1, "andre": 2, "tredje": 3, "fjerde": 4, "femte": 5, "sjette": 6, "sjuende": 7,
             "syvende": 7, "åttende": 8, "niende": 9, "tiende": 10, "ellevte": 11, "tolvte": 12}
 
@@ -45,7 +46,9 @@ SEASONS = {"våren": "SP", "sommeren": "SU", "sommaren": "SU", "høsten": "FA", 
            "vår": "SP", "sommer": "SU", "sommar": "SU", "høst": "FA", "haust": "FA"}
 _SEASON = "våren|sommeren|sommaren|høsten|hausten|vinteren"
 _THIS_SEASON = "vår|sommer|sommar|høst|haust"  # not "i vinter": the one past or the one coming
-_UNIT = r"(?:sekund|minutt|time|timer|døgn|dag|dager|dagar|uke|uker|uka|ukene|veke|veker|måned|måneder|månad|månader|år)(?:en|ene|a|er)?"
+# a genitive too: "dømt til tolv års fengsel", "etter to dagers leting"
+_UNIT = (r"(?:sekund|minutt|time|timer|døgn|dag|dager|dagar|uke|uker|uka|ukene|veke|veker|måned|måneder|månad|"
+         r"månader|år|natt|netter)(?:en|ene|a|er)?s?")
 
 PATTERNS = [
     ("weekday", re.compile(
@@ -66,7 +69,11 @@ PATTERNS = [
     # "høsten 2026", "hausten 2026"; "i høst", "i vår" (the season of the year of publication)
     ("season", re.compile(rf"\b(?:(?P<season>{_SEASON})\s+(?P<year>(?:19|20)\d\d)|i\s+(?P<this>{_THIS_SEASON}))\b", re.I)),
     ("monthyear", re.compile(rf"\b(?:i\s+)?(?P<mon>{_MO})\s+(?P<year>(?:19|20)\d\d)\b", re.I)),
-    ("month", re.compile(rf"\bi\s+(?P<mon>{_MO})\b", re.I)),
+    ("month", re.compile(rf"\bi\s+(?P<mon>{_MO})(?:\s+(?P<rel>{_RELYEAR}))?\b", re.I)),  # "i mars i fjor"
+    # "på 90-tallet", "1980-tallet": TIMEX3's decade, the year without its last digit
+    ("decade", re.compile(r"\b(?P<century>1[89]|20)?(?P<decade>\d)0-tal(?:l)?et\b", re.I)),
+    # "gårsdagens spørretime", "årets utgave": the day or the year of publication's
+    ("relgen", re.compile(r"\b(?P<rel>forgårsdagens|gårsdagens|dagens|morgendagens|årets|fjorårets)\b", re.I)),
     ("year", re.compile(r"\b(?:i|år|fra|til|siden|innen|før|etter|mellom)\s+(?P<year>(?:19|20)\d\d)\b", re.I)),
     # the second year of "mellom 2018 og 2022"
     ("year", re.compile(r"(?<=mellom \d{4} )og\s+(?P<year>(?:19|20)\d\d)\b", re.I)),
@@ -178,8 +185,18 @@ def resolve(kind: str, m: re.Match, ref: date, anchors: dict[str, date]) -> tupl
     if kind == "season":
         word = (g.get("season") or g["this"]).casefold()
         return "DATE", f"{g['year'] or ref.year}-{SEASONS[word]}"
+    if kind == "decade":
+        century = g.get("century") or ("19" if int(g["decade"]) >= 2 else "20")  # "90-tallet", "10-tallet"
+        return "DATE", f"{century}{g['decade']}"
+    if kind == "relgen":
+        rel = g["rel"].casefold()
+        if rel.endswith("årets"):
+            return "DATE", str(ref.year - (rel == "fjorårets"))
+        shift = {"forgårsdagens": -2, "gårsdagens": -1, "dagens": 0, "morgendagens": 1}[rel]
+        return "DATE", (ref + timedelta(days=shift)).isoformat()
     if kind in ("monthyear", "month"):
-        year = int(g["year"]) if g.get("year") else ref.year
+        rel = " ".join((g.get("rel") or "i år").casefold().split())
+        year = int(g["year"]) if g.get("year") else ref.year + RELYEAR_SHIFT[rel]
         return "DATE", f"{year}-{MONTHS[g['mon'].casefold()]:02d}"
     if kind == "year":
         return "DATE", g["year"]
