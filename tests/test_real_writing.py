@@ -114,3 +114,13 @@ def test_sub_headings_bunched_under_the_title_are_headings():
                  "over fjorden, etter flere år med kø og klager fra pendlerne.\n\nDet var trist.")
     headings = [h.text for h in rec.headings]
     assert headings == ["Ny bru over fjorden", "Lang kø", "To alternativer"]  # not the body's short "Det var trist."
+
+
+def test_an_event_without_a_place_in_its_sentence_takes_the_place_the_article_is_about():
+    rec = record("Tusenvis demonstrerte i Santiago torsdag. Politiet i Santiago anslo 50.000 deltakere.\n\n"
+                 "Fagforeningene krever nå høyere lønn.")
+    names = {e.id: e.name for e in rec.entities}
+    demand = next(v for v in rec.events if v.text == "krever")
+    assert names[demand.location] == "Santiago" and demand.location_inferred
+    said = next(v for v in rec.events if v.text == "demonstrerte")
+    assert names[said.location] == "Santiago" and not said.location_inferred

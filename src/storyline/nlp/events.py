@@ -145,6 +145,17 @@ class _Context:
         self.last_parties: list[str] = []
         self.focus = Focus(doc)
 
+    def main_place(self) -> str | None:
+        """The place the article is about: the one it names most, at least twice (a country or a
+        place we know, or a named area)."""
+        if not hasattr(self, "_main_place"):
+            counts = Counter(eid for _, _, eid in self.doc._.mention_index
+                             if self.ents[eid].type in ("GPE", "LOC") and self.ents[eid].links.iso3166)
+            top = counts.most_common(2)
+            self._main_place = top[0][0] if top and top[0][1] >= 2 and (
+                len(top) == 1 or top[0][1] > top[1][1]) else None
+        return self._main_place
+
     def eid_at(self, start: int, end: int) -> list[str]:
         return [eid for s, e, eid in mentions_between(self.doc, start, end)]
 
@@ -447,8 +458,10 @@ def events(doc: Doc) -> Doc:
                             and v.sentence["end"] >= sent.start_char - 400), None)
             if not anaphoric and earlier is not None and _refers_back(toks, i):
                 anaphoric = True
-                if earlier.location is None:  # "Samtalene, som foregikk i X": where the earlier talks were
-                    earlier.location = _location(ctx, toks, i)
+                if earlier.location is None or earlier.location_inferred:  # "Samtalene, som foregikk i X"
+                    place = _location(ctx, toks, i)  # where the earlier talks were
+                    if place is not None:
+                        earlier.location, earlier.location_inferred = place, False
             conditional = any(t.text.casefold() in CONDITIONAL for t in toks[max(0, i - 4):i])
             # one event a clause, but "Etter forhandlinger … ble partene enige": a noun's event, then the verb's
             second = prev_noun and etype != prev_type and t0.pos_ != "NOUN"
@@ -496,6 +509,9 @@ def events(doc: Doc) -> Doc:
                 if place:
                     location = place
                     targets = [t for t in targets if t != place]
+            inferred = location is None and ctx.main_place() is not None and ctx.main_place() not in targets
+            if inferred:
+                location = ctx.main_place()  # news says where once: "Santiago" for the strike reported below
             near = _attached_period(doc, sent_periods, t0) or (
                 min(dates, key=lambda t: abs(t.start - t0.idx)).value if dates else (
                     last_date[1] if last_date and last_date[0] == para[0] else pub))
@@ -507,7 +523,7 @@ def events(doc: Doc) -> Doc:
             s_char, e_char = t0.idx, toks[end - 1].idx + len(toks[end - 1].text)
             out.append(Event(id=f"v{len(out) + 1}", type=etype, mode=mode, start=s_char, end=e_char,
                              text=text[s_char:e_char], sentence={"start": sent.start_char, "end": sent.end_char},
-                             actors=actors, targets=targets, location=location, date=near, status=status,
+                             actors=actors, targets=targets, location=location, location_inferred=inferred, date=near, status=status,
                              source=source))
             prev_end, prev_type, prev_noun = end, etype, t0.pos_ == "NOUN"
             i = end

@@ -95,6 +95,8 @@ class Event(Located):
     actors: list[str] = []
     targets: list[str] = []
     location: str | None = None
+    location_inferred: bool = Field(False, description="the sentence names no place: the location is the "
+                                    "place the article is about (the one it names most)")
     date: str | None = None
     status: Status = "asserted"
     source: str | None = None
