@@ -124,3 +124,17 @@ def test_an_event_without_a_place_in_its_sentence_takes_the_place_the_article_is
     assert names[demand.location] == "Santiago" and demand.location_inferred
     said = next(v for v in rec.events if v.text == "demonstrerte")
     assert names[said.location] == "Santiago" and not said.location_inferred
+
+
+def test_a_paragraph_opened_by_a_dash_ends_its_quote_at_the_cue_sentence():
+    rec = record("- Vi må bygge flere boliger, sier ordfører Eva Lid. Kommunen har 40 ledige tomter.")
+    assert speaker_names(rec)[0] == ("Vi må bygge flere boliger", True, "Eva Lid")
+    assert not any("tomter" in text for text, _, _ in speaker_names(rec))
+
+
+def test_straight_double_quotes_and_a_cue_in_a_relative_clause():
+    rec = record('Forslaget ble kalt "et dårlig kompromiss", sa Jon Berge. Angrepet på regjeringen for å '
+                 '«svikte distriktene», som Liv Haug sa til NRK, fikk svar.')
+    quotes = speaker_names(rec)
+    assert ("et dårlig kompromiss", True, "Jon Berge") in quotes
+    assert ("svikte distriktene", True, "Liv Haug") in quotes

@@ -428,6 +428,7 @@ def events(doc: Doc) -> Doc:
     pub = published.isoformat() if isinstance(published, date) else published
     out: list[Event] = []
     last_date: tuple[int, str] | None = None
+    named_before: set[tuple[str, str]] = set()  # (type, lemma) of the event nouns reported so far
     for sent in doc.sents:
         found = body.covering(sent.start_char)
         if not found:
@@ -456,6 +457,9 @@ def events(doc: Doc) -> Doc:
             no_comma = prev_end >= 0 and not any(t.text in ",;" for t in toks[prev_end:i]) and i - prev_end < 14
             earlier = next((v for v in reversed(out[-3:]) if v.type == etype
                             and v.sentence["end"] >= sent.start_char - 400), None)
+            if not anaphoric and t0.pos_ == "NOUN" and "Def" in t0.morph.get("Definite") and (
+                    etype, t0.lemma_.casefold()) in named_before:
+                anaphoric = True  # "et kupp i mars … kuppet skapte et vakuum": the event already reported
             if not anaphoric and earlier is not None and _refers_back(toks, i):
                 anaphoric = True
                 if earlier.location is None or earlier.location_inferred:  # "Samtalene, som foregikk i X"
@@ -526,6 +530,8 @@ def events(doc: Doc) -> Doc:
                              actors=actors, targets=targets, location=location, location_inferred=inferred, date=near, status=status,
                              source=source))
             prev_end, prev_type, prev_noun = end, etype, t0.pos_ == "NOUN"
+            if prev_noun:
+                named_before.add((etype, t0.lemma_.casefold()))
             i = end
     doc._.events = out
     return doc

@@ -45,7 +45,10 @@ DASHES = "–—-"
 FIRST_PERSON_AFTER = r"(?!\s+(?:jeg|eg|vi|me)\b)"  # "…, sa jeg til kona": the speaker's own words go on
 CUE_AFTER = re.compile(rf"(?P<punct>[,?!])\s*(?P<cue>{SPEECH_VERBS})\b{FIRST_PERSON_AFTER}(?P<rest>[^\n]*)$", re.I)
 IFOLGE = re.compile(r"(?:,\s*)?\b(?:ifølge|ifølgje|ifylgje|iflg\.)\s+(?P<who>[^,.;]+?)(?=\s*(?:[,.;]|$))", re.I)
-GUILLEMETS = re.compile(r"«(?P<q>[^«»]+)»")
+# «…», and straight double quotes as feeds and treebank texts have them ("rette i ryggen", " primitive ")
+GUILLEMETS = re.compile(r'«(?P<q>[^«»]+)»|(?<![\w"])"[ \t]?(?P<s>[^"\n]{2,400}?)[ \t]?"(?![\w"])')
+# a cue after the quote in a relative clause: «…», som Jensen sa til Dagsavisen
+SOM_CUE = re.compile(rf"\s*,\s*som\s+(?P<who>[^,.;«»]{{1,60}}?)\s+(?P<cue>{SPEECH_VERBS})\b", re.I)
 # a name in apposition after an "ifølge" phrase: ", Petter Lie,"
 APPOSITION = re.compile(r"\s*,\s*(?P<name>[A-ZÆØÅ][\w-]+(?:\s+[A-ZÆØÅ][\w-]+){0,3})\s*,", re.UNICODE)
 # a relative clause naming whom a source cites: ", som viser til kilder i politiet,"
@@ -175,23 +178,25 @@ def dash_pieces(doc: Doc, paragraphs) -> list[tuple[int, int]]:
     after a word (a sub-heading run into the text) only where a cue follows in the piece."""
     text, pieces = text_of(doc), []
     for ps, pe in paragraphs:
-        openers = [m for m in MID_OPENER.finditer(text, ps, pe)]
+        # (where the gap before the dash starts, the dash, whether it follows a sentence's end)
+        openers = [(m.start(), m.end() - len(m.group().lstrip(" \t")), text[m.start() - 1] in ".!?:»\"")
+                   for m in MID_OPENER.finditer(text, ps, pe)]
+        if _dash_opened(text, (ps, pe)):
+            openers.insert(0, (ps, ps, True))  # "– Vi gir oss ikke, sier Hansen. Han …": cut after the cue too
         if not openers:
             pieces.append((ps, pe))
             continue
         at = ps
-        for k, m in enumerate(openers):
-            dash = m.end() - len(m.group().lstrip(" \t"))
+        for k, (gap, dash, strong) in enumerate(openers):
             if dash < at:
                 continue  # inside the quote just cut
-            limit = openers[k + 1].start() if k + 1 < len(openers) else pe
+            limit = openers[k + 1][0] if k + 1 < len(openers) else pe
             cue = CUE_IN.search(text, dash, limit)
-            strong = text[m.start() - 1] in ".!?:»\""
             if not cue and not strong and not (limit == pe and _det_cue_follows(text, pe)):
                 continue  # a weak opener needs a cue, or "Det sa X" opening the next paragraph
             end = _cue_sentence_end(doc, cue.start("cue"), limit) if cue else limit
-            if at < m.start():
-                pieces.append((at, m.start()))
+            if at < gap:
+                pieces.append((at, gap))
             pieces.append((dash, end))
             at = end
             while at < pe and text[at].isspace():
@@ -478,7 +483,8 @@ def _guillemets(b: _Builder, sent) -> None:
     for m in GUILLEMETS.finditer(text, sent.start_char, sent.end_char):
         if b.dash.covering(m.start()) or any(q.direct and q.start <= m.start() < q.end for q in here):
             continue
-        inner_s, inner_e = m.start("q"), m.end("q")
+        inner = "q" if m.group("q") is not None else "s"
+        inner_s, inner_e = m.start(inner), m.end(inner)
         if all(w[:1].isupper() for w in text[inner_s:inner_e].split()) and len(text[inner_s:inner_e].split()) <= 4:
             continue  # «Ingunn», «Aftenposten»: a name or title, not speech
         owner = next((q for q in here if not q.direct and q.start <= inner_s and inner_e <= q.end + 1), None)
@@ -488,6 +494,13 @@ def _guillemets(b: _Builder, sent) -> None:
             continue
         after = text[m.end():sent.end_char]
         cm = re.match(rf"\s*[,?!]?\s*(?P<cue>{SPEECH_VERBS})\b(?P<who>[^,.]*)", after, re.I)
+        som = SOM_CUE.match(text, m.end(), sent.end_char)
+        if som:
+            speaker, stext = speakers.resolve(doc, som.start("who"), som.end("who"), b.focus)
+            if speaker is not None:
+                b.add(inner_s, inner_e, True, speaker, stext, som.group("cue").casefold(), (),
+                      (sent.start_char, sent.end_char))
+                continue
         if cm:
             ws = m.end() + cm.start("who")
             speaker, stext = speakers.resolve(doc, ws, m.end() + cm.end("who"), b.focus)
