@@ -138,3 +138,21 @@ def test_straight_double_quotes_and_a_cue_in_a_relative_clause():
     quotes = speaker_names(rec)
     assert ("et dårlig kompromiss", True, "Jon Berge") in quotes
     assert ("svikte distriktene", True, "Liv Haug") in quotes
+
+
+def test_a_village_ner_calls_a_person_is_a_place_after_place_prepositions():
+    rec = record("Vegen frå Eikjeberg til Hornnes blir stengd. Bussen til Hornnes køyrer ikkje, seier Kari Lid.",
+                 published="2024-03-14")
+    types = {e.name: e.type for e in rec.entities}
+    assert types.get("Kari Lid") == "PER"
+    assert all(types.get(name) in (None, "LOC", "GPE") for name in ("Eikjeberg", "Hornnes"))
+
+
+def test_a_verb_that_spells_a_demonym_names_no_country():
+    rec = record("Det må vere mogleg å finne ein betre stad for anlegget, seier ordføraren.")
+    assert not [e for e in rec.entities if e.links.iso3166 == "FI"]
+
+
+def test_titles_before_a_name_are_no_part_of_it():
+    rec = record("Konsul Carl Thomas Berntsen overrekte prisen laurdag.")
+    assert "Carl Thomas Berntsen" in [e.name for e in rec.entities]
