@@ -156,3 +156,11 @@ def test_a_verb_that_spells_a_demonym_names_no_country():
 def test_titles_before_a_name_are_no_part_of_it():
     rec = record("Konsul Carl Thomas Berntsen overrekte prisen laurdag.")
     assert "Carl Thomas Berntsen" in [e.name for e in rec.entities]
+
+
+def test_saying_no_asking_someone_to_act_and_going_in_for_something():
+    assert ("REJECT", "nei til") in events("Venstre har sagt nei til den nye motorvegen.")
+    assert ("REQUEST", "ba") in events("I spørretimen ba Kari Nilsen statsministeren svare på kritikken.")
+    assert not any(t == "REQUEST" for t, _ in events("De ba en stille bønn i kirken."))
+    assert ("SUPPORT", "gjekk inn") in events("Fleirtalet i kommunestyret gjekk inn for forslaget frå Sp.")
+    assert not any(t == "RETREAT" for t, _ in events("Hun gikk av med pensjon i 1988."))

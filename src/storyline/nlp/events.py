@@ -71,8 +71,10 @@ def trigger_of(toks: list[Token], i: int) -> tuple[str, str | None, int] | None:
     if m:
         k = next(int(name[1:]) for name, v in m.groupdict().items() if v is not None)
         _, etype, mode = TRIGGERS[k]
-        if etype == "REQUEST" and low in ("ba", "bad", "ber") and not _followed_by(toks, i, "om", 5):
-            return None
+        if etype == "REQUEST" and low in ("ba", "bad", "ber") and not _followed_by(toks, i, "om", 5) and not any(
+                t.pos_ == "VERB" and ("Inf" in t.morph.get("VerbForm") or t.lemma_.casefold() == t.lower_)
+                for t in toks[i + 2:i + 12]):  # an infinitive is its own lemma, whatever the tagger says
+            return None  # "ba om", or someone asked to do something: "ba statsministeren møte pasienter"
         if etype in ("ASSAULT", "CONSULT") and any(_sport_word(t.text.casefold()) for t in toks):
             return None  # "kampene spilles på Ullevaal", "lagene møtes i Bergen": sport, not fighting or talks
         if toks[i].pos_ == "ADJ" and i + 1 < len(toks) and toks[i + 1].pos_ == "NOUN" and low not in (
@@ -108,16 +110,21 @@ def trigger_of(toks: list[Token], i: int) -> tuple[str, str | None, int] | None:
 
 
 def _go_phrase(toks: list[Token], i: int) -> tuple[str, str | None, int] | None:
-    """"går (hardt) ut mot X": X is criticised; "gikk av (i går)": resigned, not "gikk av bussen"
-    nor "gikk av med seieren"."""
-    after = [t.text.casefold() for t in toks[i + 1:i + 5]]
-    if "ut" in after[:3] and after.index("ut") + 1 < len(after) and after[after.index("ut") + 1] == "mot":
-        return "ACCUSE", "criticize", i + 2 + after.index("ut")
+    """"går (hardt) ut mot X": X is criticised; "går inn for", "gått ut for å": support; "gikk av
+    (i går)": resigned, not "gikk av bussen", "gikk av med seieren" nor "med pensjon"."""
+    after = [t.text.casefold() for t in toks[i + 1:i + 7]]
+    for particle in ("ut", "inn"):
+        k = after.index(particle) if particle in after[:5] else -1
+        if k < 0 or k + 1 >= len(after) or after[k + 1] not in ("mot", "for"):
+            continue
+        if (particle, after[k + 1]) == ("ut", "mot"):
+            return "ACCUSE", "criticize", i + 2 + k  # "går hardt ut mot Høyre"
+        return "SUPPORT", "endorse", i + 2 + k  # "gjekk inn for klaga", "har gått ut for å beholde"
     if after[:1] == ["av"]:
         nxt = toks[i + 2] if i + 2 < len(toks) else None
         if nxt is None or nxt.is_punct or (nxt.pos_ not in ("NOUN", "PROPN", "DET", "NUM")
                                            and not (nxt.lower_ == "med" and i + 3 < len(toks)
-                                                    and toks[i + 3].lower_.startswith(("seier", "siger")))):
+                                                    and toks[i + 3].lower_.startswith(("seier", "siger", "pensjon")))):
             return "RETREAT", "resign", i + 2
     return None
 
