@@ -211,3 +211,33 @@ def test_the_same_quantity_is_the_same_within_and_across_articles(tmp_path):
     assert quantities == {"person|evakuert"}
     found = Story(st).contradictions()
     assert [sorted(side["value"] for side in c["sides"]) for c in found] == [[9000, 15000]]
+
+
+def test_an_article_the_pipeline_fails_on_is_reported_alone_and_its_batch_is_stored(tmp_path):
+    # a fault injected into the real pipeline for one article's text: the other articles of its
+    # batch are extracted and stored, the failing one is reported with its reason
+    from spacy.language import Language
+
+    import storyline
+
+    @Language.component("test_fails_on_marker")
+    def fails_on_marker(doc):
+        if "FEILMARKØR" in doc.text:
+            raise RuntimeError("a rule broke")
+        return doc
+
+    nlp = storyline.pipeline_for("nb")
+    nlp.add_pipe("test_fails_on_marker", last=True)
+    try:
+        st = Store(tmp_path / "isolation.db")
+        items = [Item(f"a{i}", key=f"a{i}", published="2024-05-24", source="NTB",
+                      text=f"Kommunestyret i Bergen vedtok budsjettet for {2020 + i} tirsdag.") for i in range(3)]
+        items.insert(1, Item("bad", key="bad", published="2024-05-24", source="NTB",
+                             text="Denne saken inneholder FEILMARKØR og skal feile alene."))
+        result = ingest_items(st, items)
+    finally:
+        nlp.remove_pipe("test_fails_on_marker")
+    assert result.counts["new"] == 3 and result.counts["failed"] == 1
+    assert [name for name, _ in result.failures] == ["bad"]
+    assert "extraction failed (RuntimeError: a rule broke)" in result.failures[0][1]
+    assert st.record("a0") is not None and st.record("a2") is not None and st.record("bad") is None

@@ -84,22 +84,52 @@ def _extract_chunk(articles: list[dict], batch_size: int, ner: str | None):
             continue
         nlp = pipeline_for(lang, ner)
         if len(text) > LONG_TEXT:
-            results[i] = (process(nlp, text, pub), lang)
+            try:
+                results[i] = (process(nlp, text, pub), lang)
+            except Exception as e:  # noqa: BLE001
+                results[i] = _failed(e, a.get("id"))
             continue
         doc = _make_doc(nlp, text)
         doc._.published = pub
         ready.append((i, doc, lang, nlp))
     for nlp in {id(r[3]): r[3] for r in ready}.values():  # one batch per pipeline
         mine = [r for r in ready if r[3] is nlp]
-        for (i, _, lang, _), doc in zip(mine, nlp.pipe((r[1] for r in mine), batch_size=batch_size), strict=True):
-            results[i] = (doc, lang)
+        try:
+            for (i, _, lang, _), doc in zip(mine, nlp.pipe((r[1] for r in mine), batch_size=batch_size),
+                                            strict=True):
+                results[i] = (doc, lang)
+        except Exception:  # noqa: BLE001  one article broke the batch: each again alone
+            for i, doc, lang, _ in mine:
+                results[i] = _alone(nlp, doc, lang, articles[i].get("id"))
     for a, res in zip(articles, results, strict=True):
         if isinstance(res, InputError):
             yield res
-        else:
-            doc, lang = res
+            continue
+        doc, lang = res
+        try:
             yield to_record(doc, language=lang, id=a.get("id"), title=a.get("title"), url=a.get("url"),
                             source=a.get("source"), version=a.get("version", 1))
+        except Exception as e:  # noqa: BLE001
+            yield _failed(e, a.get("id"))
+
+
+def _alone(nlp, doc, lang: str, id: str | None):
+    """(doc, lang) for an article run through the pipeline by itself, or its ExtractionError."""
+    from .nlp.util import remember_text
+
+    fresh = remember_text(nlp.make_doc(doc.text), doc.text)
+    fresh._.published = doc._.published
+    try:
+        return nlp(fresh), lang
+    except Exception as e:  # noqa: BLE001
+        return _failed(e, id)
+
+
+def _failed(e: Exception, id: str | None):
+    from .ingest.text import ExtractionError
+
+    return ExtractionError(f"input: extraction failed ({type(e).__name__}: {e}); the other articles are not affected"
+                           + (f" [{id}]" if id else ""))
 
 
 def _make_doc(nlp, text: str):

@@ -25,6 +25,11 @@ class InputError(ValueError):
     """Input that cannot be processed; the message says why and what is supported."""
 
 
+class ExtractionError(InputError):
+    """An article the pipeline failed on (a fault of ours, not of the input): reported for that
+    article alone, its batch goes on."""
+
+
 def decode(data: bytes, name: str = "input") -> str:
     if not data.strip():
         raise InputError(f"{name}: empty input, nothing to extract")

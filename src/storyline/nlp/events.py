@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from datetime import date
+from functools import lru_cache
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
@@ -21,6 +22,12 @@ TRIGGERS, PHRASES = read_triggers()  # nlp/data/lexicon/triggers.tsv: (regex, ty
 # TRIGGERS' order), not one regex after another: most tokens are no trigger
 _TRIGGER_RX = re.compile("|".join(f"(?P<t{k}>{rx})" for k, (rx, _, _) in enumerate(TRIGGERS)))
 MODES = table("trigger_modes")
+
+
+@lru_cache(maxsize=1 << 16)  # the 250-way alternation once per distinct word, not per token
+def _trigger_index(low: str) -> int | None:
+    m = _TRIGGER_RX.fullmatch(low)
+    return next(int(name[1:]) for name, v in m.groupdict().items() if v is not None) if m else None
 # words that only sport uses: not "mål", "tap", "seier", "laget" or "spiller", which war and
 # politics use too ("målet med forhandlingene", "store tap", "spiller en rolle")
 SPORT = {"spilles", "scoret", "scoring", "scoringer", "serieåpning", "seriekamp", "seriekamper", "cupen", "vm",
@@ -67,9 +74,8 @@ def trigger_of(toks: list[Token], i: int) -> tuple[str, str | None, int] | None:
             if objs and not any(RECEIVED.match(t.text.casefold()) for t in objs):
                 return None  # "tar imot gjester", "tok imot Philadelphia Flyers": no one in need is taken in
         return etype, mode, i + 2
-    m = _TRIGGER_RX.fullmatch(low)
-    if m:
-        k = next(int(name[1:]) for name, v in m.groupdict().items() if v is not None)
+    k = _trigger_index(low)
+    if k is not None:
         _, etype, mode = TRIGGERS[k]
         if etype == "REQUEST" and low in ("ba", "bad", "ber") and not _followed_by(toks, i, "om", 5) and not any(
                 t.pos_ == "VERB" and ("Inf" in t.morph.get("VerbForm") or t.lemma_.casefold() == t.lower_)
