@@ -93,7 +93,15 @@ def test_the_lexicons_read_as_data():
     singles, pairs = read_triggers()
     assert ("telefonsamtale(?:n|r|t|ne|rs|ns|s)?", "CONSULT", "phone") in singles
     assert pairs[("tar", "imot")] == ("AID", None)
-    assert "vi" in words("speaker_pronouns") and "de" not in words("speaker_pronouns")
+    assert "vi" in words("first_person") and "de" not in words("second_person")
+
+
+def test_no_word_stands_in_two_lexicons_that_contradict_each_other():
+    assert not words("first_person") & words("second_person")
+    assert not words("world_regions") & words("norwegian_place_endings")
+    singles, pairs = read_triggers()
+    forms = [form for form, _, _ in singles]
+    assert len(forms) == len(set(forms)), "a trigger form listed twice"
 
 
 def test_local_places_the_gazetteer_lacks_lie_in_norway():
@@ -164,3 +172,17 @@ def test_saying_no_asking_someone_to_act_and_going_in_for_something():
     assert not any(t == "REQUEST" for t, _ in events("De ba en stille bønn i kirken."))
     assert ("SUPPORT", "gjekk inn") in events("Fleirtalet i kommunestyret gjekk inn for forslaget frå Sp.")
     assert not any(t == "RETREAT" for t, _ in events("Hun gikk av med pensjon i 1988."))
+
+
+def test_a_title_then_the_name_in_apposition_speaks():
+    rec = record("- Dette er eit urovekkjande mønster, seier leiaren i Naturvernforbundet i Voss, Oddvar Lid. "
+                 "- Vi må jobbe for ein ny grunnlov, sier lederen for fagforeningen CUT, Rosa Diaz, til NRK.")
+    quotes = speaker_names(rec)
+    assert ("Dette er eit urovekkjande mønster", True, "Oddvar Lid") in quotes
+    assert ("Vi må jobbe for ein ny grunnlov", True, "Rosa Diaz") in quotes
+
+
+def test_after_a_colon_words_in_the_first_person_are_the_person_in_focus():
+    rec = record("Kari Viken frå Bygstad tok eit oppgjer med fylket. Marknadsføringa verkar motsett, meiner ho:\n\n"
+                 "- Eg trur vi må slutte å skjemmast over kven vi er.")
+    assert ("Eg trur vi må slutte å skjemmast over kven vi er", True, "Kari Viken") in speaker_names(rec)

@@ -163,12 +163,25 @@ def _det_cue_follows(text: str, end: int) -> bool:
     return bool(m) and m.group("cue").casefold() in TRAILING_CUES
 
 
+# a name in apposition after a speaker's title: ", Oddvar Etnestad." / ", Cristian Cuevas, til"
+APPOSED_NAME = re.compile(r",\s*(?P<name>[A-ZÆØÅ][\w-]+(?:\s+[A-ZÆØÅ][\w-]+){0,3})\s*(?:[,.]|til\b|$)")
+
+
+def _is_person(doc: Doc, eid: str | None) -> bool:
+    ent = _entity(doc, eid) if eid else None
+    return ent is not None and ent.type == "PER"
+
+
+def _first_person(text: str) -> bool:
+    return any(w in words("first_person") for w in re.findall(r"\w+", text.casefold()))
+
+
 def _speech_like(text: str) -> bool:
     """A dash line without a cue is speech where someone speaks in the first or second person, or
     asks or exclaims; else it is a sub-heading or a narrative line set with a dash."""
     if text.rstrip().endswith(("?", "!")):
         return True
-    return any(w in words("speaker_pronouns") for w in re.findall(r"\w+", text.casefold()))
+    return _first_person(text) or any(w in words("second_person") for w in re.findall(r"\w+", text.casefold()))
 
 
 def dash_pieces(doc: Doc, paragraphs) -> list[tuple[int, int]]:
@@ -231,6 +244,12 @@ def _dash_paragraphs(b: _Builder, paragraphs) -> list[tuple[int, int]]:
             via_m = IFOLGE.search(text, rest_start, rest_end)
             who_end = min([ps + m.start("rest") + x for x in (para[m.start("rest"):].find(","),) if x >= 0] or [pe])
             speaker, stext = speakers.resolve(b.doc, rest_start, who_end, b.focus)
+            named = APPOSED_NAME.match(text, who_end, pe)
+            if named and not _is_person(b.doc, speaker):
+                # "…, seier leiaren i Naturvernforbundet, Oddvar Etnestad.": the title's holder speaks
+                person, ptext = speakers.resolve(b.doc, named.start("name"), named.end("name"), b.focus)
+                if _is_person(b.doc, person):
+                    speaker, stext = person, ptext
             via = b.via(via_m.start("who"), via_m.end("who")) if via_m else []
             if pending:  # an unattributed dash paragraph just before: the same speaker
                 b.add(*pending, True, speaker, stext, m.group("cue"))
@@ -242,6 +261,9 @@ def _dash_paragraphs(b: _Builder, paragraphs) -> list[tuple[int, int]]:
             prev = paragraphs[i - 1] if i else None
             if prev and text[prev[1] - 1] == ":":
                 speaker, stext = _colon_speaker(b, prev)
+                if not _is_person(b.doc, speaker) and _first_person(para):
+                    # "Marknadsføringa verkar motsett: – Eg trur …": a person speaks, the one in focus
+                    speaker = b.focus.at(ps) or speaker
                 b.add(ps + 1, pe, True, speaker, stext, None, (), (ps, pe))
             elif not _speech_like(para):
                 pending = None
