@@ -187,3 +187,18 @@ def test_after_a_colon_words_in_the_first_person_are_the_person_in_focus():
     rec = record("Kari Viken frå Bygstad tok eit oppgjer med fylket. Marknadsføringa verkar motsett, meiner ho:\n\n"
                  "- Eg trur vi må slutte å skjemmast over kven vi er.")
     assert ("Eg trur vi må slutte å skjemmast over kven vi er", True, "Kari Viken") in speaker_names(rec)
+
+
+def test_a_cue_that_goes_on_reports_more_and_a_question_is_reported_with_om():
+    rec = record("- Eg vart svært glad, sa Ingrid Lunde og la til at ho ville kome att neste år. "
+                 "Han spør om folk i bygda ønskjer ein ny veg, seier Per Dahl.")
+    quotes = speaker_names(rec)
+    assert ("Eg vart svært glad", True, "Ingrid Lunde") in quotes
+    assert ("ho ville kome att neste år", False, "Ingrid Lunde") in quotes
+    assert any(text.startswith("folk i bygda ønskjer ein ny veg") for text, _, _ in quotes)
+
+
+def test_a_report_that_is_a_quotation_is_one_direct_quote():
+    rec = record("I et opptak sier han at «krigen vil vare lenge», sa Kari Nilsen til NRK.")
+    texts = [(q.text, q.direct) for q in rec.quotes]
+    assert ("krigen vil vare lenge", True) in texts and ("«krigen vil vare lenge»", False) not in texts

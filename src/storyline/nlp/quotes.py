@@ -29,7 +29,8 @@ SPEECH_VERBS = (
     "lovar|lova|krev|kravde|skildrar|utdjupar|gjentek|melde|"
     # replies and the impersonal "heter det (i rapporten)"
     "repliserer|repliserte|replikerer|replikerte|oppsummerer|oppsummerte|innvender|innvendte|fremholder|"
-    "fremholdt|framheld|heter det|heiter det"
+    "fremholdt|framheld|heter det|heiter det|forsikrer|forsikret|forsikra|beklager|beklaget|beklagar|beklaga|"
+    "annonserer|annonserte|annonserar"
 )
 # verbs that open reported speech with "at": "X sa i en tale torsdag at …"
 INDIRECT_VERBS = set(SPEECH_VERBS.split("|")) | {
@@ -85,6 +86,7 @@ class _Builder:
         self.spans: set[tuple[int, int]] = set()
         self.dash = SpanIndex()  # the dash-paragraph quotes, once they are all found
         self.focus = Focus(doc)
+        self.cue_tails: list[int] = []  # where the cue of a dash quote ends: "…, sa X og la til at …" goes on
 
     def in_sentence(self, sent) -> list[Quote]:
         """Quotes found so far that start in this sentence (found sentence by sentence, so at the end)."""
@@ -255,6 +257,7 @@ def _dash_paragraphs(b: _Builder, paragraphs) -> list[tuple[int, int]]:
                 b.add(*pending, True, speaker, stext, m.group("cue"))
                 pending = None
             b.add(ps + 1, qend, True, speaker, stext, m.group("cue").casefold(), via, (ps, pe))
+            b.cue_tails.append(rest_start)
         elif para.rstrip().endswith("?") and _dash_opened(text, paragraphs[i + 1] if i + 1 < len(paragraphs) else None):
             pending = None  # "– Hvor lenge kan dere vente?" then "– Vi må …, svarer han": the reporter asks
         else:
@@ -276,11 +279,11 @@ def _dash_paragraphs(b: _Builder, paragraphs) -> list[tuple[int, int]]:
     return done
 
 
-def _indirect(b: _Builder, sent) -> list[tuple[int, int]]:
-    """Reported speech in one sentence; returns the spans it covers."""
+def _indirect(b: _Builder, sent, from_char: int = 0) -> list[tuple[int, int]]:
+    """Reported speech in one sentence (from `from_char` on); returns the spans it covers."""
     text = text_of(b.doc)
     covered = []
-    toks = list(sent)
+    toks = [t for t in sent if t.idx >= from_char]
     i = -1
     while i + 1 < len(toks):
         i += 1
@@ -295,8 +298,8 @@ def _indirect(b: _Builder, sent) -> list[tuple[int, int]]:
             j = i  # "sier de vil returnere": the report starts right after the verb
         for k in range(i + 1, min(i + 1 + MAX_GAP_TO_AT, len(toks)) if j is None else 0):
             t = toks[k].text.casefold()
-            if t == "at" or (t == "å" and low in INFINITIVE_VERBS):
-                j = k
+            if t == "at" or (t == "å" and low in INFINITIVE_VERBS) or (t == "om" and low in words("ask_verbs")):
+                j = k  # "spør om folk ønsker …": a reported question
                 break
             if t in ".;:?!" or t in ("og", "men", "som") and k > i + 1:
                 break
@@ -339,7 +342,8 @@ def _at_omitted(toks, i: int) -> bool:
     verb right after the speech verb (not "…, sier han til NTB", where the pronoun is the speaker)."""
     if toks[i].text.casefold() not in SAY_WITHOUT_AT or i + 2 >= len(toks) or i == 0 or toks[i - 1].is_punct:
         return False
-    return toks[i + 1].text.casefold() in SUBJECT_PRONOUNS and toks[i + 2].pos_ in ("VERB", "AUX")
+    subject = toks[i + 1].text.casefold() in SUBJECT_PRONOUNS or (toks[i + 1].pos_ == "NOUN" and toks[i + 1].is_lower)
+    return subject and toks[i + 2].pos_ in ("VERB", "AUX")  # "meiner folk må …" too
 
 
 SAY_WITHOUT_AT = {"sier", "sa", "seier", "mener", "meiner", "mente", "meinte", "tror", "trur", "trodde", "trudde",
@@ -558,7 +562,8 @@ def quotes(doc: Doc) -> Doc:
             prev = None
             continue  # headings and the live marker are not speech
         in_dash = bool(dash.covering(sent.start_char))
-        covered = [] if in_dash else _indirect(b, sent)
+        tail = next((t for t in b.cue_tails if sent.start_char <= t < sent.end_char), None) if in_dash else None
+        covered = _indirect(b, sent, tail) if tail is not None else [] if in_dash else _indirect(b, sent)
         if not in_dash:
             _ifolge(b, sent, covered)
             if not b.in_sentence(sent):
@@ -567,6 +572,9 @@ def quotes(doc: Doc) -> Doc:
                 _det_cue(b, sent, prev)
         _guillemets(b, sent)
         prev = sent
+    direct = {(q.start, q.end) for q in b.quotes if q.direct}
+    # "han sier at «…»": the report is the quotation itself, once, as direct speech
+    b.quotes = [q for q in b.quotes if q.direct or (q.start + 1, q.end - 1) not in direct]
     b.quotes.sort(key=lambda q: q.start)
     for i, q in enumerate(b.quotes, 1):
         q.id = f"q{i}"
