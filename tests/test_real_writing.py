@@ -202,3 +202,13 @@ def test_a_report_that_is_a_quotation_is_one_direct_quote():
     rec = record("I et opptak sier han at «krigen vil vare lenge», sa Kari Nilsen til NRK.")
     texts = [(q.text, q.direct) for q in rec.quotes]
     assert ("krigen vil vare lenge", True) in texts and ("«krigen vil vare lenge»", False) not in texts
+
+
+def test_a_relative_clause_acts_for_its_noun_and_an_s_passive_has_its_agent():
+    rec = record("Statsminister Ola Berg, som har gått av, reiste til Bergen. Planen, som støttes av Sverige, "
+                 "ble lagt fram tirsdag.")
+    names = {e.id: e.name for e in rec.entities}
+    resigned = next(v for v in rec.events if v.type == "RETREAT")
+    assert [names[a] for a in resigned.actors] == ["Ola Berg"]
+    support = next(v for v in rec.events if v.type == "SUPPORT")
+    assert [names[a] for a in support.actors] == ["Sverige"]

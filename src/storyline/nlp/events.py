@@ -199,6 +199,10 @@ def _subject_tokens(trigger: Token) -> list[Token]:
     verb = trigger
     for _ in range(3):
         subj = [c for c in verb.children if c.dep_ in ("nsubj", "nsubj:pass")]
+        if subj and subj[0].lower_ in ("som", "der") and verb.dep_ == "acl:relcl":
+            # "Diarra, som har gått av": the relative pronoun stands for the noun the clause is on
+            head = verb.head
+            return [head, *(c for c in head.children if c.dep_ in ("flat:name", "compound", "flat"))]
         if subj:
             return list(subj[0].subtree)
         if verb.head is verb:
@@ -288,7 +292,10 @@ def _unplaced_entities(ctx: _Context, span: list[Token]) -> list[str]:
 
 
 def _passive(trig: Token) -> bool:
-    """A participle with a passive auxiliary: "ble drept", "er evakuert", "har blitt arrestert"."""
+    """A participle with a passive auxiliary: "ble drept", "er evakuert", "har blitt arrestert";
+    an s-passive: "som støttes av Frankrike"."""
+    if trig.pos_ == "VERB" and "Pass" in trig.morph.get("Voice"):
+        return True
     if trig.pos_ != "VERB" or "Part" not in trig.morph.get("VerbForm"):
         return False
     return any(c.dep_ in ("aux:pass", "nsubj:pass") or (c.dep_ == "aux" and c.text.casefold() in PASSIVE_AUX)
