@@ -212,3 +212,10 @@ def test_a_relative_clause_acts_for_its_noun_and_an_s_passive_has_its_agent():
     assert [names[a] for a in resigned.actors] == ["Ola Berg"]
     support = next(v for v in rec.events if v.type == "SUPPORT")
     assert [names[a] for a in support.actors] == ["Sverige"]
+
+
+def test_number_words_are_one_table_for_figures_and_durations():
+    rec = record("Kommunen gir ein million kroner til skulen. Turen tok tjuge dagar. Truslene mot ordføraren held fram.")
+    assert [(f.text, f.value) for f in rec.figures] == [("ein million kroner", 1_000_000)]
+    assert ("tjuge dagar", "P20D") in [(t.text, t.value) for t in rec.timexes]
+    assert ("THREATEN", "Truslene") in [(v.type, v.text) for v in rec.events]

@@ -11,15 +11,11 @@ from spacy.tokens import Doc
 
 from ..record.model import Figure
 from .entities import mentions_between
+from .lexicon import table, words
 from .util import SpanIndex, paragraph_index, text_of
 
-CARDINALS = {
-    "én": 1, "to": 2, "tre": 3, "fire": 4, "fem": 5, "seks": 6, "sju": 7, "syv": 7, "åtte": 8,
-    "ni": 9, "ti": 10, "elleve": 11, "tolv": 12, "tretten": 13, "fjorten": 14, "femten": 15, "seksten": 16,
-    "sytten": 17, "atten": 18, "nitten": 19, "tjue": 20, "tretti": 30, "førti": 40, "femti": 50,
-    "seksti": 60, "sytti": 70, "åtti": 80, "nitti": 90, "hundre": 100, "tusen": 1000, "halvannen": 1.5,
-    "halvanna": 1.5, "halvannet": 1.5, "tolvhundre": 1200,
-}
+CARDINALS = {word: float(value) for word, value in table("number_words").items()}  # lexicon/number_words.tsv
+ARTICLES = words("indefinite_articles")  # "one" only before a multiplier: "ein million kroner"
 MULTIPLIERS = {"million": 1e6, "millioner": 1e6, "millionar": 1e6, "mill.": 1e6, "mill": 1e6, "milliard": 1e9,
                "milliarder": 1e9, "milliardar": 1e9, "mrd.": 1e9, "mrd": 1e9, "tusen": 1e3, "hundre": 100,
                "billion": 1e12, "billioner": 1e12, "billionar": 1e12}  # Bokmål and Nynorsk plurals
@@ -36,7 +32,7 @@ _CARD = "|".join(sorted(CARDINALS, key=len, reverse=True))
 _MULT = r"(?:millioner|millionar|million|milliarder|milliardar|milliard|mill\.|mrd\.|billioner|billionar|billion|hundre|tusen)"
 NUMBER = (
     rf"(?P<num>\d{{1,3}}(?:[.\u00a0\u202f ]\d{{3}})+(?:,\d+)?(?!\d)|\d+(?:,\d+)?(?![^\W_])"  # not "21de"
-    rf"|(?:én|en|ett|ei|et)(?=\s+{_MULT}\b)"
+    rf"|(?:{'|'.join(sorted(ARTICLES))})(?=\s+{_MULT}\b)"
     rf"|(?<![\w-])(?:{_CARD})(?![\w-]))"
 )
 FIGURE = re.compile(
@@ -64,7 +60,7 @@ def parse_number(s: str) -> float | None:
     s = s.casefold().replace("\u00a0", " ").replace("\u202f", " ")
     if s in CARDINALS:
         return CARDINALS[s]
-    if s in ("en", "et", "ei"):
+    if s in ARTICLES:
         return 1
     if re.fullmatch(r"\d{1,3}(?:[. ]\d{3})+(?:,\d+)?", s):
         s = re.sub(r"[. ](?=\d{3})", "", s)

@@ -13,6 +13,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..record.model import Timex
+from .lexicon import table, words
 from .util import text_of
 
 WEEKDAYS = {"mandag": 0, "måndag": 0, "tirsdag": 1, "tysdag": 1, "onsdag": 2, "torsdag": 3, "fredag": 4,
@@ -24,10 +25,10 @@ MONTH_ABBR = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug":
 PARTS_OF_DAY = {"morgen": "MO", "morgenen": "MO", "formiddag": "MO", "formiddagen": "MO", "ettermiddag": "AF",
                 "ettermiddagen": "AF", "kveld": "EV", "kvelden": "EV", "kveldens": "EV", "natt": "NI",
                 "natten": "NI", "natta": "NI"}
-NUMBER_WORDS = {"en": 1, "ett": 1, "én": 1, "ein": 1, "eitt": 1, "to": 2, "tre": 3, "fire": 4, "fem": 5, "seks": 6,
-                "sju": 7, "syv": 7, "åtte": 8, "ni": 9, "ti": 10, "elleve": 11, "tolv": 12, "femten": 15,
-                "tjue": 20, "tretti": 30, "førti": 40, "femti": 50, "hundre": 100, "halvannen": 1.5,
-                "halvanna": 1.5, "noen": None, "flere": None, "mange": None}
+# lexicon/number_words.tsv, the articles ("en time") and the counts without a number ("flere timer")
+NUMBER_WORDS: dict[str, float | None] = {**{w: float(v) for w, v in table("number_words").items()},
+                                         **dict.fromkeys(words("indefinite_articles"), 1.0),
+                                         **dict.fromkeys(words("vague_counts"))}
 DURATION_UNITS = [("sekund", "S", True), ("minutt", "M", True), ("time", "H", True), ("døgn", "D", False),
                   ("dag", "D", False), ("uke", "W", False), ("uka", "W", False), ("veke", "W", False),
                   ("måned", "M", False), ("månad", "M", False), ("år", "Y", False),
