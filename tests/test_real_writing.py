@@ -100,6 +100,8 @@ def test_the_lexicons_read_as_data():
 def test_no_word_stands_in_two_lexicons_that_contradict_each_other():
     assert not words("first_person") & words("second_person")
     assert not words("world_regions") & words("norwegian_place_endings")
+    # the tokenizer and the sentence splitter read one notion of an abbreviation ("sen." ends a sentence)
+    assert not words("abbreviations") & {w.rstrip(".") for w in words("words_not_abbreviations")}
     singles, pairs = read_triggers()
     forms = [form for form, _, _ in singles]
     assert len(forms) == len(set(forms)), "a trigger form listed twice"
@@ -219,3 +221,9 @@ def test_number_words_are_one_table_for_figures_and_durations():
     assert [(f.text, f.value) for f in rec.figures] == [("ein million kroner", 1_000_000)]
     assert ("tjuge dagar", "P20D") in [(t.text, t.value) for t in rec.timexes]
     assert ("THREATEN", "Truslene") in [(v.type, v.text) for v in rec.events]
+
+
+def test_sen_ends_a_sentence_in_the_tokenizer_and_in_the_sentence_splitter():
+    nlp = storyline.pipeline_for("nn")
+    assert [s.text for s in nlp("Toget kom for sen. Passasjerane venta i to timar.").sents] == [
+        "Toget kom for sen.", "Passasjerane venta i to timar."]

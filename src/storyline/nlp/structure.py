@@ -12,6 +12,7 @@ from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from .lexicon import words
 from .util import text_of
 
 LIVE_MARKER = re.compile(
@@ -53,11 +54,7 @@ def line_kind(line: str) -> str:
     return "body"
 
 
-ABBREVIATIONS = {
-    "bl.a", "f.eks", "ca", "kl", "dvs", "mv", "nr", "jf", "pga", "mht", "evt", "tlf", "st", "dr", "prof",
-    "inkl", "ekskl", "mill", "mrd", "kr", "ang", "vs", "adm", "avd", "fhv", "iflg", "ifb", "m.a", "m.m",
-    "o.l", "t.o.m", "f.o.m", "gen", "sen", "rep", "jr", "sr", "mr", "mrs", "ms", "el", "hhv", "ev",
-}
+ABBREVIATIONS = words("abbreviations")  # lexicon/abbreviations.txt
 _BOUNDARY = re.compile(r"[.!?…]+[»\"”)]*\s+(?=[«\"–—-]?\s*[A-ZÆØÅÉ0-9«–—])")
 
 

@@ -10,12 +10,13 @@ import spacy
 from spacy.tokenizer import Tokenizer
 from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex, registry
 
+from .lexicon import LEXICON
+
 QUOTE_PREFIXES = [r"-(?=[A-ZÆØÅ«])", "«", "»", '"']
 QUOTE_INFIXES = [r"(?<=[\w.,:;!?])[«»](?=\S)", r"(?<=\w):(?=[«\"])"]
-# spaCy's nb abbreviations that are far more often a word ending a sentence: "for begge to.",
-# "før jul.", "stemte på Ap.", "det er for sen.", "sa mor min."
-WORD_NOT_ABBREVIATION = {"to.", "ti.", "min.", "sen.", "jul.", "jun.", "mar.", "on.", "no.", "el.", "off.",
-                         "res.", "ma.", "ref.", "Ap.", "Frp.", "Sp.", "vg.", "sv."}
+# spaCy's nb abbreviations that are far more often a word ending a sentence (lexicon file)
+WORD_NOT_ABBREVIATION = {line.strip() for line in (LEXICON / "words_not_abbreviations.txt").read_text(
+    encoding="utf-8").splitlines() if line.strip() and not line.startswith("#")}  # case matters: "Ap."
 
 
 # a full stop after a name written in mixed case ends the sentence: "samarbeid med AfD." (spaCy's nb
