@@ -227,3 +227,12 @@ def test_sen_ends_a_sentence_in_the_tokenizer_and_in_the_sentence_splitter():
     nlp = storyline.pipeline_for("nn")
     assert [s.text for s in nlp("Toget kom for sen. Passasjerane venta i to timar.").sents] == [
         "Toget kom for sen.", "Passasjerane venta i to timar."]
+
+
+def test_the_outlet_a_speaker_told_it_to_is_the_quotes_via():
+    rec = record("- Dette er ikke et kupp, forsikrer talsmann Ola Berg overfor fjernsynskanalen Kanal 24. "
+                 "- Vi gir oss ikke, sier Kari Lie til NRK.")
+    names = {e.id: e.name for e in rec.entities}
+    vias = {q.text: [names[v] for v in q.via] for q in rec.quotes}
+    assert vias["Dette er ikke et kupp"] == ["Kanal 24"]  # and no full stop in the outlet's name
+    assert vias["Vi gir oss ikke"] == ["NRK"]

@@ -290,6 +290,10 @@ def entities(doc: Doc) -> Doc:
                 if code is None or ent.root.pos_ in ("VERB", "AUX"):
                     continue  # not "å finne ein stad": the verb, not a Finn
                 raw.append((ent.start_char, ent.end_char, "DRV", f"iso:{code}"))
+            elif text.endswith(".") and ent[-1].text[:-1].isdigit() and (
+                    ent.end == len(doc) or doc[ent.end].is_sent_start or doc[ent.end].is_space):
+                # "France 24." at a sentence's end: the tokenizer took the full stop for an ordinal's
+                raw.append((ent.start_char, ent.end_char - 1, label, text[:-1]))
             else:
                 raw.append((ent.start_char, ent.end_char, label, text))
             covered.update(range(ent.start, ent.end))

@@ -169,6 +169,25 @@ def _det_cue_follows(text: str, end: int) -> bool:
 APPOSED_NAME = re.compile(r",\s*(?P<name>[A-ZÆØÅ][\w-]+(?:\s+[A-ZÆØÅ][\w-]+){0,3})\s*(?:[,.]|til\b|$)")
 
 
+# the outlet a speaker told it to: "…, sier X til NRK", "forsikrer X overfor fjernsynskanalen France 24"
+OUTLET = re.compile(r"\b(?:til|overfor)\s+(?P<noun>[\w-]*(?:kanal|kanalen|avis|avisen|avisa|byrået|nettstedet|"
+                    r"magasinet|radioen)\s+)?(?P<who>[A-ZÆØÅ][\w.-]*(?:\s+[A-ZÆØÅ0-9][\w.-]*){0,3})")
+
+
+def _outlet(b: _Builder, start: int, end: int) -> list[str]:
+    """The medium a quote reached the article through (`via`): an organisation after "til" or
+    "overfor" that is a known outlet or is named as one ("fjernsynskanalen France 24")."""
+    from .gazetteer import MEDIA, fold
+
+    m = OUTLET.search(text_of(b.doc), start, end)
+    if m is None:
+        return []
+    found = [eid for eid in b.via(m.start("who"), m.end("who"))
+             if (ent := _entity(b.doc, eid)) is not None and ent.type in ("ORG", "PROD")
+             and (m.group("noun") or fold(ent.name) in MEDIA)]
+    return found[:1]
+
+
 def _is_person(doc: Doc, eid: str | None) -> bool:
     ent = _entity(doc, eid) if eid else None
     return ent is not None and ent.type == "PER"
@@ -252,7 +271,7 @@ def _dash_paragraphs(b: _Builder, paragraphs) -> list[tuple[int, int]]:
                 person, ptext = speakers.resolve(b.doc, named.start("name"), named.end("name"), b.focus)
                 if _is_person(b.doc, person):
                     speaker, stext = person, ptext
-            via = b.via(via_m.start("who"), via_m.end("who")) if via_m else []
+            via = b.via(via_m.start("who"), via_m.end("who")) if via_m else _outlet(b, rest_start, pe)
             if pending:  # an unattributed dash paragraph just before: the same speaker
                 b.add(*pending, True, speaker, stext, m.group("cue"))
                 pending = None
