@@ -236,3 +236,16 @@ def test_the_outlet_a_speaker_told_it_to_is_the_quotes_via():
     vias = {q.text: [names[v] for v in q.via] for q in rec.quotes}
     assert vias["Dette er ikke et kupp"] == ["Kanal 24"]  # and no full stop in the outlet's name
     assert vias["Vi gir oss ikke"] == ["NRK"]
+
+
+def test_a_title_holder_named_after_it_speaks_even_when_the_title_names_a_place():
+    rec = record("- Dei har ikkje ryggrad, seier leiaren i Naturvernforbundet i Indre Fjordane, Oddvar Lid.")
+    assert speaker_names(rec)[0] == ("Dei har ikkje ryggrad", True, "Oddvar Lid")
+
+
+def test_a_sub_heading_run_into_a_quote_in_the_first_person_still_opens_it():
+    rec = record("- Vi må stanse deponiet, seier Kari Lid. Utan tillit - Dette fortel meg at vi ikkje kan stole "
+                 "på tilsynet.")
+    quotes = speaker_names(rec)
+    assert ("Dette fortel meg at vi ikkje kan stole på tilsynet", True, "Kari Lid") in [
+        (t.rstrip("."), d, s) for t, d, s in quotes]

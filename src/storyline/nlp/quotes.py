@@ -9,6 +9,7 @@ from spacy.tokens import Doc
 
 from ..record.model import Quote
 from . import speakers
+from .entities import is_role_word
 from .lexicon import words
 from .speakers import Focus
 from .util import CharSpan, SpanIndex, paragraph_index, text_of
@@ -106,6 +107,8 @@ class _Builder:
             return None
         if (start, end) in self.spans:  # one quote per span
             return None
+        if not direct and self.dash.covering(start):
+            return None  # inside a dash quote, whatever sentence the splitter began before it
         self.spans.add((start, end))
         q = Quote(id=f"q{len(self.quotes) + 1}", start=start, end=end, text=text_of(self.doc)[start:end],
                   direct=direct, speaker=speaker, speaker_text=speaker_text, cue=cue, via=list(via),
@@ -188,6 +191,11 @@ def _outlet(b: _Builder, start: int, end: int) -> list[str]:
     return found[:1]
 
 
+def _run_in_heading(piece: str) -> bool:
+    """A sub-heading run into the text before a dash quote: a few words, no sentence's end."""
+    return len(piece.split()) <= 6 and not piece.rstrip().endswith((".", "!", "?", ":", ";", ","))
+
+
 def _is_person(doc: Doc, eid: str | None) -> bool:
     ent = _entity(doc, eid) if eid else None
     return ent is not None and ent.type == "PER"
@@ -226,8 +234,9 @@ def dash_pieces(doc: Doc, paragraphs) -> list[tuple[int, int]]:
                 continue  # inside the quote just cut
             limit = openers[k + 1][0] if k + 1 < len(openers) else pe
             cue = CUE_IN.search(text, dash, limit)
-            if not cue and not strong and not (limit == pe and _det_cue_follows(text, pe)):
-                continue  # a weak opener needs a cue, or "Det sa X" opening the next paragraph
+            if not cue and not strong and not (limit == pe and _det_cue_follows(text, pe)) and not (
+                    _first_person(text[dash:limit])):
+                continue  # a weak opener needs a cue, "Det sa X" next, or someone speaking in the first person
             end = _cue_sentence_end(doc, cue.start("cue"), limit) if cue else limit
             if at < gap:
                 pieces.append((at, gap))
@@ -266,7 +275,8 @@ def _dash_paragraphs(b: _Builder, paragraphs) -> list[tuple[int, int]]:
             who_end = min([ps + m.start("rest") + x for x in (para[m.start("rest"):].find(","),) if x >= 0] or [pe])
             speaker, stext = speakers.resolve(b.doc, rest_start, who_end, b.focus)
             named = APPOSED_NAME.match(text, who_end, pe)
-            if named and not _is_person(b.doc, speaker):
+            titled = is_role_word((text[rest_start:who_end].split() or [""])[0])
+            if named and (titled or not _is_person(b.doc, speaker)):
                 # "…, seier leiaren i Naturvernforbundet, Oddvar Etnestad.": the title's holder speaks
                 person, ptext = speakers.resolve(b.doc, named.start("name"), named.end("name"), b.focus)
                 if _is_person(b.doc, person):
@@ -281,6 +291,8 @@ def _dash_paragraphs(b: _Builder, paragraphs) -> list[tuple[int, int]]:
             pending = None  # "– Hvor lenge kan dere vente?" then "– Vi må …, svarer han": the reporter asks
         else:
             prev = paragraphs[i - 1] if i else None
+            if prev and i > 1 and _run_in_heading(text[prev[0]:prev[1]]):
+                prev = paragraphs[i - 2]  # "… seier X. Utan tillit - Dette …": the sub-heading between is no break
             if prev and text[prev[1] - 1] == ":":
                 speaker, stext = _colon_speaker(b, prev)
                 if not _is_person(b.doc, speaker) and _first_person(para):
