@@ -249,3 +249,10 @@ def test_a_sub_heading_run_into_a_quote_in_the_first_person_still_opens_it():
     quotes = speaker_names(rec)
     assert ("Dette fortel meg at vi ikkje kan stole på tilsynet", True, "Kari Lid") in [
         (t.rstrip("."), d, s) for t, d, s in quotes]
+
+
+def test_a_first_name_alone_is_the_one_person_who_has_it():
+    rec = record("Kalven til Berit Hårklau overlevde. - Han er sterk, seier Berit. Per Olsen og Per Dahl var der.")
+    names = [e.name for e in rec.entities if e.type == "PER"]
+    assert "Berit" not in names and "Berit Hårklau" in names
+    assert speaker_names(rec)[0] == ("Han er sterk", True, "Berit Hårklau")

@@ -370,6 +370,16 @@ def entities(doc: Doc) -> Doc:
         for k in range(1, len(toks)):
             owner.setdefault(toks[-k:], owner[toks])
 
+    # a first name alone is the one person of the article who has it ("Aksel" ~ Aksel Lund Svindal,
+    # "Berit" ~ Berit Hårklau), as sports and local news write; not when two share it
+    by_first = defaultdict(set)
+    for full in per_names:
+        if len(full.split()) > 1 and first_name_gender(full.split()[0]):
+            by_first[full.split()[0]].add(owner[tuple(full.split())])
+    for first, fulls in by_first.items():
+        if len(fulls) == 1 and owner.get((first,), first) == first:
+            owner[(first,)] = next(iter(fulls))
+
     def person_of(name: str) -> str | None:
         return owner.get(tuple(name.split()))
 
