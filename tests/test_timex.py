@@ -68,3 +68,10 @@ def test_a_prison_term_is_a_duration_and_a_figure():
 
     rec = storyline.extract("Mannen ble dømt til seks års fengsel i tingretten.", published="2022-03-03")
     assert [t.value for t in rec.timexes] == ["P6Y"] and [f.value for f in rec.figures] == [6]
+
+
+def test_a_past_verb_right_after_a_weekday_keeps_it_in_the_past():
+    # "blir" before it would read as the future; "vart" after it says the Sunday has been
+    text = "Inntrykket blir stadfesta av tal som søndag vart presenterte i avisa."
+    assert resolve(text, date(2010, 1, 18)) == [("søndag", "DATE", "2010-01-17")]
+    assert resolve("Regjeringen vil legge fram planen fredag.", THURSDAY) == [("fredag", "DATE", "2022-03-04")]

@@ -236,7 +236,8 @@ ANCHOR = re.compile(r"\b(?P<what>\w+)\s+(?:startet|begynte|starta|byrja)\s+(?P<w
 
 FUTURE_CUES = {"vil", "skal", "ventes", "varsler", "planlegger", "kommer", "blir", "reiser", "starter", "åpner",
                "neste", "kommende"}
-PAST_CUES = {"sa", "ble", "var", "hadde", "har", "fortalte", "opplyste", "meldte", "skrev", "uttalte", "kom"}
+PAST_CUES = {"sa", "ble", "var", "hadde", "har", "fortalte", "opplyste", "meldte", "skrev", "uttalte", "kom",
+             "vart", "blei", "fekk", "fikk", "gjekk", "gikk", "fortalde", "skreiv"}  # Bokmål and Nynorsk
 
 
 def _shift_year(d: date, years: int) -> str:
@@ -246,11 +247,13 @@ def _shift_year(d: date, years: int) -> str:
         return d.replace(year=d.year + years, day=28).isoformat()
 
 
-def _future(text: str, start: int) -> bool:
+def _future(text: str, start: int, end: int | None = None) -> bool:
     """Whether the clause before a weekday speaks of what is to come ("vil mandag legge fram",
-    "varsler regn mandag") and not of what happened ("sa mandag", "hadde mandag")."""
+    "varsler regn mandag") and not of what happened ("sa mandag", "hadde mandag", nor "tal som
+    søndag vart presenterte", where the verb after it is past)."""
     clause = re.split(r"[.!?\n,;:–]", text[max(0, start - 200):start])[-1].casefold().split()
-    return any(w in FUTURE_CUES for w in clause) and not any(w in PAST_CUES for w in clause)
+    after = re.split(r"[.!?\n,;:–]", text[end:end + 40])[0].casefold().split()[:2] if end is not None else []
+    return any(w in FUTURE_CUES for w in clause) and not any(w in PAST_CUES for w in clause + after)
 
 
 def find_timexes(text: str, ref: date) -> list[Found]:
@@ -284,7 +287,7 @@ def find_timexes(text: str, ref: date) -> list[Found]:
                 r = (r[0], _shift_year(d, 1))  # "Neste rentemøte er 22. januar", written in December
             elif not future and d > ref + timedelta(days=62):
                 r = (r[0], _shift_year(d, -1))  # "krigen brøt ut 7. oktober", written in February
-        if kind == "weekday" and not (m.group("dir") or m.group("wk") or m.group("day")) and _future(text, start):
+        if kind == "weekday" and not (m.group("dir") or m.group("wk") or m.group("day")) and _future(text, start, end):
             d = date.fromisoformat(r[1][:10])
             if d < ref:  # "Meteorologene varsler 44 grader mandag": the coming Monday
                 r = (r[0], (d + timedelta(days=7)).isoformat() + r[1][10:])
