@@ -125,3 +125,20 @@ def test_eval_records_prints_a_row_per_article_and_the_mean_last(tmp_path):
 def test_eval_records_errors():
     assert b"no such gold folder" in run("eval", "records", "no-such-dir").stderr
     assert b"choose table or json" in run("eval", "records", str(ARTICLES), "--format", "xml").stderr
+
+
+def test_eval_records_scores_an_article_it_cannot_read_as_empty_and_goes_on(tmp_path):
+    gold = tmp_path / "gold"
+    gold.mkdir()
+    (gold / "streik.txt").write_bytes((ARTICLES / "streik.txt").read_bytes())
+    (gold / "streik.gold.json").write_bytes((ARTICLES / "streik.gold.json").read_bytes())
+    (gold / "tom.txt").write_text("   \n", encoding="utf-8")
+    (gold / "tom.gold.json").write_text(json.dumps(
+        {"document": {"file": "tom.txt", "published": "2024-05-24", "language": "nb"},
+         "entities": [{"key": "kari", "type": "PER", "names": ["Kari"], "mentions": ["Kari"]}]}), encoding="utf-8")
+    out = run("eval", "records", str(gold))
+    assert out.returncode == 0, out.stderr
+    assert b"tom:" in out.stderr and b"empty" in out.stderr
+    assert out.stdout.decode().splitlines()[-1].split()[3:] == ["over", "2", "articles"]
+    rows = {r["article"]: r for r in json.loads(run("eval", "records", str(gold), "--format", "json").stdout)["articles"]}
+    assert rows["tom"]["overall"] == 0.0 and rows["tom"]["error"] and rows["streik"]["error"] is None

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import Progress
 
 from .ingest.text import decode
@@ -114,6 +115,9 @@ def eval_records(
     with Progress(console=err, transient=True) as bar:
         task = bar.add_task("extracting and scoring", total=total)
         rows = evaluate_records(folders, ner=ner, progress=lambda row: bar.advance(task))
+    for row in rows:
+        if row["error"]:
+            err.print(f"[bold red]error:[/] {escape(row['article'])}: {escape(row['error'])} (scored as an empty record)")
     languages = sorted({r["language"] for r in rows})
     means = [mean_rows([r for r in rows if r["language"] == lang], f"mean {lang}") for lang in languages]
     means.append(mean_rows(rows, "mean"))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import bisect
 from collections import Counter, defaultdict
 from difflib import SequenceMatcher
-from functools import cache
 
 import spacy
 from spacy.language import Language
@@ -18,12 +17,12 @@ from ..text import name_key
 from .gazetteer import (
     INSTITUTION_SUFFIXES,
     MEDIA,
-    MUNICIPALITIES,
     NORWEGIAN_REGIONS,
     ORG_HEAD_SUFFIXES,
     ORG_LAST_WORDS,
     ORGANISATIONS,
     PARTIES,
+    REGIONS_BY_KEY,
     countries,
     country_by_code,
     country_names_en,
@@ -452,7 +451,7 @@ def _places_named_as_others(doc: Doc, ents: list[Entity]) -> None:
     person_words = {w for e in ents if e.type == "PER" and " " in e.name for w in e.name.split()}
     for e in ents:
         if e.type != "PER" or " " in e.name or e.links.iso3166 or first_name_gender(e.name) or (
-                e.name.isupper() or e.name.endswith(("sen", "son", "ssen")) or e.name in person_words):
+                e.name.isupper() or e.name.endswith(("sen", "son")) or e.name in person_words):
             continue  # "til Kim" after "Kim Jong-il": the person
         before = [text[max(0, m.start - 12):m.start].split()[-1:] for m in e.mentions]
         if all(b and b[0].casefold() in preps for b in before):
@@ -470,16 +469,11 @@ def _norwegian_places(ents: list[Entity]) -> None:
         if e.links.iso3166 is not None:
             continue
         name = e.name.casefold()
-        municipality = name.endswith(" kommune") and name.removesuffix(" kommune") in _municipalities()
+        municipality = name.endswith(" kommune") and fold(name.removesuffix(" kommune")) in REGIONS_BY_KEY
         if e.type not in ("GPE", "LOC", "FAC") and not municipality or name in words("world_regions"):
             continue
         if municipality or home or any(c in name for c in "æøå") or name.endswith(endings):
             e.links.iso3166 = "NO"
-
-
-@cache
-def _municipalities() -> frozenset[str]:
-    return frozenset(m.casefold() for m in MUNICIPALITIES)
 
 
 def _unmatched_person_mentions(doc: Doc, raw: list, covered: set[int]) -> None:

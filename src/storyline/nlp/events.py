@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from datetime import date
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
@@ -158,16 +158,14 @@ class _Context:
         self.last_parties: list[str] = []
         self.focus = Focus(doc)
 
+    @cached_property
     def main_place(self) -> str | None:
-        """The place the article is about: the one it names most, at least twice (a country or a
-        place we know, or a named area)."""
-        if not hasattr(self, "_main_place"):
-            counts = Counter(eid for _, _, eid in self.doc._.mention_index
-                             if self.ents[eid].type in ("GPE", "LOC") and self.ents[eid].links.iso3166)
-            top = counts.most_common(2)
-            self._main_place = top[0][0] if top and top[0][1] >= 2 and (
-                len(top) == 1 or top[0][1] > top[1][1]) else None
-        return self._main_place
+        """The place the article is about: the one it names most, at least twice and more than any
+        other (a country or a place we know, or a named area)."""
+        counts = Counter(eid for _, _, eid in self.doc._.mention_index
+                         if self.ents[eid].type in ("GPE", "LOC") and self.ents[eid].links.iso3166)
+        top = counts.most_common(2)
+        return top[0][0] if top and top[0][1] >= 2 and (len(top) == 1 or top[0][1] > top[1][1]) else None
 
     def eid_at(self, start: int, end: int) -> list[str]:
         return [eid for s, e, eid in mentions_between(self.doc, start, end)]
@@ -533,9 +531,9 @@ def events(doc: Doc) -> Doc:
                 if place:
                     location = place
                     targets = [t for t in targets if t != place]
-            inferred = location is None and ctx.main_place() is not None and ctx.main_place() not in targets
+            inferred = location is None and ctx.main_place is not None and ctx.main_place not in targets
             if inferred:
-                location = ctx.main_place()  # news says where once: "Santiago" for the strike reported below
+                location = ctx.main_place  # news says where once: "Santiago" for the strike reported below
             near = _attached_period(doc, sent_periods, t0) or (
                 min(dates, key=lambda t: abs(t.start - t0.idx)).value if dates else (
                     last_date[1] if last_date and last_date[0] == para[0] else pub))

@@ -2,6 +2,7 @@
 "ifølge X"), speakers across sentences and attribution chains ("ifølge Bloomberg")."""
 from __future__ import annotations
 
+import bisect
 import re
 
 from spacy.language import Language
@@ -162,10 +163,20 @@ def _cue_sentence_end(doc: Doc, cue_start: int, limit: int) -> int:
     return min(tokens[0].sent.end_char, limit) if tokens is not None and len(tokens) else limit
 
 
+def _det_cue_at(text: str, start: int, end: int) -> re.Match | None:
+    """"Det sa X til NTB" opening text[start:end]: the match, when its cue attributes."""
+    m = DET_CUE.match(text, start, end)
+    return m if m and m.group("cue").casefold() in TRAILING_CUES else None
+
+
+_LINE_START = re.compile(r"\s*")
+
+
 def _det_cue_follows(text: str, end: int) -> bool:
-    line_end = text.find("\n", len(text[:end]) + len(text[end:]) - len(text[end:].lstrip()))
-    m = DET_CUE.match(text, end, line_end if line_end >= 0 else len(text))
-    return bool(m) and m.group("cue").casefold() in TRAILING_CUES
+    """Whether the next paragraph opens with "Det sa X"."""
+    line = _LINE_START.match(text, end).end()
+    line_end = text.find("\n", line)
+    return _det_cue_at(text, end, line_end if line_end >= 0 else len(text)) is not None
 
 
 # a name in apposition after a speaker's title: ", Oddvar Etnestad." / ", Cristian Cuevas, til"
@@ -201,16 +212,16 @@ def _is_person(doc: Doc, eid: str | None) -> bool:
     return ent is not None and ent.type == "PER"
 
 
-def _first_person(text: str) -> bool:
-    return any(w in words("first_person") for w in re.findall(r"\w+", text.casefold()))
+def _first_person(text: str, also: frozenset[str] = frozenset()) -> bool:
+    """Whether someone speaks of themselves (or, with `also`, to someone) in the text."""
+    person = words("first_person") | also
+    return any(w in person for w in re.findall(r"\w+", text.casefold()))
 
 
 def _speech_like(text: str) -> bool:
     """A dash line without a cue is speech where someone speaks in the first or second person, or
     asks or exclaims; else it is a sub-heading or a narrative line set with a dash."""
-    if text.rstrip().endswith(("?", "!")):
-        return True
-    return _first_person(text) or any(w in words("second_person") for w in re.findall(r"\w+", text.casefold()))
+    return text.rstrip().endswith(("?", "!")) or _first_person(text, words("second_person"))
 
 
 def dash_pieces(doc: Doc, paragraphs) -> list[tuple[int, int]]:
@@ -249,9 +260,12 @@ def dash_pieces(doc: Doc, paragraphs) -> list[tuple[int, int]]:
     return pieces
 
 
+_PHRASE_END = re.compile(r"[,.;](?:\s|$)")
+
+
 def _who_end(text: str, start: int, end: int) -> int:
     """Where a speaker phrase after a cue ends: at the first comma or full stop."""
-    stop = re.compile(r"[,.;](?:\s|$)").search(text, start, end)
+    stop = _PHRASE_END.search(text, start, end)
     return stop.start() if stop else end
 
 
@@ -260,8 +274,8 @@ def _dash_paragraphs(b: _Builder, paragraphs) -> list[tuple[int, int]]:
     for i, (ps, pe) in enumerate(paragraphs):
         para = text[ps:pe]
         if para[0] not in DASHES or len(para) < 3 or not (para[1].isspace() or para[1].isupper()):
-            det = DET_CUE.match(text, ps, pe)
-            if pending and det and det.group("cue").casefold() in TRAILING_CUES:
+            det = _det_cue_at(text, ps, pe) if pending else None
+            if det:
                 # "– Vi gir oss ikke." then "Det sa Kari Hansen til NTB.": she said it
                 speaker, stext = speakers.resolve(b.doc, det.end("cue"), _who_end(text, det.end("cue"), pe), b.focus)
                 b.add(*pending, True, speaker, stext, det.group("cue").casefold())
@@ -522,8 +536,8 @@ DET_CUE = re.compile(rf"\s*(?:Det|Dette)\s+(?P<cue>{SPEECH_VERBS})\b(?P<rest>[^\
 def _det_cue(b: _Builder, sent, prev) -> None:
     """"X skjedde. Det bekrefter operasjonsleder Y": the sentence before is Y's report."""
     text = text_of(b.doc)
-    m = DET_CUE.match(text, sent.start_char, sent.end_char)
-    if not m or m.group("cue").casefold() not in TRAILING_CUES or prev is None or b.in_sentence(prev):
+    m = _det_cue_at(text, sent.start_char, sent.end_char)
+    if not m or prev is None or b.in_sentence(prev):
         return
     if "\n" in text[prev.end_char:sent.start_char] or any(c in text[prev.start_char:prev.end_char] for c in "«–"):
         return  # only within a paragraph, and not about a quotation it already holds
@@ -593,7 +607,8 @@ def quotes(doc: Doc) -> Doc:
             prev = None
             continue  # headings and the live marker are not speech
         in_dash = bool(dash.covering(sent.start_char))
-        tail = next((t for t in b.cue_tails if sent.start_char <= t < sent.end_char), None) if in_dash else None
+        tails = b.cue_tails[bisect.bisect_left(b.cue_tails, sent.start_char):] if in_dash else []  # found in order
+        tail = tails[0] if tails and tails[0] < sent.end_char else None
         covered = _indirect(b, sent, tail) if tail is not None else [] if in_dash else _indirect(b, sent)
         if not in_dash:
             _ifolge(b, sent, covered)

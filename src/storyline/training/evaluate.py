@@ -92,6 +92,7 @@ def evaluate_records(folders: list[Path], ner: str | None = None, progress=None)
 
     import storyline
 
+    from ..ingest.text import InputError
     from ..record.score import SECTIONS, score_record
 
     rows = []
@@ -99,11 +100,15 @@ def evaluate_records(folders: list[Path], ner: str | None = None, progress=None)
         gold = json.loads(path.read_text(encoding="utf-8"))
         doc = gold["document"]
         text = (path.parent / doc["file"]).read_text(encoding="utf-8")
-        record = json.loads(storyline.extract(text, published=doc.get("published"), ner=ner).model_dump_json())
+        error = None
+        try:
+            record = json.loads(storyline.extract(text, published=doc.get("published"), ner=ner).model_dump_json())
+        except InputError as e:  # scored as an empty record, so a failure counts against the mean
+            error, record = str(e), {"text": text, "document": {"language": doc.get("language")}}
         score = score_record(gold, record)
         rows.append({"article": path.name.removesuffix(".gold.json"), "folder": str(path.parent),
                      "language": doc.get("language") or record["document"]["language"],
-                     "overall": score.overall, **{n: score.section_score(n) for n in SECTIONS}})
+                     "overall": score.overall, **{n: score.section_score(n) for n in SECTIONS}, "error": error})
         if progress:
             progress(rows[-1])
     return rows
