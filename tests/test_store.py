@@ -72,7 +72,7 @@ def test_contradiction_across_sources(store):
 
 def test_figures_over_time(store):
     claims = {c["quantity"]: c["figures"] for c in Story(store).claims()}
-    evacuated = claims["person evakuert"]
+    evacuated = claims["personer evakuert"]  # the unit in words, not the key's stem
     dates = [f["date"][:10] for f in evacuated]
     assert dates == sorted(dates) and dates[0] == "2024-06-13" and dates[-1] == "2024-06-14"
 
@@ -199,13 +199,13 @@ def test_regions_of_one_country_keep_their_own_identity(tmp_path):
 
 def test_the_same_quantity_is_the_same_within_and_across_articles(tmp_path):
     # "9000 evakuerte" and "15.000 mennesker evakuert" count one thing (Figure.quantity), in the
-    # article's contradictions and in the story's alike
+    # article's contradictions and in the story's alike (both are about Gudbrandsdalen: one story)
     st = Store(tmp_path / "quantity.db")
     ingest_items(st, [
         Item("a", key="a", published="2024-05-24", source="NRK",
-             text="Ifølge fylkesmannen er 9000 evakuerte etter flommen."),
+             text="Ifølge fylkesmannen er 9000 evakuerte etter flommen i Gudbrandsdalen."),
         Item("b", key="b", published="2024-05-24", source="VG",
-             text="Kommunen opplyser at 15.000 mennesker er evakuert etter flommen."),
+             text="Kommunen opplyser at 15.000 mennesker er evakuert etter flommen i Gudbrandsdalen."),
     ])
     quantities = {f.quantity for key in ("a", "b") for f in st.record(key).figures}
     assert quantities == {"person|evakuert"}

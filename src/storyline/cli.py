@@ -151,6 +151,37 @@ def _store(db: str | None):
     return Store(db or default_db())
 
 
+def _stored(db: str | None):
+    """The store a query reads: a SQLite file that does not exist is a mistyped --db, not an empty store."""
+    from .store.db import default_db
+
+    target = db or default_db()
+    if "://" not in target and not Path(target).exists():
+        _fail(f"no store at {target} (ingest articles first, or give --db)")
+    return _store(target)
+
+
+def _story(db: str | None, story: int | None):
+    from .story.queries import Story
+
+    try:
+        return Story(_stored(db), story)
+    except KeyError:
+        _fail(f"no story {story} in the store (`storyline stories` lists them)")
+
+
+def _date(value: str | None, option: str) -> str | None:
+    """An ISO date (2024-06-13, 2024-06 or 2024) for a filter, else a clear error."""
+    import re
+
+    if value is not None and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value):
+        _fail(f"{option} {value!r}: give an ISO date, such as 2024-06-13")
+    return value
+
+
+STORY_HELP = "only this story (its id in `storyline stories`)"
+
+
 def _emit(data, fmt: str, table_fn) -> None:
     if fmt == "json":
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=1, default=str) + "\n")
@@ -173,8 +204,15 @@ def ingest(
     from .ingest.batch import ingest_items
     from .ingest.sources import read
 
+    if published is not None:
+        from .ingest.text import parse_published
+
+        try:
+            parse_published(published)
+        except ValueError as e:
+            _fail(str(e))
     store = _store(db)
-    items = list(read(paths, source=source))
+    items = list(read(paths, source=source, published=published))
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=err, transient=True) as progress:
         task = progress.add_task("extracting", total=len(items))
@@ -182,6 +220,9 @@ def ingest(
     out = Console()
     c = result.counts
     out.print(f"{c['new']} new, {c['version']} new versions, {c['unchanged']} unchanged, {c['failed']} failed")
+    for item in items:
+        if item.warning:
+            err.print(f"[yellow]warning[/] {escape(item.warning)}")
     for _name, why in result.failures:
         err.print(f"[red]failed[/] {why}")
     if result.failures:
@@ -239,7 +280,7 @@ def diff(
     """What an update added, removed and changed: entities, quotes, figures, events, and the text."""
     from .story.diff import diff_records
 
-    store = _store(db)
+    store = _stored(db)
     key = store.find_document(article)
     if key is None:
         _fail(f"no article {article!r} in {store.url}")
@@ -284,15 +325,18 @@ def timeline(
     type: str | None = typer.Option(None, help="only this PLOVER type (ASSAULT, CONSULT, ...)"),
     date_from: str | None = typer.Option(None, "--from", help="from this date (ISO)"),
     date_to: str | None = typer.Option(None, "--to", help="up to this date (ISO)"),
+    story: int | None = typer.Option(None, help=STORY_HELP),
     db: str | None = typer.Option(None, help=DB_HELP),
     format: str = typer.Option("table", "--format", "-f", help="table or json"),
 ) -> None:
     """The story's events by date, each merged across the articles that report it."""
     from rich.table import Table
 
-    from .story.queries import Story
+    from .record.model import EVENT_TYPES
 
-    events = Story(_store(db)).timeline(entity, type, date_from, date_to)
+    if type is not None and type.upper() not in EVENT_TYPES:
+        _fail(f"--type {type!r}: one of {', '.join(EVENT_TYPES)}")
+    events = _story(db, story).timeline(entity, type, _date(date_from, "--from"), _date(date_to, "--to"))
 
     def table(console):
         t = Table(title=f"Timeline ({len(events)} events)")
@@ -309,13 +353,12 @@ def timeline(
 @app.command()
 def entity(
     name: str = typer.Argument(..., help="a name in any spelling (Zelenskyj, Zelenskyy) or an id (iso:UA)"),
+    story: int | None = typer.Option(None, help=STORY_HELP),
     db: str | None = typer.Option(None, help=DB_HELP),
     format: str = typer.Option("table", "--format", "-f", help="table or json"),
 ) -> None:
     """One entity across the story: aliases, mentions, quotes by it, events it is in."""
-    from .story.queries import Story
-
-    profile = Story(_store(db)).entity(name)
+    profile = _story(db, story).entity(name)
     if profile is None:
         _fail(f"no entity {name!r} in the store")
 
@@ -334,45 +377,128 @@ def entity(
 @app.command()
 def claims(
     contradictions: bool = typer.Option(False, "--contradictions", help="only figures that sources disagree on"),
+    story: int | None = typer.Option(None, help=STORY_HELP),
     db: str | None = typer.Option(None, help=DB_HELP),
     format: str = typer.Option("table", "--format", "-f", help="table or json"),
 ) -> None:
     """Reported figures over time, or the contradictions between sources."""
     from rich.table import Table
 
-    from .story.queries import Story
-
-    story = Story(_store(db))
-    data = story.contradictions() if contradictions else story.claims()
+    queries = _story(db, story)
+    data = queries.contradictions() if contradictions else queries.claims()
 
     def table(console):
-        t = Table(title="Contradictions" if contradictions else "Figures by quantity")
+        if contradictions:
+            for c in data:
+                console.print(f"{c['date'] or '—'}  story {c['story'] or '—'}  {c['why']}", highlight=False)
+            console.print(f"{len(data)} contradictions")
+            return
+        t = Table(title="Figures by quantity")
         for col in ("quantity", "date", "figure", "according to", "article"):
             t.add_column(col)
         for c in data:
-            for f in c["sides"] if contradictions else c["figures"]:
-                t.add_row(c["quantity"], f["date"] or "—", f["text"], f.get("according_to") or f["source"] or "—",
+            for f in c["figures"]:
+                t.add_row(c["quantity"], f["date"] or "—", f["text"], f["source"] or f["doc_source"] or "—",
                           f["document"])
         console.print(t)
 
     _emit(data, format, table)
 
 
-@app.command()
-def search(
-    text: str = typer.Argument(..., help="words to find in the articles"),
+stories_app = typer.Typer(help="Developing stories: the articles grouped by what they share, as they arrive.",
+                          invoke_without_command=True)
+app.add_typer(stories_app, name="stories")
+
+
+@stories_app.callback()
+def stories(
+    ctx: typer.Context,
     db: str | None = typer.Option(None, help=DB_HELP),
     format: str = typer.Option("table", "--format", "-f", help="table or json"),
 ) -> None:
-    """Articles whose latest version contains the text."""
-    from .story.queries import Story
+    """The stories: title, dates, articles and sources (subcommands put articles in them by hand)."""
+    if ctx.invoked_subcommand:
+        return
+    from dataclasses import asdict
 
-    hits = Story(_store(db)).search(text)
+    from rich.table import Table
+
+    from .story.stories import Stories
+
+    found = Stories(_stored(db)).list()
+
+    def table(console):
+        t = Table(title=f"{len(found)} stories")
+        for col in ("id", "title", "from", "to", "articles", "sources"):
+            t.add_column(col)
+        for st in found:
+            t.add_row(str(st.id), st.title or "—", st.first_date or "—", st.last_date or "—", str(st.articles),
+                      ", ".join(st.sources))
+        console.print(t)
+
+    _emit([asdict(st) for st in found], format, table)
+
+
+@stories_app.command("move")
+def stories_move(
+    article: str = typer.Argument(..., help="the article: its key, URL or title"),
+    to: int | None = typer.Option(None, help="the story to put it in (default: a new story of its own)"),
+    db: str | None = typer.Option(None, help=DB_HELP),
+) -> None:
+    """Put an article in another story, or in one of its own; it stays there on re-ingest and rebuild."""
+    from .story.stories import Stories
+
+    store = _stored(db)
+    key = store.find_document(article)
+    if key is None:
+        _fail(f"no article {article!r} in {store.url}")
+    try:
+        story = Stories(store).move(key, to)
+    except KeyError as e:
+        _fail(f"{e.args[0]} in the store (`storyline stories` lists them)")
+    print(f"{key} is in story {story}")
+
+
+@stories_app.command("merge")
+def stories_merge(
+    into: int = typer.Argument(..., help="the story that stays"),
+    other: int = typer.Argument(..., help="the story whose articles join it"),
+    db: str | None = typer.Option(None, help=DB_HELP),
+) -> None:
+    """Merge two stories into one; their articles stay together on re-ingest and rebuild."""
+    from .story.stories import Stories
+
+    try:
+        Stories(_stored(db)).merge(into, other)
+    except KeyError as e:
+        _fail(f"{e.args[0]} in the store (`storyline stories` lists them)")
+    print(f"story {other} merged into story {into}")
+
+
+@stories_app.command("rebuild")
+def stories_rebuild(db: str | None = typer.Option(None, help=DB_HELP)) -> None:
+    """Group all articles into stories again (after a change of the rule); hand-placed ones stay."""
+    from .story.stories import Stories
+
+    print(f"{Stories(_stored(db)).rebuild()} stories")
+
+
+@app.command()
+def search(
+    text: str = typer.Argument(..., help="words to find (each also as the start of a word: 'Gahr' finds Gahr Støre)"),
+    story: int | None = typer.Option(None, help=STORY_HELP),
+    limit: int = typer.Option(50, help="at most this many hits"),
+    db: str | None = typer.Option(None, help=DB_HELP),
+    format: str = typer.Option("table", "--format", "-f", help="table or json"),
+) -> None:
+    """Articles, quotes and entities that contain the words, best first."""
+    hits = _story(db, story).search(text, limit)
 
     def table(console):
         for h in hits:
-            console.print(f"[bold]{h['title'] or h['document']}[/] v{h['version']} ({h['source'] or '—'}): "
-                          f"…{h['snippet']}…", highlight=False)
+            console.print(f"[bold]{escape(h['title'] or h['document'])}[/] {h['kind']} v{h['version']} "
+                          f"({escape(h['source'] or '—')}): {escape(h['snippet'])}", highlight=False)
+        console.print(f"{len(hits)} hits" if hits else f"0 hits for {text!r}")
 
     _emit(hits, format, table)
 
@@ -381,6 +507,7 @@ def search(
 def export(
     format: str = typer.Option("jsonl", "--format", "-f", help="jsonl (records), csv or parquet (ACLED events)"),
     out: Path | None = typer.Option(None, "--out", "-o", help="file to write (default: standard output)"),
+    story: int | None = typer.Option(None, help=STORY_HELP),
     db: str | None = typer.Option(None, help=DB_HELP),
 ) -> None:
     """Export the records (jsonl) or a flat events table in ACLED's layout (csv, parquet)."""
@@ -389,20 +516,19 @@ def export(
     from sqlalchemy import select
 
     from .store import schema as sch
-    from .story.queries import Story
 
-    store = _store(db)
+    queries = _story(db, story)
     if format == "jsonl":
-        with store.engine.connect() as conn:
+        with queries.store.engine.connect() as conn:
             rows = conn.execute(select(sch.versions.c.record).where(
-                sch.versions.c.id.in_(store.latest_version_ids(conn)))).fetchall()
+                sch.versions.c.id.in_(queries.latest(conn)))).fetchall()
         fh = out.open("w", encoding="utf-8") if out else sys.stdout
         for r in rows:
             fh.write(r.record + "\n")
         if out:
             fh.close()
         return
-    rows = Story(store).acled_rows()
+    rows = queries.acled_rows()
     columns = ["event_date", "event_type", "actor1", "actor2", "location", "latitude", "longitude", "source", "notes"]
     if format == "csv":
         fh = out.open("w", encoding="utf-8", newline="") if out else sys.stdout

@@ -36,3 +36,18 @@ def name_key(name: str) -> str:
     Zelenskyj ~ Zelenskyy ~ Zelensky."""
     key = fold(transliterate_to_english(name))
     return f"name:{key[:-1] if key.endswith('yy') else key}"
+
+
+_WORD = re.compile(r"\w+(?:-\w+)*")
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;«»\"“”–—-]\s*|\n\s*)$")
+
+
+def capitalised_words(text: str) -> list[str]:
+    """The capitalised words that do not start a sentence or a line: the names a text uses, also
+    those a tagger missed ("Russland angrep Kharkiv" -> ["Kharkiv"])."""
+    out = []
+    for m in _WORD.finditer(text):
+        w = m.group()
+        if w[0].isupper() and not w.isupper() and len(w) > 2 and not _SENTENCE_START.search(text[max(0, m.start() - 3):m.start()]):
+            out.append(w)
+    return out

@@ -136,8 +136,22 @@ def create_app(db: str, token: str | None = None, max_body: int = MAX_BODY) -> F
             names = story.names(conn)
         return page([{**dict(r._mapping), "name": names.get(r.key)} for r in rows], *p)
 
+    def of_story(story: int | None = Query(None, description="only this story (an id from /api/stories)")) -> Story:
+        try:
+            return Story(store, story)
+        except KeyError as e:
+            raise HTTPException(404, e.args[0]) from None
+
+    @app.get("/api/stories", summary="The developing stories: title, dates, articles, sources")
+    def stories():
+        from dataclasses import asdict
+
+        from ..story.stories import Stories
+
+        return {"items": [asdict(st) for st in Stories(store).list()]}
+
     @app.get("/api/entities/{name}", summary="One entity: aliases, mentions, quotes, events, figures")
-    def entity(name: str):
+    def entity(name: str, story: Story = Depends(of_story)):
         profile = story.entity(name)
         if profile is None:
             raise HTTPException(404, f"no entity {name!r}")
@@ -145,23 +159,24 @@ def create_app(db: str, token: str | None = None, max_body: int = MAX_BODY) -> F
 
     @app.get("/api/events", response_model=Page, summary="Story events, merged across articles")
     def events(type: str | None = None, entity: str | None = None, date_from: str | None = Query(None, alias="from"),
-               date_to: str | None = Query(None, alias="to"), p: tuple[int, int] = Depends(paging)):
+               date_to: str | None = Query(None, alias="to"), p: tuple[int, int] = Depends(paging),
+               story: Story = Depends(of_story)):
         return page([e.to_dict() for e in story.timeline(entity, type, date_from, date_to)], *p)
 
     @app.get("/api/timeline", summary="Story events grouped by day")
-    def timeline(type: str | None = None, entity: str | None = None):
+    def timeline(type: str | None = None, entity: str | None = None, story: Story = Depends(of_story)):
         days: dict[str, list] = defaultdict(list)
         for e in story.timeline(entity, type):
             days[(e.date or "undated")[:10]].append(e.to_dict())
         return {"days": [{"date": d, "events": evs} for d, evs in sorted(days.items())]}
 
     @app.get("/api/quotes", response_model=Page, summary="Quotes in the latest versions")
-    def quotes(speaker: str | None = None, p: tuple[int, int] = Depends(paging)):
+    def quotes(speaker: str | None = None, p: tuple[int, int] = Depends(paging), story: Story = Depends(of_story)):
         with store.engine.connect() as conn:
             q = (select(s.quotes, s.documents.c.key.label("document"))
                  .join(s.versions, s.quotes.c.version_id == s.versions.c.id)
                  .join(s.documents, s.versions.c.document_id == s.documents.c.id)
-                 .where(s.quotes.c.version_id.in_(store.latest_version_ids(conn))))
+                 .where(s.quotes.c.version_id.in_(story.latest(conn))))
             if speaker:
                 q = q.where(s.quotes.c.speaker.in_(story.keys_for(conn, speaker)))
             rows = conn.execute(q).fetchall()
@@ -171,11 +186,11 @@ def create_app(db: str, token: str | None = None, max_body: int = MAX_BODY) -> F
         return page(items, *p)
 
     @app.get("/api/figures", response_model=Page, summary="Reported figures")
-    def figures(p: tuple[int, int] = Depends(paging)):
+    def figures(p: tuple[int, int] = Depends(paging), story: Story = Depends(of_story)):
         return page(story.figures(), *p)
 
     @app.get("/api/contradictions", summary="Figures that sources disagree on")
-    def contradictions():
+    def contradictions(story: Story = Depends(of_story)):
         return {"items": story.contradictions()}
 
     @app.get("/api/search", summary="Articles containing a text")

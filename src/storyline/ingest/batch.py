@@ -1,5 +1,5 @@
-"""Ingest a batch of items into the store: extract each, store each in its own transaction,
-report failures per item and go on."""
+"""Ingest a batch of items into the store: extract each, store each in its own transaction and
+put it in a story, report failures per item and go on."""
 from __future__ import annotations
 
 from collections import Counter
@@ -7,8 +7,18 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from ..store.db import Saved, Store, sha
+from ..story.stories import Stories
 from .sources import Item
-from .text import InputError
+from .text import InputError, parse_published
+
+
+def _day(published: str | None) -> str | None:
+    """The publication day an article's record will carry (an unreadable date fails in extraction)."""
+    try:
+        day = parse_published(published)
+    except InputError:
+        return None
+    return day.isoformat() if day else None
 
 
 @dataclass
@@ -24,6 +34,7 @@ def ingest_items(store: Store, items: Iterable[Item], published: str | None = No
     import storyline
 
     result = BatchResult()
+    stories = Stories(store)
 
     def done(item: Item, status: str) -> None:
         result.counts[status] += 1
@@ -42,6 +53,8 @@ def ingest_items(store: Store, items: Iterable[Item], published: str | None = No
                 done(item, "failed")
                 continue
             saved = store.save(key, rec)
+            if saved.status != "unchanged":
+                stories.assign(key, rec)
             result.saved.append(saved)
             done(item, saved.status)
         batch.clear()
@@ -52,7 +65,7 @@ def ingest_items(store: Store, items: Iterable[Item], published: str | None = No
             done(item, "failed")
             continue
         key = item.key or f"sha:{sha(item.text)[:16]}"
-        known = store.known(key, item.text)
+        known = store.known(key, item.text, _day(item.published or published))
         if known:
             result.saved.append(known)
             done(item, "unchanged")

@@ -29,6 +29,7 @@ class Item:
     source: str | None = None
     author: str | None = None
     error: str | None = None
+    warning: str | None = None  # read, but with something the user should know (which date it got)
 
 
 def expand(paths: list[str]) -> Iterator[str]:
@@ -45,25 +46,51 @@ def expand(paths: list[str]) -> Iterator[str]:
             yield p
 
 
-def read(paths: list[str], source: str | None = None) -> Iterator[Item]:
+def read(paths: list[str], source: str | None = None, published: str | None = None) -> Iterator[Item]:
+    """Items from paths; an article that carries no publication date (in its HTML, feed entry or
+    JSON) gets `published`, else its file's modification time, else none, and a warning says which."""
     for p in expand(paths):
-        try:
-            if p == "-":
-                data = sys.stdin.buffer.read()
-                yield from _from_bytes(data, "stdin", None, source)
-            elif p.startswith(("http://", "https://")):
-                data, ctype = fetch(p)
-                yield from _from_bytes(data, p, p, source, content_type=ctype)
-            else:
-                path = Path(p)
-                if not path.exists():
-                    yield Item(p, error=f"{p}: no such file")
-                    continue
-                yield from _from_bytes(path.read_bytes(), p, str(path.resolve()), source, suffix=path.suffix.lower())
-        except InputError as e:
-            yield Item(p, error=str(e))
-        except OSError as e:
-            yield Item(p, error=f"{p}: {e}")
+        for item in _read_one(p, source):
+            yield _dated(item, p, published)
+
+
+def _dated(item: Item, p: str, published: str | None) -> Item:
+    if item.error or item.published:
+        return item
+    if published:
+        item.published = published
+        return item
+    path = Path(p)
+    if p != "-" and not p.startswith(("http://", "https://")) and path.is_file() and path.suffix.lower() in (
+            ".txt", ".text", ".md", ".html", ".htm"):
+        from datetime import datetime
+
+        item.published = datetime.fromtimestamp(path.stat().st_mtime).date().isoformat()
+        item.warning = (f"{item.name}: no publication date in it: used the file's modification time, "
+                        f"{item.published} (give --published to correct it)")
+    else:
+        item.warning = (f"{item.name}: no publication date: 'mandag' and 'i går' resolve against today "
+                        "(give --published)")
+    return item
+
+
+def _read_one(p: str, source: str | None) -> Iterator[Item]:
+    try:
+        if p == "-":
+            yield from _from_bytes(sys.stdin.buffer.read(), "stdin", None, source)
+        elif p.startswith(("http://", "https://")):
+            data, ctype = fetch(p)
+            yield from _from_bytes(data, p, p, source, content_type=ctype)
+        elif not Path(p).exists():
+            yield Item(p, error=f"{p}: no such file")
+        else:
+            path = Path(p)
+            # a file is known by its name without the suffix (its path moves with the folder)
+            yield from _from_bytes(path.read_bytes(), p, path.stem, source, suffix=path.suffix.lower())
+    except InputError as e:
+        yield Item(p, error=str(e))
+    except OSError as e:
+        yield Item(p, error=f"{p}: {e}")
 
 
 def fetch(url: str, headers: dict | None = None) -> tuple[bytes, str]:

@@ -17,8 +17,12 @@ def doc_id(text: str) -> str:
 def to_record(doc: Doc, *, language: str = "nb", id: str | None = None, title: str | None = None,
               url: str | None = None, source: str | None = None, version: int = 1) -> Record:
     published = doc._.published
+    text = text_of(doc)
+    first = doc._.headings[0] if doc._.headings else None
+    if title is None and first is not None and not text[:first.start_char].strip():
+        title = first.text.strip()  # the headline: a heading the text opens with
     info = DocumentInfo(
-        id=id or doc_id(text_of(doc)), title=title, url=url, source=source,
+        id=id or doc_id(text), title=title, url=url, source=source,
         published=published.isoformat() if isinstance(published, date) else published,
         language=language, live=bool(doc._.live), version=version,
     )

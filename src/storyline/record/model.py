@@ -9,6 +9,9 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+# PLOVER's event types (shared/spec/event-ontology.md)
+EVENT_TYPES = ("AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST", "ACCUSE",
+               "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT")
 EntityType = Literal["PER", "ORG", "GPE", "LOC", "FAC", "EVT", "PROD", "MISC"]
 Qualifier = Literal["exact", "about", "nearly", "over", "at_least", "at_most", "up_to", "unbounded"]
 Status = Literal["asserted", "negated", "planned", "requested", "possible", "reported"]

@@ -6,6 +6,8 @@ from __future__ import annotations
 from ..text import fold
 from .model import Figure
 
+# units that are a share of something: a figure in them says nothing without what it is a share of
+SHARES = {"prosent", "prosentpoeng"}
 MIN_RATIO = 1.25  # values closer than this are rounding, not disagreement
 
 

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import create_engine, event, func, insert, select, text
+from sqlalchemy import create_engine, event, func, insert, select, text, update
 from sqlalchemy.engine import Connection, Engine
 
-from ..record.model import Entity, Figure, Record
+from ..record.model import Entity, Event, Figure, Record
 from ..record.quantity import quantity_key
 from ..text import fold, name_key
 from . import schema as s
@@ -40,6 +40,12 @@ def figure_quantity(f: Figure) -> str | None:
     return f.quantity or quantity_key(f)
 
 
+def event_amounts(record: Record, event: Event) -> list[float]:
+    """The values of the figures in an event's sentence: "gir 100 mill til Gaza" is not "200 mill til Sudan"."""
+    lo, hi = event.sentence["start"], event.sentence["end"]
+    return sorted({f.value for f in record.figures if f.value is not None and lo <= f.start < hi})
+
+
 def name_forms(e: Entity) -> str:
     """The folded spellings a user may look an entity up by: name, aliases, surname."""
     forms = {fold(e.name), *(fold(a) for a in e.aliases)}
@@ -50,6 +56,51 @@ def name_forms(e: Entity) -> str:
 
 def sha(text_: str) -> str:
     return hashlib.sha256(text_.encode("utf-8")).hexdigest()
+
+
+def version_sha(text_: str, published: str | None) -> str:
+    """A version is its text and its publication day: the same text under a corrected date is a
+    new version (its "mandag" resolves differently), the same text and date twice is one."""
+    return sha(f"{published[:10]}\n{text_}" if published else text_)
+
+
+def _versions_know_their_day(conn: Connection) -> None:
+    """Version 2 tells versions apart by text and publication day (`version_sha`)."""
+    for row in conn.execute(select(s.versions.c.id, s.versions.c.text, s.versions.c.published).where(
+            s.versions.c.published.is_not(None))).fetchall():
+        conn.execute(update(s.versions).where(s.versions.c.id == row.id).values(
+            sha=version_sha(row.text, row.published)))
+
+
+# articles, quotes and entities of each document's newest version, for `Story.search`: words without
+# their accents ("Stoere" finds "Støre"), so a prefix finds a name ("Gahr" -> Jonas Gahr Støre)
+FTS_TABLE = ("CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5(kind UNINDEXED, document_id UNINDEXED, "
+             "version_id UNINDEXED, body, tokenize = 'unicode61 remove_diacritics 2')")
+
+
+def index_version(conn: Connection, doc_id: int, version_id: int, record: Record) -> None:
+    """Replace a document's rows in the search index by those of its new version."""
+    conn.execute(text("DELETE FROM search WHERE document_id = :d"), {"d": doc_id})
+    rows = [("article", f"{record.document.title or ''}\n{record.text}")]
+    rows += [("quote", q.text) for q in record.quotes]
+    rows += [("entity", " ".join([e.name, *e.aliases])) for e in record.entities]
+    conn.execute(text("INSERT INTO search (kind, document_id, version_id, body) VALUES (:k, :d, :v, :b)"),
+                 [{"k": k, "d": doc_id, "v": version_id, "b": b} for k, b in rows])
+
+
+def _index_everything(conn: Connection) -> None:
+    """Version 2 adds the search index: fill it from each document's newest version."""
+    if conn.dialect.name != "sqlite":
+        return
+    newest = select(s.versions.c.document_id, func.max(s.versions.c.id).label("id")).group_by(
+        s.versions.c.document_id).subquery()
+    for row in conn.execute(select(s.versions.c.document_id, s.versions.c.id, s.versions.c.record).join(
+            newest, newest.c.id == s.versions.c.id)).fetchall():
+        index_version(conn, row.document_id, row.id, Record.model_validate_json(row.record))
+
+
+# schema version -> what its migration does in code, after schema.MIGRATIONS' SQL
+DATA_MIGRATIONS = {2: [_versions_know_their_day, _index_everything]}
 
 
 @dataclass
@@ -70,9 +121,16 @@ class Store:
         self.migrate()
 
     # -- schema ------------------------------------------------------------------------
+    @property
+    def has_fts(self) -> bool:
+        """SQLite's FTS5 full-text index (PostgreSQL searches with its own full-text functions)."""
+        return self.engine.dialect.name == "sqlite"
+
     def migrate(self) -> int:
         with self.engine.begin() as conn:
             s.metadata.create_all(conn)
+            if self.has_fts:
+                conn.execute(text(FTS_TABLE))
             current = conn.execute(select(func.max(s.schema_info.c.version))).scalar()
             if current is None:
                 conn.execute(insert(s.schema_info).values(version=s.SCHEMA_VERSION))
@@ -80,22 +138,25 @@ class Store:
             for v in range(current + 1, s.SCHEMA_VERSION + 1):
                 for stmt in s.MIGRATIONS.get(v, []):
                     conn.execute(text(stmt))
+                for step in DATA_MIGRATIONS.get(v, []):
+                    step(conn)
                 conn.execute(insert(s.schema_info).values(version=v))
         return s.SCHEMA_VERSION
 
     # -- writing -----------------------------------------------------------------------
-    def known(self, key: str, text_: str) -> Saved | None:
-        """The stored version with exactly this text, if any (so it need not be extracted again)."""
+    def known(self, key: str, text_: str, published: str | None = None) -> Saved | None:
+        """The stored version with exactly this text and publication day, if any (so it need not be
+        extracted again)."""
         with self.engine.connect() as conn:
             row = conn.execute(
-                select(s.versions.c.version).join(s.documents).where(s.documents.c.key == key,
-                                                                     s.versions.c.sha == sha(text_))
+                select(s.versions.c.version).join(s.documents).where(
+                    s.documents.c.key == key, s.versions.c.sha == version_sha(text_, published))
             ).first()
         return Saved("unchanged", key, row.version) if row else None
 
     def save(self, key: str, record: Record) -> Saved:
         """Store one article version and its facts in a single transaction."""
-        digest = sha(record.text)
+        digest = version_sha(record.text, record.document.published)
         now = datetime.now(UTC).isoformat(timespec="seconds")
         with self.engine.begin() as conn:
             doc = conn.execute(select(s.documents).where(s.documents.c.key == key)).first()
@@ -119,6 +180,8 @@ class Store:
                 language=record.document.language, live=int(record.document.live), text=record.text,
                 record=record.model_dump_json(), ingested_at=now)).inserted_primary_key[0]
             self._save_facts(conn, version_id, record)
+            if self.has_fts:
+                index_version(conn, doc_id, version_id, record)
         return Saved(status, key, number)
 
     def _save_facts(self, conn: Connection, version_id: int, record: Record) -> None:
@@ -139,7 +202,8 @@ class Store:
                 version_id=version_id, local_id=v.id, type=v.type, mode=v.mode, date=v.date, text=v.text,
                 sentence=record.text[v.sentence["start"]:v.sentence["end"]],
                 actors=json.dumps([k(a) for a in v.actors]), targets=json.dumps([k(a) for a in v.targets]),
-                location=k(v.location), status=v.status, source=k(v.source)) for v in record.events])
+                location=k(v.location), status=v.status, source=k(v.source),
+                amounts=json.dumps(event_amounts(record, v))) for v in record.events])
         if record.quotes:
             conn.execute(insert(s.quotes), [dict(
                 version_id=version_id, local_id=q.id, speaker=k(q.speaker), speaker_text=q.speaker_text,
@@ -149,6 +213,10 @@ class Store:
                 version_id=version_id, local_id=f.id, text=f.text, value=f.value, qualifier=f.qualifier, unit=f.unit,
                 unit_key=figure_quantity(f), what=f.what, source=k(f.source), about=json.dumps([k(a) for a in f.about]),
                 date=f.date) for f in record.figures])
+        if record.contradictions:
+            conn.execute(insert(s.contradictions), [dict(
+                version_id=version_id, figure_a=c.figures[0], figure_b=c.figures[1], why=c.why)
+                for c in record.contradictions if len(c.figures) == 2])
 
     # -- reading -----------------------------------------------------------------------
     def record(self, key: str, version: int | None = None) -> Record | None:

@@ -19,6 +19,32 @@ metadata = MetaData()
 
 schema_info = Table("schema_info", metadata, Column("version", Integer, nullable=False))
 
+stories = Table(
+    "stories", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("first_date", String, comment="the date of its earliest article"),
+    Column("last_date", String),
+    Column("articles", Integer, nullable=False, default=0),
+    Index("ix_stories_dates", "last_date", "first_date"),
+)
+
+story_terms = Table(
+    "story_terms", metadata,
+    Column("story_id", Integer, ForeignKey("stories.id"), nullable=False),
+    Column("term", String, nullable=False, comment="an entity key its articles name"),
+    Column("weight", Float, nullable=False, comment="summed over its articles"),
+    UniqueConstraint("story_id", "term"),
+    Index("ix_story_terms_term", "term"),
+)
+
+document_terms = Table(
+    "document_terms", metadata,
+    Column("document_id", Integer, ForeignKey("documents.id"), nullable=False),
+    Column("term", String, nullable=False, comment="an entity key its newest version names"),
+    Column("weight", Float, nullable=False),
+    Index("ix_document_terms_document", "document_id"),
+)
+
 documents = Table(
     "documents", metadata,
     Column("id", Integer, primary_key=True),
@@ -27,6 +53,9 @@ documents = Table(
     Column("source", String),
     Column("title", String),
     Column("first_seen", String, nullable=False),
+    Column("story_id", Integer, ForeignKey("stories.id")),
+    Column("story_pinned", Integer, nullable=False, default=0, server_default="0", comment="1: put there by hand, kept on rebuild"),
+    Index("ix_documents_story", "story_id"),
 )
 
 versions = Table(
@@ -77,6 +106,7 @@ events = Table(
     Column("location", String),
     Column("status", String, nullable=False),
     Column("source", String),
+    Column("amounts", Text, nullable=False, default="[]", server_default="[]", comment="values of the figures in its sentence, JSON"),
     Index("ix_events_date", "date"),
     Index("ix_events_version", "version_id"),
 )
@@ -110,6 +140,24 @@ figures = Table(
     Index("ix_figures_version", "version_id"),
 )
 
-SCHEMA_VERSION = 1
-# version -> statements that bring a store from version-1 up to it (version 1 is create_all)
-MIGRATIONS: dict[int, list[str]] = {}
+contradictions = Table(
+    "contradictions", metadata,
+    Column("version_id", Integer, ForeignKey("versions.id"), nullable=False),
+    Column("figure_a", String, nullable=False, comment="local figure ids, as in the record"),
+    Column("figure_b", String, nullable=False),
+    Column("why", Text, nullable=False),
+    Index("ix_contradictions_version", "version_id"),
+)
+
+SCHEMA_VERSION = 2
+
+
+# version -> SQL that brings a store from version-1 up to it; create_all has made the new tables
+# already, these change the old ones (store.db.DATA_MIGRATIONS then rewrites what needs code).
+# Articles stored before stories get theirs when `storyline stories` first runs.
+MIGRATIONS: dict[int, list[str]] = {
+    2: ["ALTER TABLE documents ADD COLUMN story_id INTEGER REFERENCES stories(id)",
+        "ALTER TABLE documents ADD COLUMN story_pinned INTEGER NOT NULL DEFAULT 0",
+        "CREATE INDEX IF NOT EXISTS ix_documents_story ON documents (story_id)",
+        "ALTER TABLE events ADD COLUMN amounts TEXT NOT NULL DEFAULT '[]'"],
+}

@@ -3,13 +3,15 @@ sources and spellings, figures over time and contradictions between sources, sea
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, text
 
+from ..record.contradictions import claim, contradicting_pairs, why
 from ..record.model import Entity, Links
-from ..record.quantity import precise_count, values_disagree
+from ..record.quantity import values_disagree
 from ..store import schema as s
 from ..store.db import Store, entity_key
 from ..text import fold
@@ -43,9 +45,80 @@ class StoryEvent:
         return {**asdict(self), "sources": self.sources}
 
 
+def _quantity(key: str | None) -> tuple[str | None, str | None]:
+    """The (unit, what happened) pair back from a stored quantity key "unit|what"."""
+    if not key:
+        return None, None
+    unit, _, what = key.partition("|")
+    return unit, what or None
+
+
+def quantity_label(key: str | None, figures: list[dict]) -> str:
+    """A quantity in words: the unit as the articles write it most often, then what happened."""
+    units = Counter(f["unit"] for f in figures if f.get("unit"))
+    unit = units.most_common(1)[0][0] if units else _quantity(key)[0] or ""
+    what = _quantity(key)[1]
+    return f"{unit} {what}" if what else unit
+
+
+@dataclass
+class _Anchor:
+    """What decides whether two reports are of one event (docs/architecture.md, "Event merges"):
+    the same type in the same story, compatible dates and places, participants that agree (no two
+    different targets, no two different amounts) and at least one participant or place shared."""
+    date: str | None
+    location: str | None
+    actors: set[str]
+    targets: set[str]
+    amounts: set[float]
+
+    @classmethod
+    def of(cls, r) -> _Anchor:
+        return cls(r.date, r.location, {a for a in json.loads(r.actors) if a},
+                   {t for t in json.loads(r.targets) if t}, set(json.loads(r.amounts or "[]")))
+
+    def same_event(self, other: _Anchor) -> bool:
+        if self.date and other.date and not (self.date[:10].startswith(other.date[:10])
+                                             or other.date[:10].startswith(self.date[:10])):
+            return False
+        if self.location and other.location and self.location != other.location:
+            return False
+        if self.targets and other.targets and not self.targets & other.targets:
+            return False  # "100 mill til Gaza" is not "200 mill til Sudan"
+        if self.actors and other.actors and not self.actors & other.actors:
+            return False
+        if self.amounts and other.amounts and not any(not values_disagree(a, b) for a in self.amounts
+                                                      for b in other.amounts):
+            return False  # "gir 1,5 mrd" is not "gir 100 mill"
+        shared = (self.actors | self.targets) & (other.actors | other.targets)
+        return bool(shared or (self.location and self.location == other.location))
+
+    def absorb(self, other: _Anchor) -> None:
+        self.date = self.date or other.date
+        self.location = self.location or other.location
+        self.actors |= other.actors
+        self.targets |= other.targets
+        self.amounts |= other.amounts
+
+
 class Story:
-    def __init__(self, store: Store):
+    """Queries over the store, over one developing story (`story`: its id) or over all of them."""
+
+    def __init__(self, store: Store, story: int | None = None):
         self.store = store
+        self.story = story
+        if story is not None:
+            with store.engine.connect() as conn:
+                if conn.execute(select(s.stories.c.id).where(s.stories.c.id == story)).first() is None:
+                    raise KeyError(f"no story {story}")
+
+    def latest(self, conn):
+        """Subquery: the id of the newest version of every document (of the story)."""
+        latest = self.store.latest_version_ids(conn)
+        if self.story is not None:
+            latest = latest.join(s.documents, s.documents.c.id == s.versions.c.document_id).where(
+                s.documents.c.story_id == self.story)
+        return latest
 
     # -- entities ------------------------------------------------------------------------
     def names(self, conn) -> dict[str, str]:
@@ -73,9 +146,9 @@ class Story:
     def timeline(self, entity: str | None = None, type: str | None = None, date_from: str | None = None,
                  date_to: str | None = None) -> list[StoryEvent]:
         with self.store.engine.connect() as conn:
-            latest = self.store.latest_version_ids(conn)
+            latest = self.latest(conn)
             q = (select(s.events, s.documents.c.key.label("doc"), s.documents.c.source.label("doc_source"),
-                        s.versions.c.version)
+                        s.documents.c.story_id, s.versions.c.version)
                  .join(s.versions, s.events.c.version_id == s.versions.c.id)
                  .join(s.documents, s.versions.c.document_id == s.documents.c.id)
                  .where(s.events.c.version_id.in_(latest)))
@@ -95,23 +168,27 @@ class Story:
             rows = conn.execute(q).fetchall()
             names = self.names(conn)
             coords = self.coordinates(conn, {r.location for r in rows if r.location})
-        merged: dict[tuple, StoryEvent] = {}
-        for r in rows:
-            actors = json.loads(r.actors)
-            anchor = r.location or (actors[0] if actors else r.sentence[:60])
-            key = (r.type, (r.date or "")[:10], anchor)
-            ev = merged.get(key)
-            if ev is None:
+        merged: list[tuple[_Anchor, StoryEvent]] = []
+        by_type: dict[tuple, list[int]] = defaultdict(list)
+        for r in sorted(rows, key=lambda r: (r.date or "", r.doc, r.local_id)):
+            here = _Anchor.of(r)
+            group = next((i for i in by_type[(r.story_id, r.type)] if merged[i][0].same_event(here)), None)
+            if group is None:
                 lat, lon = coords.get(r.location, (None, None))
-                ev = merged[key] = StoryEvent(r.type, r.date, names.get(r.location), [], [], latitude=lat, longitude=lon)
-            for a in actors:
-                if a and names.get(a) not in ev.actors:
+                by_type[(r.story_id, r.type)].append(len(merged))
+                merged.append((here, StoryEvent(r.type, r.date, names.get(r.location), [], [], latitude=lat,
+                                                longitude=lon)))
+            else:
+                merged[group][0].absorb(here)
+            ev = merged[group if group is not None else -1][1]
+            for a in here.actors:
+                if names.get(a, a) not in ev.actors:
                     ev.actors.append(names.get(a, a))
-            for t in json.loads(r.targets):
-                if t and names.get(t) not in ev.targets:
+            for t in here.targets:
+                if names.get(t, t) not in ev.targets:
                     ev.targets.append(names.get(t, t))
             ev.reports.append(Report(r.doc, r.doc_source, r.version, r.sentence, r.text))
-        return sorted(merged.values(), key=lambda e: (e.date or "9999", e.type))
+        return sorted((ev for _, ev in merged), key=lambda e: (e.date or "9999", e.type))
 
     # -- entity profile ------------------------------------------------------------------
     def entity(self, name: str) -> dict | None:
@@ -119,7 +196,7 @@ class Story:
             keys = self.keys_for(conn, name)
             if not keys:
                 return None
-            latest = self.store.latest_version_ids(conn)
+            latest = self.latest(conn)
             rows = conn.execute(select(s.entities).where(s.entities.c.key.in_(keys),
                                                          s.entities.c.version_id.in_(latest))).fetchall()
             names = self.names(conn)
@@ -147,61 +224,112 @@ class Story:
         }
 
     # -- figures and contradictions ------------------------------------------------------
+    def _figure_rows(self, conn):
+        return conn.execute(select(s.figures, s.documents.c.key.label("doc"), s.documents.c.source.label("doc_source"),
+                                   s.documents.c.story_id)
+                            .join(s.versions, s.figures.c.version_id == s.versions.c.id)
+                            .join(s.documents, s.versions.c.document_id == s.documents.c.id)
+                            .where(s.figures.c.version_id.in_(self.latest(conn)))).fetchall()
+
+    @staticmethod
+    def _figure(r, names: dict[str, str]) -> dict:
+        return {"document": r.doc, "doc_source": r.doc_source, "story": r.story_id, "text": r.text,
+                "value": r.value, "qualifier": r.qualifier, "unit": r.unit, "unit_key": r.unit_key, "what": r.what,
+                "source": names.get(r.source, r.source) if r.source else None, "date": r.date}
+
     def figures(self) -> list[dict]:
         with self.store.engine.connect() as conn:
-            latest = self.store.latest_version_ids(conn)
-            rows = conn.execute(select(s.figures, s.documents.c.key.label("doc"),
-                                       s.documents.c.source.label("doc_source"))
-                                .join(s.versions, s.figures.c.version_id == s.versions.c.id)
-                                .join(s.documents, s.versions.c.document_id == s.documents.c.id)
-                                .where(s.figures.c.version_id.in_(latest))).fetchall()
+            rows = self._figure_rows(conn)
             names = self.names(conn)
-        return [{"document": r.doc, "doc_source": r.doc_source, "text": r.text, "value": r.value,
-                 "qualifier": r.qualifier, "unit": r.unit, "unit_key": r.unit_key, "what": r.what,
-                 "source": names.get(r.source) if r.source else None, "date": r.date} for r in rows]
+        return [self._figure(r, names) for r in rows]
 
     def claims(self) -> list[dict]:
-        """Figures grouped by quantity (unit and what happened), each series ordered by date."""
+        """Figures grouped by quantity (what is counted and what happened to it), each series by
+        date, headed in words ("kroner", "personer evakuert") rather than by the key's stems."""
         groups: dict[str, list] = defaultdict(list)
         for f in self.figures():
             if f["value"] is not None and f["unit_key"]:  # the record's Figure.quantity: "unit|what happened"
                 groups[f["unit_key"]].append(f)
         out = []
-        for quantity, figs in sorted(groups.items()):
+        for key, figs in sorted(groups.items()):
             figs.sort(key=lambda f: (f["date"] or "", f["value"]))
-            out.append({"quantity": " ".join(quantity.split("|")).strip(), "figures": figs})
+            out.append({"quantity": quantity_label(key, figs), "key": key, "figures": figs})
         return out
 
     def contradictions(self) -> list[dict]:
-        """Figures about the same quantity on the same day from different sources that disagree."""
+        """Figures about the same quantity that different sources disagree on, by the rule of
+        `storyline.record.contradictions`: within an article as its record found them, across the
+        articles of one story on the same day; never across stories."""
+        with self.store.engine.connect() as conn:
+            rows = self._figure_rows(conn)
+            names = self.names(conn)
+            within = conn.execute(select(s.contradictions).where(
+                s.contradictions.c.version_id.in_(self.latest(conn)))).fetchall()
+        by_local = {(r.version_id, r.local_id): r for r in rows}
         out = []
-        for claim in self.claims():
-            figs = claim["figures"]
-            for i, a in enumerate(figs):
-                for b in figs[i + 1:]:
-                    who_a, who_b = a["source"] or a["doc_source"], b["source"] or b["doc_source"]
-                    if not who_a or not who_b or who_a == who_b or (a["date"] or "")[:10] != (b["date"] or "")[:10]:
-                        continue
-                    if values_disagree(a["value"], b["value"], precise_count(a["value"], a["qualifier"])
-                                       and precise_count(b["value"], b["qualifier"])):
-                        out.append({"quantity": claim["quantity"], "date": a["date"],
-                                    "sides": [{**a, "according_to": who_a}, {**b, "according_to": who_b}]})
-        return out
+        for c in within:
+            a, b = by_local.get((c.version_id, c.figure_a)), by_local.get((c.version_id, c.figure_b))
+            if a is not None and b is not None:
+                out.append(self._contradiction(a, b, c.why, names))
+        by_story: dict[int | None, list] = defaultdict(list)
+        for r in rows:
+            by_story[r.story_id].append(r)
+        for story, figs in by_story.items():
+            if story is None:
+                continue  # an article in no story yet has only its own contradictions
+            claims = {}
+            for r in figs:
+                c = claim(f"{r.version_id}:{r.local_id}", r.text, r.value, r.qualifier, _quantity(r.unit_key),
+                          r.source or r.doc_source, r.date, json.loads(r.about), group=r.doc, voice=not r.source)
+                if c is not None:
+                    claims[c.id] = (c, r)
+            for a, b in contradicting_pairs([c for c, _ in claims.values()], across_groups_only=True):
+                ra, rb = claims[a.id][1], claims[b.id][1]
+                label = quantity_label(ra.unit_key, [{"unit": ra.unit}, {"unit": rb.unit}])
+                out.append(self._contradiction(ra, rb, why(a, b, lambda key: names.get(key, key), label), names))
+        return sorted(out, key=lambda c: (c["date"] or "", c["quantity"]))
+
+    def _contradiction(self, a, b, text: str, names: dict[str, str]) -> dict:
+        sides = []
+        for r in (a, b):
+            f = self._figure(r, names)
+            sides.append({**f, "according_to": f["source"] or r.doc_source})
+        return {"quantity": quantity_label(a.unit_key, sides), "story": a.story_id, "date": a.date, "why": text,
+                "sides": sides}
 
     # -- search and export ---------------------------------------------------------------
-    def search(self, text: str, limit: int = 50) -> list[dict]:
+    def search(self, query: str, limit: int = 50) -> list[dict]:
+        """Articles, quotes and entities that contain every word of the query, best first (SQLite
+        FTS5's bm25); each word also matches as a prefix, and without its accents ("Gahr", "Stor")."""
+        words = re.findall(r"\w+", query)
+        if not words:
+            return []
+        if not self.store.has_fts:
+            return self._search_text(query, limit)
+        match = " ".join(f'"{w}"*' for w in words)
+        sql = ("SELECT search.kind, search.version_id, snippet(search, 3, '«', '»', '…', 12) AS snippet, "
+               "d.key, d.title, d.source, v.version FROM search JOIN documents d ON d.id = search.document_id "
+               "JOIN versions v ON v.id = search.version_id WHERE search MATCH :q"
+               + (" AND d.story_id = :story" if self.story is not None else "") + " ORDER BY rank LIMIT :limit")
         with self.store.engine.connect() as conn:
-            latest = self.store.latest_version_ids(conn)
+            rows = conn.execute(text(sql), {"q": match, "story": self.story, "limit": limit}).fetchall()
+        return [{"kind": r.kind, "document": r.key, "title": r.title, "source": r.source, "version": r.version,
+                 "snippet": r.snippet.replace("\n", " ")} for r in rows]
+
+    def _search_text(self, query: str, limit: int) -> list[dict]:
+        """Without FTS5: articles whose newest version contains the text as written."""
+        with self.store.engine.connect() as conn:
             rows = conn.execute(select(s.documents.c.key, s.documents.c.title, s.documents.c.source,
                                        s.versions.c.version, s.versions.c.text)
                                 .join(s.versions, s.versions.c.document_id == s.documents.c.id)
-                                .where(s.versions.c.id.in_(latest), s.versions.c.text.contains(text))
+                                .where(s.versions.c.id.in_(self.latest(conn)), s.versions.c.text.contains(query))
                                 .limit(limit)).fetchall()
         out = []
         for r in rows:
-            i = r.text.find(text)
-            out.append({"document": r.key, "title": r.title, "source": r.source, "version": r.version,
-                        "snippet": r.text[max(0, i - 60):i + len(text) + 60].replace("\n", " ")})
+            i = r.text.find(query)
+            out.append({"kind": "article", "document": r.key, "title": r.title, "source": r.source,
+                        "version": r.version,
+                        "snippet": r.text[max(0, i - 60):i + len(query) + 60].replace("\n", " ")})
         return out
 
     def acled_rows(self) -> list[dict]:
