@@ -1,5 +1,6 @@
-"""Store benchmarks: ingest throughput on 1,000 distinct generated articles (extraction
-included), then timeline and entity query latency on a 10,000-article store.
+"""Store benchmarks: ingest throughput on 1,000 distinct generated articles (extraction and story
+assignment included), then timeline and entity query latency on a 10,000-article store, over
+everything and over its largest story.
 
     .venv/bin/python bench/store_speed.py [--articles 1000] [--store-size 10000]
 """
@@ -53,6 +54,12 @@ def main() -> None:
     words = sum(len(it.text.split()) for it in items)
     with tempfile.TemporaryDirectory() as tmp:
         store = Store(Path(tmp) / "bench.db")
+        try:
+            from storyline.story.stories import Stories
+        except ImportError:  # a checkout from before stories, run for comparison
+            stories = None
+        else:
+            stories = Stories(store)
         ingest_items(store, items[:5])  # load the pipeline first
         start = time.perf_counter()
         result = ingest_items(store, items[5:])
@@ -70,10 +77,20 @@ def main() -> None:
                 rec.text = rec.text.replace("Sak nummer", f"Kopi {i}, sak nummer")
                 rec.document.id = f"copy-{i}"
                 store.save(f"copy-{i}", rec)
+                if stories is not None:
+                    stories.assign(f"copy-{i}", rec)
                 i += 1
         print(f"store filled to {store.counts()['documents']} articles in {time.perf_counter() - start:.0f} s")
         story = Story(store)
-        for name, fn in (("timeline (all)", lambda: story.timeline()),
+        queries = []
+        if stories is not None:
+            largest = max(stories.list(), key=lambda st: st.articles)
+            one = Story(store, largest.id)
+            print(f"{len(stories.list())} stories; the largest, {largest.id}, has {largest.articles} articles")
+            queries = [(f"timeline --story {largest.id}", lambda: one.timeline()),
+                       (f"entity Støre --story {largest.id}", lambda: one.entity("Støre")),
+                       (f"claims --contradictions --story {largest.id}", lambda: one.contradictions())]
+        for name, fn in (*queries, ("timeline (all)", lambda: story.timeline()),
                          ("timeline --entity Bergen", lambda: story.timeline(entity="Bergen")),
                          ("timeline --type PROTEST --from 2024-06-20", lambda: story.timeline(type="PROTEST",
                                                                                           date_from="2024-06-20")),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 
 from ..store.db import Saved, Store, sha
 from ..story.stories import Stories
@@ -52,9 +53,11 @@ def ingest_items(store: Store, items: Iterable[Item], published: str | None = No
                 result.failures.append((item.name, str(rec).replace("input:", f"{item.name}:", 1)))
                 done(item, "failed")
                 continue
-            saved = store.save(key, rec)
-            if saved.status != "unchanged":
-                stories.assign(key, rec)
+            try:
+                saved = store.save(key, rec, then=partial(stories.assign_in, record=rec))
+            except Exception:
+                stories.forget()  # rolled back: what it had put in memory is not in the store
+                raise
             result.saved.append(saved)
             done(item, saved.status)
         batch.clear()

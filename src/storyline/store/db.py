@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -78,14 +79,24 @@ FTS_TABLE = ("CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5(kind UNINDEXE
              "version_id UNINDEXED, body, tokenize = 'unicode61 remove_diacritics 2')")
 
 
-def index_version(conn: Connection, doc_id: int, version_id: int, record: Record) -> None:
-    """Replace a document's rows in the search index by those of its new version."""
-    conn.execute(text("DELETE FROM search WHERE document_id = :d"), {"d": doc_id})
+ROWS_PER_VERSION = 4  # a version's rows (article, quotes, entities) are rowid version_id * this + 0, 1, 2
+
+
+def index_version(conn: Connection, doc_id: int, version_id: int, record: Record,
+                  replaces: int | None = None) -> None:
+    """Put a version's article, quotes and entities in the search index, in place of those of the
+    version it `replaces` (deleted by rowid range: the index has no other fast key)."""
+    if replaces is not None:
+        conn.execute(text("DELETE FROM search WHERE rowid >= :lo AND rowid < :hi"),
+                     {"lo": replaces * ROWS_PER_VERSION, "hi": (replaces + 1) * ROWS_PER_VERSION})
     rows = [("article", f"{record.document.title or ''}\n{record.text}")]
-    rows += [("quote", q.text) for q in record.quotes]
-    rows += [("entity", " ".join([e.name, *e.aliases])) for e in record.entities]
-    conn.execute(text("INSERT INTO search (kind, document_id, version_id, body) VALUES (:k, :d, :v, :b)"),
-                 [{"k": k, "d": doc_id, "v": version_id, "b": b} for k, b in rows])
+    if record.quotes:
+        rows.append(("quote", "\n".join(q.text for q in record.quotes)))
+    if record.entities:
+        rows.append(("entity", " · ".join(" ".join([e.name, *e.aliases]) for e in record.entities)))
+    conn.execute(text("INSERT INTO search (rowid, kind, document_id, version_id, body) VALUES (:r, :k, :d, :v, :b)"),
+                 [{"r": version_id * ROWS_PER_VERSION + i, "k": k, "d": doc_id, "v": version_id, "b": b}
+                  for i, (k, b) in enumerate(rows)])
 
 
 def _index_everything(conn: Connection) -> None:
@@ -154,8 +165,10 @@ class Store:
             ).first()
         return Saved("unchanged", key, row.version) if row else None
 
-    def save(self, key: str, record: Record) -> Saved:
-        """Store one article version and its facts in a single transaction."""
+    def save(self, key: str, record: Record, then: Callable[[Connection, int], object] | None = None) -> Saved:
+        """Store one article version and its facts in a single transaction; `then(conn, document_id)`
+        runs inside it for a new version (the story layer puts the article in its story), so all of
+        it is stored or none."""
         digest = version_sha(record.text, record.document.published)
         now = datetime.now(UTC).isoformat(timespec="seconds")
         with self.engine.begin() as conn:
@@ -164,16 +177,16 @@ class Store:
                 doc_id = conn.execute(insert(s.documents).values(
                     key=key, url=record.document.url, source=record.document.source, title=record.document.title,
                     first_seen=now)).inserted_primary_key[0]
-                number, status = 1, "new"
+                number, status, previous = 1, "new", None
             else:
                 doc_id = doc.id
                 same = conn.execute(select(s.versions.c.version).where(
                     s.versions.c.document_id == doc_id, s.versions.c.sha == digest)).first()
                 if same:
                     return Saved("unchanged", key, same.version)
-                number = (conn.execute(select(func.max(s.versions.c.version)).where(
-                    s.versions.c.document_id == doc_id)).scalar() or 0) + 1
-                status = "version"
+                last = conn.execute(select(s.versions.c.id, s.versions.c.version).where(
+                    s.versions.c.document_id == doc_id).order_by(s.versions.c.version.desc()).limit(1)).first()
+                number, status, previous = (last.version if last else 0) + 1, "version", last.id if last else None
             record.document.version = number
             version_id = conn.execute(insert(s.versions).values(
                 document_id=doc_id, version=number, sha=digest, published=record.document.published,
@@ -181,7 +194,9 @@ class Store:
                 record=record.model_dump_json(), ingested_at=now)).inserted_primary_key[0]
             self._save_facts(conn, version_id, record)
             if self.has_fts:
-                index_version(conn, doc_id, version_id, record)
+                index_version(conn, doc_id, version_id, record, replaces=previous)
+            if then is not None:
+                then(conn, doc_id)
         return Saved(status, key, number)
 
     def _save_facts(self, conn: Connection, version_id: int, record: Record) -> None:
@@ -255,6 +270,7 @@ class Store:
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")  # with WAL: never corrupt; a power cut may undo the last commits
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA busy_timeout=10000")
     cur.close()

@@ -7,7 +7,8 @@ stories active within `WINDOW_DAYS` of its date, if that similarity reaches `JOI
 starts a story. An article's set is kept in `document_terms`, a story's (the sum of its articles')
 in `story_terms`, so assigning an article reads only the stories that share a telling key with it.
 
-Articles put in a story by hand (`move`, `merge`) are pinned: `rebuild` keeps them where they are.
+Articles put in a story by hand (`move`, `merge`) are pinned, with the articles they joined:
+`rebuild` and re-ingest keep them where they are.
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import delete, func, insert, literal, select, update
+from sqlalchemy import bindparam, delete, func, insert, literal, select, update
 
 from ..record.model import Record
 from ..store import schema as s
@@ -71,28 +72,140 @@ class StoryInfo:
     documents: list[str]
 
 
+class _Index:
+    """The stories' profiles in memory, so assigning an article costs no reads: loaded from
+    `story_terms` once per `Stories`, kept in step with what `Stories` writes."""
+
+    def __init__(self):
+        self.terms: dict[int, dict[str, float]] = {}
+        self.first: dict[int, str | None] = {}
+        self.last: dict[int, str | None] = {}
+        self.articles: dict[int, int] = {}
+        self.stories_of: dict[str, set[int]] = defaultdict(set)  # term -> the stories that name it
+        self.length: dict[int, float] = {}  # a story's idf-weighted length, as of its last change
+
+    @classmethod
+    def load(cls, conn) -> _Index:
+        index = cls()
+        for st in conn.execute(select(s.stories)):
+            index.add_story(st.id, st.first_date, st.last_date, st.articles)
+        for r in conn.execute(select(s.story_terms)):
+            index.terms[r.story_id][r.term] = r.weight
+            index.stories_of[r.term].add(r.story_id)
+        return index
+
+    def add_story(self, story_id: int, first: str | None = None, last: str | None = None, articles: int = 0):
+        self.terms[story_id], self.first[story_id], self.last[story_id] = {}, first, last
+        self.articles[story_id] = articles
+
+    def update(self, story_id: int, weights: dict[str, float], gone: list[str], when: str | None,
+               joined: bool) -> None:
+        self.terms[story_id].update(weights)
+        for t in weights:
+            self.stories_of[t].add(story_id)
+        for t in gone:
+            self.terms[story_id].pop(t, None)
+            self.stories_of[t].discard(story_id)
+        dates = [d for d in (self.first[story_id], self.last[story_id], when) if d]
+        self.first[story_id], self.last[story_id] = min(dates, default=None), max(dates, default=None)
+        self.articles[story_id] += 1 if joined else 0
+        self.length.pop(story_id, None)
+
+    def idf(self, term: str) -> float:
+        return math.log((len(self.terms) + 1) / (len(self.stories_of.get(term, ())) + 1)) + 1
+
+    def best(self, terms: dict[str, float], when: str | None) -> int | None:
+        """The story most like these terms among those active around `when`, if like enough."""
+        total = len(self.terms)
+        # a key most stories name finds no candidates (its weight is small anyway)
+        near = set().union(*(self.stories_of.get(t, set()) for t in terms
+                             if len(self.stories_of.get(t, ())) <= max(CANDIDATE_DF, total * 0.1)))
+        if when:
+            day = date.fromisoformat(when)
+            lo, hi = (day - timedelta(days=WINDOW_DAYS)).isoformat(), (day + timedelta(days=WINDOW_DAYS)).isoformat()
+            near = {i for i in near if self.last[i] is None or (self.last[i] >= lo and (self.first[i] or "") <= hi)}
+        mine = {t: w * self.idf(t) for t, w in terms.items()}
+        norm = math.sqrt(sum(w * w for w in mine.values()))
+        best, best_id = 0.0, None
+        for story_id in sorted(near):
+            vec = self.terms[story_id]
+            dot = sum(w * vec.get(t, 0.0) * self.idf(t) for t, w in mine.items() if t in vec)
+            if story_id not in self.length:
+                self.length[story_id] = math.sqrt(sum((w * self.idf(t)) ** 2 for t, w in vec.items()))
+            sim = dot / (norm * self.length[story_id] or 1)
+            if sim > best:
+                best, best_id = sim, story_id
+        return best_id if best >= JOIN_AT else None
+
+
 class Stories:
     def __init__(self, store: Store):
         self.store = store
+        self._index: _Index | None = None
 
     # -- assigning -----------------------------------------------------------------------
+    def forget(self) -> None:
+        """Drop the profiles held in memory (they are read again when next needed)."""
+        self._index = None
+
+    def _loaded(self, conn) -> _Index:
+        if self._index is None:
+            self._index = _Index.load(conn)
+        return self._index
+
     def assign(self, key: str, record: Record) -> int:
-        """Put a stored article (just saved, `record` its newest version) in a story, its own if it
-        has one already, and return the story."""
+        """Put a stored article (`record` its newest version) in a story, its own if it has one
+        already, and return the story."""
         with self.store.engine.begin() as conn:
-            doc = conn.execute(select(s.documents).where(s.documents.c.key == key)).one()
-            terms = profile(record)
-            when = article_date(record, doc.first_seen)
-            conn.execute(delete(s.document_terms).where(s.document_terms.c.document_id == doc.id))
-            if terms:
-                conn.execute(insert(s.document_terms), [dict(document_id=doc.id, term=t, weight=w)
-                                                        for t, w in terms.items()])
-            story_id = doc.story_id or self._best(conn, terms, when) or conn.execute(
-                insert(s.stories).values(first_date=when, last_date=when, articles=0)).inserted_primary_key[0]
-            if story_id != doc.story_id:
-                conn.execute(update(s.documents).where(s.documents.c.id == doc.id).values(story_id=story_id))
-            self._refresh(conn, story_id)
-            return story_id
+            doc = conn.execute(select(s.documents.c.id).where(s.documents.c.key == key)).one()
+            return self.assign_in(conn, doc.id, record)
+
+    def assign_in(self, conn, doc_id: int, record: Record) -> int:
+        """`assign` inside the caller's transaction (`Store.save(..., then=...)`: the article and
+        its story are stored together or not at all)."""
+        index = self._loaded(conn)
+        doc = conn.execute(select(s.documents.c.story_id, s.documents.c.first_seen).where(
+            s.documents.c.id == doc_id)).one()
+        terms = profile(record)
+        when = article_date(record, doc.first_seen)
+        before: dict[str, float] = {}
+        if doc.story_id is not None:
+            before = dict(conn.execute(select(s.document_terms.c.term, s.document_terms.c.weight).where(
+                s.document_terms.c.document_id == doc_id)).all())
+            conn.execute(delete(s.document_terms).where(s.document_terms.c.document_id == doc_id))
+        if terms:
+            conn.execute(insert(s.document_terms), [dict(document_id=doc_id, term=t, weight=w)
+                                                    for t, w in terms.items()])
+        story_id = doc.story_id or index.best(terms, when)
+        if story_id is None:
+            story_id = conn.execute(insert(s.stories).values(first_date=when, last_date=when, articles=0)
+                                    ).inserted_primary_key[0]
+            index.add_story(story_id)
+        if story_id != doc.story_id:
+            conn.execute(update(s.documents).where(s.documents.c.id == doc_id).values(story_id=story_id))
+        self._add(conn, index, story_id, terms, before, when, joined=doc.story_id is None)
+        return story_id
+
+    def _add(self, conn, index: _Index, story_id: int, terms: dict[str, float], before: dict[str, float],
+             when: str | None, joined: bool) -> None:
+        """Bring a story's profile up to date with one article: its new terms in, its old ones out
+        (a new version), without reading the story's other articles."""
+        have = index.terms[story_id]
+        delta = {t: terms.get(t, 0.0) - before.get(t, 0.0) for t in terms.keys() | before.keys()}
+        fresh = [dict(story_id=story_id, term=t, weight=d) for t, d in delta.items() if t not in have and d > 0]
+        row = (s.story_terms.c.story_id == story_id) & (s.story_terms.c.term == bindparam("t"))
+        kept = [{"t": t, "w": have[t] + d} for t, d in delta.items() if t in have and have[t] + d > 1e-9]
+        gone = [{"t": t} for t, d in delta.items() if t in have and have[t] + d <= 1e-9]
+        if fresh:
+            conn.execute(insert(s.story_terms), fresh)
+        if kept:
+            conn.execute(update(s.story_terms).where(row).values(weight=bindparam("w")), kept)
+        if gone:
+            conn.execute(delete(s.story_terms).where(row), gone)
+        index.update(story_id, {r["term"]: r["weight"] for r in fresh} | {r["t"]: r["w"] for r in kept},
+                     [r["t"] for r in gone], when, joined)
+        conn.execute(update(s.stories).where(s.stories.c.id == story_id).values(
+            first_date=index.first[story_id], last_date=index.last[story_id], articles=index.articles[story_id]))
 
     def assign_pending(self) -> int:
         """Assign the stored articles that have no story yet (a store made before stories existed)."""
@@ -113,44 +226,9 @@ class Stories:
         with self.store.engine.connect() as conn:
             return conn.execute(select(func.count()).select_from(s.stories)).scalar()
 
-    def _best(self, conn, terms: dict[str, float], when: str | None) -> int | None:
-        if not terms:
-            return None
-        total = conn.execute(select(func.count()).select_from(s.stories)).scalar() or 0
-        df = dict(conn.execute(select(s.story_terms.c.term, func.count()).where(
-            s.story_terms.c.term.in_(terms)).group_by(s.story_terms.c.term)).all())
-
-        def idf(n: int) -> float:
-            return math.log((total + 1) / (n + 1)) + 1
-
-        # a key most stories name finds no candidates (its weight is small anyway)
-        telling = [t for t in terms if df.get(t, 0) <= max(CANDIDATE_DF, total * 0.1)]
-        near = select(s.story_terms.c.story_id).where(s.story_terms.c.term.in_(telling))
-        if when:
-            day = date.fromisoformat(when)
-            lo, hi = (day - timedelta(days=WINDOW_DAYS)).isoformat(), (day + timedelta(days=WINDOW_DAYS)).isoformat()
-            near = near.join(s.stories, s.stories.c.id == s.story_terms.c.story_id).where(
-                s.stories.c.last_date.is_(None) | ((s.stories.c.last_date >= lo) & (s.stories.c.first_date <= hi)))
-        rows = conn.execute(select(s.story_terms).where(s.story_terms.c.story_id.in_(near.distinct()))).fetchall()
-        if not rows:
-            return None
-        every_df = dict(conn.execute(select(s.story_terms.c.term, func.count()).where(
-            s.story_terms.c.term.in_({r.term for r in rows})).group_by(s.story_terms.c.term)).all())
-        stories: dict[int, dict[str, float]] = defaultdict(dict)
-        for r in rows:
-            stories[r.story_id][r.term] = r.weight * idf(every_df[r.term])
-        mine = {t: w * idf(df.get(t, 0)) for t, w in terms.items()}
-        norm = math.sqrt(sum(w * w for w in mine.values()))
-        best, best_id = 0.0, None
-        for story_id, vec in sorted(stories.items()):
-            dot = sum(w * vec.get(t, 0.0) for t, w in mine.items())
-            sim = dot / (norm * math.sqrt(sum(w * w for w in vec.values())) or 1)
-            if sim > best:
-                best, best_id = sim, story_id
-        return best_id if best >= JOIN_AT else None
-
     def _refresh(self, conn, story_id: int) -> None:
         """Recompute a story's profile and dates from its articles (a story left empty goes)."""
+        self.forget()
         members = select(s.documents.c.id).where(s.documents.c.story_id == story_id)
         conn.execute(delete(s.story_terms).where(s.story_terms.c.story_id == story_id))
         count = conn.execute(select(func.count()).select_from(members.subquery())).scalar()
@@ -176,14 +254,16 @@ class Stories:
 
     # -- by hand -------------------------------------------------------------------------
     def move(self, key: str, to: int | None) -> int:
-        """Put an article in story `to` (None: a story of its own), pinned there."""
+        """Put an article in story `to` (None: a story of its own), pinned there with the articles
+        already in it (putting it with them confirms them too)."""
         with self.store.engine.begin() as conn:
             doc = conn.execute(select(s.documents).where(s.documents.c.key == key)).one()
             if to is None:
                 to = conn.execute(insert(s.stories).values(articles=0)).inserted_primary_key[0]
             elif conn.execute(select(s.stories.c.id).where(s.stories.c.id == to)).first() is None:
                 raise KeyError(f"no story {to}")
-            conn.execute(update(s.documents).where(s.documents.c.id == doc.id).values(story_id=to, story_pinned=1))
+            conn.execute(update(s.documents).where((s.documents.c.id == doc.id) | (s.documents.c.story_id == to))
+                         .values(story_id=to, story_pinned=1))
             for story_id in {doc.story_id, to} - {None}:
                 self._refresh(conn, story_id)
             return to
