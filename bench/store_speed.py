@@ -14,6 +14,8 @@ import random  # noqa: E402
 import statistics  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
+from datetime import date, timedelta  # noqa: E402
+from functools import partial  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 from storyline.ingest.batch import ingest_items  # noqa: E402
@@ -21,27 +23,34 @@ from storyline.ingest.sources import Item  # noqa: E402
 from storyline.store.db import Store  # noqa: E402
 from storyline.story.queries import Story  # noqa: E402
 
-FIRST = ["Kari", "Ola", "Ingrid", "Per", "Marit", "Jonas", "Siri", "Anders", "Hilde", "Erik"]
-LAST = ["Hansen", "Johansen", "Berg", "Lunde", "Moe", "Haugen", "Bakken", "Nilsen", "Dahl", "Strand"]
-PLACES = ["Bergen", "Trondheim", "Tromsø", "Bodø", "Stavanger", "Drammen", "Lillehammer", "Kristiansand",
-          "Fredrikstad", "Ålesund", "Hamar", "Molde"]
-ORGS = ["Fagforbundet", "Statnett", "Røde Kors", "Sivilforsvaret", "Statens vegvesen", "NVE"]
+FIRST = ["Kari", "Ola", "Ingrid", "Per", "Marit", "Jonas", "Siri", "Anders", "Hilde", "Erik", "Liv", "Tore",
+         "Randi", "Geir", "Nina", "Arne", "Tone", "Knut", "Heidi", "Rune"]
+LAST = ["Hansen", "Johansen", "Berg", "Lunde", "Moe", "Haugen", "Bakken", "Nilsen", "Dahl", "Strand", "Solberg",
+        "Eide", "Aasen", "Holm", "Ruud", "Sandvik", "Myhre", "Brekke", "Lie", "Vold"]
+PLACES = [line.strip() for line in (Path(__file__).resolve().parent.parent / "src/storyline/nlp/data/municipalities.txt")
+          .read_text(encoding="utf-8").splitlines() if line.strip() and not line.startswith("#")]
+ORGS = ["Fagforbundet", "Statnett", "Røde Kors", "Sivilforsvaret", "Statens vegvesen", "NVE", "Mattilsynet",
+        "Kystverket", "Avinor", "Bane NOR"]
 DAYS = ["mandag", "tirsdag", "onsdag", "torsdag", "fredag"]
 EVENTS = ["ble {n} personer evakuert", "streiket {n} ansatte", "ble {n} personer skadet", "demonstrerte {n} personer"]
+PER_STORY = 4  # distinct articles per generated story, over a few days
 
 
 def article(i: int, rng: random.Random) -> Item:
-    who = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
-    place, org, day = rng.choice(PLACES), rng.choice(ORGS), rng.choice(DAYS)
+    """Article i of story i // PER_STORY: its place, organisation, people and week are the story's."""
+    story = random.Random(i // PER_STORY)
+    place, org = story.choice(PLACES), story.choice(ORGS)
+    who, mayor = (f"{story.choice(FIRST)} {story.choice(LAST)}" for _ in range(2))
+    start = date(2024, 1, 1) + timedelta(days=story.randint(0, 360))
+    day = rng.choice(DAYS)
     n = rng.randint(5, 5000)
     what = rng.choice(EVENTS).format(n=n)
     text = (f"I {place} {what} {day}, opplyser {org}.\n\n"
             f"– Situasjonen er alvorlig, men under kontroll, sa {who} til NTB {day} kveld.\n\n"
             f"Ifølge {org} kan tallet stige til over {n + rng.randint(10, 900)} innen {rng.choice(DAYS)}. "
-            f"Statsminister Jonas Gahr Støre besøkte {place} og møtte ordfører {rng.choice(FIRST)} "
-            f"{rng.choice(LAST)}. Sak nummer {i}.")
+            f"Statsminister Jonas Gahr Støre besøkte {place} og møtte ordfører {mayor}. Sak nummer {i}.")
     return Item(f"gen-{i}", key=f"gen-{i}", text=text, source=rng.choice(["NRK", "VG", "NTB"]),
-                published=f"2024-06-{rng.randint(10, 28):02d}")
+                published=(start + timedelta(days=rng.randint(0, 4))).isoformat())
 
 
 def main() -> None:
@@ -84,12 +93,15 @@ def main() -> None:
         story = Story(store)
         queries = []
         if stories is not None:
-            largest = max(stories.list(), key=lambda st: st.articles)
-            one = Story(store, largest.id)
-            print(f"{len(stories.list())} stories; the largest, {largest.id}, has {largest.articles} articles")
-            queries = [(f"timeline --story {largest.id}", lambda: one.timeline()),
-                       (f"entity Støre --story {largest.id}", lambda: one.entity("Støre")),
-                       (f"claims --contradictions --story {largest.id}", lambda: one.contradictions())]
+            found = sorted(stories.list(), key=lambda st: st.articles)
+            typical, largest = found[len(found) // 2], found[-1]
+            print(f"{len(found)} stories; a typical one ({typical.id}) has {typical.articles} articles, "
+                  f"the largest ({largest.id}) {largest.articles}")
+            for st in (typical, largest):
+                one = Story(store, st.id)
+                queries += [(f"timeline --story {st.id}", one.timeline),
+                            (f"entity Støre --story {st.id}", partial(one.entity, "Støre")),
+                            (f"claims --contradictions --story {st.id}", one.contradictions)]
         for name, fn in (*queries, ("timeline (all)", lambda: story.timeline()),
                          ("timeline --entity Bergen", lambda: story.timeline(entity="Bergen")),
                          ("timeline --type PROTEST --from 2024-06-20", lambda: story.timeline(type="PROTEST",

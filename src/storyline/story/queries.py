@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 
-from sqlalchemy import or_, select, text
+from sqlalchemy import func, or_, select, text
 
 from ..record.contradictions import claim, contradicting_pairs, why
 from ..record.model import Entity, Links
@@ -113,27 +114,41 @@ class Story:
                     raise KeyError(f"no story {story}")
 
     def latest(self, conn):
-        """Subquery: the id of the newest version of every document (of the story)."""
-        latest = self.store.latest_version_ids(conn)
-        if self.story is not None:
-            latest = latest.join(s.documents, s.documents.c.id == s.versions.c.document_id).where(
-                s.documents.c.story_id == self.story)
-        return latest
+        """Subquery: the id of the newest version of every document (of the story: found through
+        the story's documents, not by grouping every version in the store; a later version always
+        has the larger id)."""
+        if self.story is None:
+            return self.store.latest_version_ids(conn)
+        return (select(func.max(s.versions.c.id)).join(s.documents, s.documents.c.id == s.versions.c.document_id)
+                .where(s.documents.c.story_id == self.story).group_by(s.versions.c.document_id))
 
     # -- entities ------------------------------------------------------------------------
-    def names(self, conn) -> dict[str, str]:
-        """Entity key -> the display name used most often across articles."""
+    def names(self, conn, keys: Iterable[str | None] | None = None) -> dict[str, str]:
+        """Entity key -> the display name used most often across articles (of these keys only,
+        when given: reading every entity of a large store costs more than the query it serves)."""
         counts: dict[str, Counter] = defaultdict(Counter)
-        for key, name in conn.execute(select(s.entities.c.key, s.entities.c.name)):
-            counts[key][name] += 1
+        q = select(s.entities.c.key, s.entities.c.name)
+        if self.story is not None:
+            q = q.where(s.entities.c.version_id.in_(self.latest(conn)))  # the names the story's articles use
+        if keys is None:
+            chunks = [q]
+        else:
+            wanted = sorted({k for k in keys if k})
+            chunks = [q.where(s.entities.c.key.in_(wanted[i:i + 500])) for i in range(0, len(wanted), 500)]
+        for chunk in chunks:
+            for key, name in conn.execute(chunk):
+                counts[key][name] += 1
         return {k: c.most_common(1)[0][0] for k, c in counts.items()}
 
     def keys_for(self, conn, name: str) -> set[str]:
-        """Keys of the entities a user's name refers to: by name, alias, surname or id."""
+        """Keys of the entities a user's name refers to: by name, alias, surname or id (in the story's
+        articles, when the queries are over one)."""
         probe = Entity(id="x", type="PER", name=name, links=Links())
-        rows = conn.execute(select(s.entities.c.key).distinct().where(or_(
-            s.entities.c.forms.contains(f"|{fold(name)}|"), s.entities.c.key.in_([name, entity_key(probe)]))))
-        return {r.key for r in rows}
+        q = select(s.entities.c.key).distinct().where(or_(
+            s.entities.c.forms.contains(f"|{fold(name)}|"), s.entities.c.key.in_([name, entity_key(probe)])))
+        if self.story is not None:
+            q = q.where(s.entities.c.version_id.in_(self.latest(conn)))
+        return {r.key for r in conn.execute(q)}
 
     def coordinates(self, conn, keys: set[str]) -> dict[str, tuple[float, float]]:
         if not keys:
@@ -144,7 +159,8 @@ class Story:
 
     # -- timeline ------------------------------------------------------------------------
     def timeline(self, entity: str | None = None, type: str | None = None, date_from: str | None = None,
-                 date_to: str | None = None) -> list[StoryEvent]:
+                 date_to: str | None = None, keys: set[str] | None = None) -> list[StoryEvent]:
+        """Events by date, merged across reports; `keys`: the entity's keys, when known already."""
         with self.store.engine.connect() as conn:
             latest = self.latest(conn)
             q = (select(s.events, s.documents.c.key.label("doc"), s.documents.c.source.label("doc_source"),
@@ -159,23 +175,28 @@ class Story:
             if date_to:
                 q = q.where(s.events.c.date <= date_to + "~")
             if entity:
-                keys = self.keys_for(conn, entity)
+                keys = keys if keys is not None else self.keys_for(conn, entity)
                 if not keys:
                     return []
                 q = q.where(or_(*[col.contains(json.dumps(k)) for k in keys for col in (s.events.c.actors,
                                                                                      s.events.c.targets)],
                                 s.events.c.location.in_(keys)))
             rows = conn.execute(q).fetchall()
-            names = self.names(conn)
+            names = self.names(conn, {r.location for r in rows} | {k for r in rows for col in (r.actors, r.targets)
+                                                                   for k in json.loads(col)})
             coords = self.coordinates(conn, {r.location for r in rows if r.location})
         merged: list[tuple[_Anchor, StoryEvent]] = []
-        by_type: dict[tuple, list[int]] = defaultdict(list)
+        # groups by story, type and date (a day, a month, a year or none): a report is compared
+        # only with the groups of its day and of the coarser dates that contain it
+        by_date: dict[tuple, list[int]] = defaultdict(list)
         for r in sorted(rows, key=lambda r: (r.date or "", r.doc, r.local_id)):
             here = _Anchor.of(r)
-            group = next((i for i in by_type[(r.story_id, r.type)] if merged[i][0].same_event(here)), None)
+            day = (r.date or "")[:10]
+            buckets = [(r.story_id, r.type, day[:n]) for n in sorted({len(day), 7, 4, 0}, reverse=True) if n <= len(day)]
+            group = next((i for b in buckets for i in by_date.get(b, ()) if merged[i][0].same_event(here)), None)
             if group is None:
                 lat, lon = coords.get(r.location, (None, None))
-                by_type[(r.story_id, r.type)].append(len(merged))
+                by_date[buckets[0]].append(len(merged))
                 merged.append((here, StoryEvent(r.type, r.date, names.get(r.location), [], [], latitude=lat,
                                                 longitude=lon)))
             else:
@@ -199,7 +220,7 @@ class Story:
             latest = self.latest(conn)
             rows = conn.execute(select(s.entities).where(s.entities.c.key.in_(keys),
                                                          s.entities.c.version_id.in_(latest))).fetchall()
-            names = self.names(conn)
+            names = self.names(conn, keys)
             quotes = conn.execute(select(s.quotes.c.text, s.quotes.c.direct, s.documents.c.key)
                                   .join(s.versions, s.quotes.c.version_id == s.versions.c.id)
                                   .join(s.documents, s.versions.c.document_id == s.documents.c.id)
@@ -220,7 +241,7 @@ class Story:
             "quotes": [{"text": q.text, "direct": bool(q.direct), "document": q.key} for q in quotes],
             "figures_reported": [{"text": f.text, "value": f.value, "date": f.date} for f in figures],
             "figures_about": [{"text": f.text, "value": f.value, "date": f.date} for f in about],
-            "events": [e.to_dict() for e in self.timeline(entity=name)],
+            "events": [e.to_dict() for e in self.timeline(entity=name, keys=keys)],
         }
 
     # -- figures and contradictions ------------------------------------------------------
@@ -240,7 +261,7 @@ class Story:
     def figures(self) -> list[dict]:
         with self.store.engine.connect() as conn:
             rows = self._figure_rows(conn)
-            names = self.names(conn)
+            names = self.names(conn, {r.source for r in rows})
         return [self._figure(r, names) for r in rows]
 
     def claims(self) -> list[dict]:
@@ -262,7 +283,7 @@ class Story:
         articles of one story on the same day; never across stories."""
         with self.store.engine.connect() as conn:
             rows = self._figure_rows(conn)
-            names = self.names(conn)
+            names = self.names(conn, {r.source for r in rows})
             within = conn.execute(select(s.contradictions).where(
                 s.contradictions.c.version_id.in_(self.latest(conn)))).fetchall()
         by_local = {(r.version_id, r.local_id): r for r in rows}
