@@ -311,7 +311,7 @@ def diff(
 
 def _fact(v: dict) -> str:
     if "value" in v:
-        return f"{v['text']} ({v.get('source') or 'no source'})"
+        return f"{v['text']} (according to {v.get('according_to') or 'no source'})"
     if "speaker" in v:
         return f"{v.get('speaker') or '?'}: «{v['text']}»"
     if "trigger" in v:
@@ -398,8 +398,7 @@ def claims(
             t.add_column(col)
         for c in data:
             for f in c["figures"]:
-                t.add_row(c["quantity"], f["date"] or "—", f["text"], f["source"] or f["doc_source"] or "—",
-                          f["document"])
+                t.add_row(c["quantity"], f["date"] or "—", f["text"], f["according_to"] or "—", f["document"])
         console.print(t)
 
     _emit(data, format, table)

@@ -37,14 +37,6 @@ story_terms = Table(
     Index("ix_story_terms_term", "term"),
 )
 
-document_terms = Table(
-    "document_terms", metadata,
-    Column("document_id", Integer, ForeignKey("documents.id"), nullable=False),
-    Column("term", String, nullable=False, comment="an entity key its newest version names"),
-    Column("weight", Float, nullable=False),
-    Index("ix_document_terms_document", "document_id"),
-)
-
 documents = Table(
     "documents", metadata,
     Column("id", Integer, primary_key=True),

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from ..record.model import Record
 from ..store.db import entity_key, figure_quantity
+from .queries import according_to
 
 
 @dataclass
@@ -28,7 +29,8 @@ def _index(rec: Record) -> dict[str, dict]:
         k = (figure_quantity(f), keys.get(f.source), f.qualifier if f.value is None else None)
         while k in out["figures"]:  # several figures of one kind: keep them apart by order
             k = (*k, "+")
-        out["figures"][k] = {"text": f.text, "value": f.value, "unit": f.unit, "source": names.get(f.source)}
+        out["figures"][k] = {"text": f.text, "value": f.value, "unit": f.unit, "source": names.get(f.source),
+                             "according_to": according_to(names.get(f.source), rec.document.source)}
     for v in rec.events:
         k = (v.type, v.text.casefold(), v.date)
         out["events"][k] = {"type": v.type, "trigger": v.text, "date": v.date, "status": v.status,

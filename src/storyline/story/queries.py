@@ -46,6 +46,12 @@ class StoryEvent:
         return {**asdict(self), "sources": self.sources}
 
 
+def according_to(source: str | None, publisher: str | None) -> str | None:
+    """Who a figure is according to, the same everywhere (claims, contradictions, diff): its
+    source, else the publisher whose article states it."""
+    return source or publisher
+
+
 def _quantity(key: str | None) -> tuple[str | None, str | None]:
     """The (unit, what happened) pair back from a stored quantity key "unit|what"."""
     if not key:
@@ -254,9 +260,10 @@ class Story:
 
     @staticmethod
     def _figure(r, names: dict[str, str]) -> dict:
+        source = names.get(r.source, r.source) if r.source else None
         return {"document": r.doc, "doc_source": r.doc_source, "story": r.story_id, "text": r.text,
                 "value": r.value, "qualifier": r.qualifier, "unit": r.unit, "unit_key": r.unit_key, "what": r.what,
-                "source": names.get(r.source, r.source) if r.source else None, "date": r.date}
+                "source": source, "according_to": according_to(source, r.doc_source), "date": r.date}
 
     def figures(self) -> list[dict]:
         with self.store.engine.connect() as conn:
@@ -311,10 +318,7 @@ class Story:
         return sorted(out, key=lambda c: (c["date"] or "", c["quantity"]))
 
     def _contradiction(self, a, b, text: str, names: dict[str, str]) -> dict:
-        sides = []
-        for r in (a, b):
-            f = self._figure(r, names)
-            sides.append({**f, "according_to": f["source"] or r.doc_source})
+        sides = [self._figure(r, names) for r in (a, b)]
         return {"quantity": quantity_label(a.unit_key, sides), "story": a.story_id, "date": a.date, "why": text,
                 "sides": sides}
 

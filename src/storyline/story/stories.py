@@ -4,8 +4,8 @@ Each article is a weighted set of entity keys (people, organisations, places: lo
 countries and the outlets it quotes through counting less). A new article joins the story whose
 entities are most like its own (cosine, each key weighted by how few stories name it) among the
 stories active within `WINDOW_DAYS` of its date, if that similarity reaches `JOIN_AT`; else it
-starts a story. An article's set is kept in `document_terms`, a story's (the sum of its articles')
-in `story_terms`, so assigning an article reads only the stories that share a telling key with it.
+starts a story. A story's profile (the sum of its articles' sets) is kept in `story_terms` and
+held in memory while articles are assigned, so assigning one reads nothing.
 
 Articles put in a story by hand (`move`, `merge`) are pinned, with the articles they joined:
 `rebuild` and re-ingest keep them where they are.
@@ -17,7 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import bindparam, delete, func, insert, literal, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 
 from ..record.model import Record
 from ..store import schema as s
@@ -169,13 +169,10 @@ class Stories:
         terms = profile(record)
         when = article_date(record, doc.first_seen)
         before: dict[str, float] = {}
-        if doc.story_id is not None:
-            before = dict(conn.execute(select(s.document_terms.c.term, s.document_terms.c.weight).where(
-                s.document_terms.c.document_id == doc_id)).all())
-            conn.execute(delete(s.document_terms).where(s.document_terms.c.document_id == doc_id))
-        if terms:
-            conn.execute(insert(s.document_terms), [dict(document_id=doc_id, term=t, weight=w)
-                                                    for t, w in terms.items()])
+        if doc.story_id is not None:  # a new version: its story's profile loses the old one's terms
+            old = conn.execute(select(s.versions.c.record).where(s.versions.c.document_id == doc_id)
+                               .order_by(s.versions.c.version.desc()).limit(1).offset(1)).first()
+            before = profile(Record.model_validate_json(old.record)) if old else {}
         story_id = doc.story_id or index.best(terms, when)
         if story_id is None:
             story_id = conn.execute(insert(s.stories).values(first_date=when, last_date=when, articles=0)
@@ -235,10 +232,12 @@ class Stories:
         if not count:
             conn.execute(delete(s.stories).where(s.stories.c.id == story_id))
             return
-        conn.execute(insert(s.story_terms).from_select(
-            ["story_id", "term", "weight"],
-            select(literal(story_id), s.document_terms.c.term, func.sum(s.document_terms.c.weight))
-            .where(s.document_terms.c.document_id.in_(members)).group_by(s.document_terms.c.term)))
+        summed: dict[str, float] = defaultdict(float)
+        for r in conn.execute(self._latest_records().where(s.documents.c.story_id == story_id)):
+            for t, w in profile(Record.model_validate_json(r.record)).items():
+                summed[t] += w
+        if summed:
+            conn.execute(insert(s.story_terms), [dict(story_id=story_id, term=t, weight=w) for t, w in summed.items()])
         day = func.substr(func.coalesce(s.versions.c.published, s.documents.c.first_seen), 1, 10)
         first, last = conn.execute(select(func.min(day), func.max(day)).select_from(s.versions.join(s.documents))
                                    .where(s.documents.c.story_id == story_id)).one()
