@@ -137,6 +137,14 @@ def test_an_event_without_a_place_in_its_sentence_takes_the_place_the_article_is
     assert names[said.location] == "Santiago" and not said.location_inferred
 
 
+def test_an_event_aimed_at_another_place_does_not_take_the_article_s_place():
+    rec = record("Sverige gir 300 millioner kroner til flyktninger i Sverige, opplyste regjeringen.\n\n"
+                 "Sverige gir også 50 millioner kroner til Jemen.")
+    names = {e.id: e.name for e in rec.entities}
+    aid = next(v for v in rec.events if v.type == "AID" and "Jemen" in [names[t] for t in v.targets])
+    assert aid.location is None or names[aid.location] != "Sverige"
+
+
 def test_a_paragraph_opened_by_a_dash_ends_its_quote_at_the_cue_sentence():
     rec = record("- Vi må bygge flere boliger, sier ordfører Eva Lid. Kommunen har 40 ledige tomter.")
     assert speaker_names(rec)[0] == ("Vi må bygge flere boliger", True, "Eva Lid")

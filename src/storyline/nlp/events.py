@@ -531,7 +531,9 @@ def events(doc: Doc) -> Doc:
                 if place:
                     location = place
                     targets = [t for t in targets if t != place]
-            inferred = location is None and ctx.main_place is not None and ctx.main_place not in targets
+            # not where the event names another place as its target: aid "til Sudan" is not in Norway
+            inferred = location is None and ctx.main_place is not None and not any(
+                t == ctx.main_place or ctx.ents[t].type in ("GPE", "LOC") for t in targets)
             if inferred:
                 location = ctx.main_place  # news says where once: "Santiago" for the strike reported below
             near = _attached_period(doc, sent_periods, t0) or (

@@ -135,7 +135,7 @@ function highlighted(rec) {
     else {
       const ids = cover[k];
       const span = el("span", { class: [...new Set(ids.map(i => `hl-${facts[i].kind}`))].join(" ") }, text);
-      span.addEventListener("click", () => openDetails(ids.map(i => describe(facts[i], names))));
+      span.addEventListener("click", () => openDetails(ids.map(i => describe(facts[i], names, rec.document.source))));
       box.append(span);
     }
     k = j;
@@ -143,7 +143,9 @@ function highlighted(rec) {
   return box;
 }
 
-function describe(fact, names) {
+// publisher: a figure with no source of its own is according to the article's publisher, as in
+// `storyline claims` and `diff` (story.queries.according_to)
+function describe(fact, names, publisher) {
   const it = fact.item;
   const nm = id => names[id] || "—";
   switch (fact.kind) {
@@ -153,7 +155,7 @@ function describe(fact, names) {
       el("div", {}, `«${it.text}»`), el("div", { class: "muted" }, `Kilde: ${it.speaker ? nm(it.speaker) : (it.speaker_text || "ukjent")}`,
         it.via.length ? ` via ${it.via.map(nm).join(", ")}` : ""));
     case "figure": return el("div", { class: "card" }, el("b", {}, "Tall: "), it.text,
-      el("div", { class: "muted" }, `verdi ${it.value ?? "—"} (${it.qualifier}) · enhet ${it.unit || "—"} · ${it.what || ""} · kilde ${nm(it.source)} · ${it.date || ""}`));
+      el("div", { class: "muted" }, `verdi ${it.value ?? "—"} (${it.qualifier}) · enhet ${it.unit || "—"} · ${it.what || ""} · ifølge ${it.source ? nm(it.source) : (publisher || "—")} · ${it.date || ""}`));
     case "event": return el("div", { class: "card" }, el("span", { class: "type" }, it.type), ` ${it.text}`,
       el("div", { class: "muted" }, `aktører: ${it.actors.map(nm).join(", ") || "—"} · mål: ${it.targets.map(nm).join(", ") || "—"} · sted: ${nm(it.location)} · ${it.date || ""} · ${it.status}`));
     default: return el("div", { class: "card" }, el("b", {}, "Tid: "), `${it.text} = ${it.value} (${it.type})`);
