@@ -95,14 +95,19 @@ def contradicting_pairs(claims: Iterable[Claim], across_groups_only: bool = Fals
     """Every pair of claims that contradict, in the order given; with across_groups_only, only pairs
     from different articles (those within one were decided by the article's own record)."""
     kept = _one_count([c for c in claims if c is not None])
+    by_quantity: dict[tuple, list[Claim]] = defaultdict(list)
+    for c in kept:  # pairs only within one quantity: a long text of figures is not compared all against all
+        by_quantity[c.quantity].append(c)
     out = []
-    for i, a in enumerate(kept):
-        for b in kept[i + 1:]:
-            if across_groups_only and a.group == b.group:
-                continue
-            if disagree(a, b):
-                out.append((a, b))
-    return out
+    for same in by_quantity.values():
+        for i, a in enumerate(same):
+            for b in same[i + 1:]:
+                if across_groups_only and a.group == b.group:
+                    continue
+                if disagree(a, b):
+                    out.append((a, b))
+    order = {c.id: i for i, c in enumerate(kept)}
+    return sorted(out, key=lambda p: (order[p[0].id], order[p[1].id]))
 
 
 def why(a: Claim, b: Claim, name_of, quantity: str | None = None) -> str:
