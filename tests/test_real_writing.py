@@ -264,3 +264,16 @@ def test_a_first_name_alone_is_the_one_person_who_has_it():
     names = [e.name for e in rec.entities if e.type == "PER"]
     assert "Berit" not in names and "Berit Hårklau" in names
     assert speaker_names(rec)[0] == ("Han er sterk", True, "Berit Hårklau")
+
+
+def test_an_undated_event_told_later_happened_on_the_day_the_lead_gives():
+    # published Saturday; the lead says Thursday; the event two paragraphs on has no date of its own
+    rec = record("Kommunestyret i Tinn vedtok torsdag å legge ned skolen på Atrå.\n\n"
+                 "Saken har vært omstridt i mange år.\n\n"
+                 "Foreldrene protesterte mot vedtaket utenfor rådhuset.", published="2024-03-16")
+    protest = next(v for v in rec.events if v.type == "PROTEST")
+    assert protest.date == "2024-03-14"
+    # a lead that looks back months gives no day to the rest: the publication date stands
+    old = record("Kommunestyret i Tinn vedtok 12. januar å legge ned skolen på Atrå.\n\n"
+                 "Foreldrene protesterte mot vedtaket utenfor rådhuset.", published="2024-03-16")
+    assert next(v for v in old.events if v.type == "PROTEST").date == "2024-03-16"

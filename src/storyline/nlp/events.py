@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 from functools import cached_property, lru_cache
 
 from spacy.language import Language
@@ -434,6 +434,28 @@ def _status(toks: list[Token], i: int) -> str:
     return "asserted"
 
 
+LEAD_PARAGRAPHS = 4  # where a news article says when it happened
+
+
+def _lead_date(doc: Doc, body, timexes, published) -> str | None:
+    """The day the news happened, as the article's first paragraphs say it ("torsdag", in the
+    past week): an event told later with no date of its own happened then, not on the day of
+    publication."""
+    if not isinstance(published, date):
+        return None
+    for para in body.items[:LEAD_PARAGRAPHS]:
+        for t in timexes.within(para.start, para.end):
+            if t.type in ("DATE", "TIME") and re.match(r"\d{4}-\d\d-\d\d", t.value):
+                try:
+                    day = date.fromisoformat(t.value[:10])
+                except ValueError:
+                    continue
+                if timedelta(0) < published - day <= timedelta(days=7):
+                    return t.value[:10]
+                return None  # the lead's first day is today or not recent: the publication date stands
+    return None
+
+
 @Language.component("storyline_events")
 def events(doc: Doc) -> Doc:
     ctx = _Context(doc)
@@ -446,6 +468,7 @@ def events(doc: Doc) -> Doc:
     pub = published.isoformat() if isinstance(published, date) else published
     out: list[Event] = []
     last_date: tuple[int, str] | None = None
+    lead = _lead_date(doc, body, timexes, published)
     named_before: set[tuple[str, str]] = set()  # (type, lemma) of the event nouns reported so far
     for sent in doc.sents:
         found = body.covering(sent.start_char)
@@ -538,7 +561,7 @@ def events(doc: Doc) -> Doc:
                 location = ctx.main_place  # news says where once: "Santiago" for the strike reported below
             near = _attached_period(doc, sent_periods, t0) or (
                 min(dates, key=lambda t: abs(t.start - t0.idx)).value if dates else (
-                    last_date[1] if last_date and last_date[0] == para[0] else pub))
+                    last_date[1] if last_date and last_date[0] == para[0] else lead or pub))
             quote = next(iter(reported.covering(t0.idx)), None)
             source = quote.speaker if quote else ifolge_source(doc, sent.start_char, sent.end_char)
             status = _status(toks, i)
