@@ -218,3 +218,15 @@ def test_what_an_article_is_about(tmp_path):
     assert terms["iso:RU"] < terms["name:store"]  # a country tells less than a person
     assert "word:kharkiv" in terms  # a name the tagger missed still counts
     assert "word:russland" not in terms  # the country is counted once, as a country
+
+
+def test_markup_in_names_and_texts_is_printed_as_data(tmp_path):
+    article = tmp_path / "[bold]rar.txt"
+    article.write_text("Ordføreren [/x] i Bodø sa mandag at brua [bold] åpner i mai.")
+    db = str(tmp_path / "s.db")
+    assert "[bold]rar.txt" in cli("ingest", str(article), "--db", db).stderr  # the warning names it
+    assert "[/x]" in cli("search", "brua", "--db", db).stdout
+    assert stories(db)[0]["documents"] == ["[bold]rar"]
+    cli("stories", "--db", db)  # the table prints
+    assert "[bold]rar" in cli("diff", "[bold]rar", "--db", db, check=False).stderr  # one version: a clear error
+    assert cli("extract", str(article), "--format", "pretty").returncode == 0

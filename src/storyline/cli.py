@@ -19,8 +19,15 @@ app.add_typer(eval_app, name="eval")
 err = Console(stderr=True, soft_wrap=True)
 
 
+def _cells(*values: str):
+    """Table cells as plain text: a title or a name with "[/x]" in it is data, not markup."""
+    from rich.text import Text
+
+    return [Text(v) for v in values]
+
+
 def _fail(message: str, code: int = 2) -> None:
-    err.print(f"[bold red]error:[/] {message}")
+    err.print(f"[bold red]error:[/] {escape(message)}")
     raise typer.Exit(code)
 
 
@@ -53,7 +60,7 @@ def extract(
     else:
         from .record.pretty import show
 
-        show(record, Console())
+        show(record, Console(markup=False))
 
 
 @eval_app.command("ner")
@@ -224,7 +231,7 @@ def ingest(
         if item.warning:
             err.print(f"[yellow]warning[/] {escape(item.warning)}")
     for _name, why in result.failures:
-        err.print(f"[red]failed[/] {why}")
+        err.print(f"[red]failed[/] {escape(why)}")
     if result.failures:
         raise typer.Exit(1)
 
@@ -247,7 +254,7 @@ def watch(
         _fail(str(e))
     out = Console()
     try:
-        run_watch(_store(db), targets, interval, lambda line: out.print(line, highlight=False), times, source)
+        run_watch(_store(db), targets, interval, lambda line: out.print(line, highlight=False, markup=False), times, source)
     except KeyboardInterrupt:
         out.print("stopped")
 
@@ -287,24 +294,27 @@ def diff(
     versions = store.versions_of(key)
     to = to or versions[-1]
     from_ = from_ or (to - 1)
+    if len(versions) == 1 and from_ is not None and from_ < 1:
+        _fail(f"{key} has one version only: nothing to compare")
     old, new = store.record(key, from_), store.record(key, to)
-    if old is None or new is None:
+    if from_ not in versions or to not in versions or old is None or new is None:
         _fail(f"{article}: versions {versions}, no version {from_ if old is None else to}")
     result = diff_records(old, new)
 
     def table(console):
-        console.print(f"[bold]{key}[/]: version {from_} -> {to}")
+        console.print(f"[bold]{escape(key)}[/]: version {from_} -> {to}")
         for kind, d in result["facts"].items():
             noun = {"entities": "entity", "quotes": "quote", "figures": "figure", "events": "event"}[kind]
             for v in d["added"]:
-                console.print(f"[green]+ {noun}[/] {_fact(v)}", highlight=False)
+                console.print(f"[green]+ {noun}[/] {escape(_fact(v))}", highlight=False)
             for v in d["removed"]:
-                console.print(f"[red]- {noun}[/] {_fact(v)}", highlight=False)
+                console.print(f"[red]- {noun}[/] {escape(_fact(v))}", highlight=False)
             for v in d["changed"]:
-                console.print(f"[yellow]~ {noun}[/] {_fact(v['from'])} -> {_fact(v['to'])}", highlight=False)
+                console.print(f"[yellow]~ {noun}[/] {escape(_fact(v['from']))} -> {escape(_fact(v['to']))}",
+                              highlight=False)
         for line in result["text_diff"]:
             style = "green" if line.startswith("+") else "red" if line.startswith("-") else "dim"
-            console.print(f"[{style}]{line}[/]", markup=True, highlight=False)
+            console.print(f"[{style}]{escape(line)}[/]", highlight=False)
 
     _emit(result, format, table)
 
@@ -343,8 +353,8 @@ def timeline(
         for col in ("date", "type", "actors", "targets", "location", "sources", "reports"):
             t.add_column(col)
         for e in events:
-            t.add_row(e.date or "—", e.type, ", ".join(e.actors), ", ".join(e.targets), e.location or "—",
-                      ", ".join(e.sources), str(len(e.reports)))
+            t.add_row(*_cells(e.date or "—", e.type, ", ".join(e.actors), ", ".join(e.targets), e.location or "—",
+                      ", ".join(e.sources), str(len(e.reports))))
         console.print(t)
 
     _emit([e.to_dict() for e in events], format, table)
@@ -363,13 +373,14 @@ def entity(
         _fail(f"no entity {name!r} in the store")
 
     def table(console):
-        console.print(f"[bold]{profile['name']}[/] ({', '.join(profile['types'])}) {profile['keys']}")
-        console.print(f"aliases: {', '.join(profile['aliases'])}")
+        console.print(f"[bold]{escape(profile['name'])}[/] ({', '.join(profile['types'])}) "
+                      f"{escape(str(profile['keys']))}")
+        console.print(f"aliases: {', '.join(profile['aliases'])}", markup=False)
         console.print(f"{profile['mentions']} mentions in {profile['documents']} articles")
         for q in profile["quotes"]:
-            console.print(f"  quote: «{q['text']}»")
+            console.print(f"  quote: «{q['text']}»", markup=False)
         for e in profile["events"]:
-            console.print(f"  event: {e['date']} {e['type']} ({', '.join(e['sources'])})")
+            console.print(f"  event: {e['date']} {e['type']} ({', '.join(e['sources'])})", markup=False)
 
     _emit(profile, format, table)
 
@@ -390,7 +401,8 @@ def claims(
     def table(console):
         if contradictions:
             for c in data:
-                console.print(f"{c['date'] or '—'}  story {c['story'] or '—'}  {c['why']}", highlight=False)
+                console.print(f"{c['date'] or '—'}  story {c['story'] or '—'}  {c['why']}", highlight=False,
+                              markup=False)
             console.print(f"{len(data)} contradictions")
             return
         t = Table(title="Figures by quantity")
@@ -398,7 +410,7 @@ def claims(
             t.add_column(col)
         for c in data:
             for f in c["figures"]:
-                t.add_row(c["quantity"], f["date"] or "—", f["text"], f["according_to"] or "—", f["document"])
+                t.add_row(*_cells(c["quantity"], f["date"] or "—", f["text"], f["according_to"] or "—", f["document"]))
         console.print(t)
 
     _emit(data, format, table)
@@ -431,8 +443,8 @@ def stories(
         for col in ("id", "title", "from", "to", "articles", "sources"):
             t.add_column(col)
         for st in found:
-            t.add_row(str(st.id), st.title or "—", st.first_date or "—", st.last_date or "—", str(st.articles),
-                      ", ".join(st.sources))
+            t.add_row(*_cells(str(st.id), st.title or "—", st.first_date or "—", st.last_date or "—", str(st.articles),
+                      ", ".join(st.sources)))
         console.print(t)
 
     _emit([asdict(st) for st in found], format, table)

@@ -14,8 +14,9 @@ def show(record: Record, console: Console) -> None:
     def name(eid):
         return names.get(eid, "—") if eid else "—"
 
-    live = " [bold yellow](live, being updated)[/]" if d.live else ""
-    console.print(f"[bold]{d.title or d.id}[/]  published {d.published or '?'}  language {d.language}{live}")
+    # the console reads no markup (storyline.cli): an article's text may hold "[/x]"
+    live = "  (live, being updated)" if d.live else ""
+    console.print(f"{d.title or d.id}  published {d.published or '?'}  language {d.language}{live}", style="bold")
     if record.headings:
         console.print("Headings: " + " · ".join(h.text for h in record.headings))
 
