@@ -277,3 +277,18 @@ def test_an_undated_event_told_later_happened_on_the_day_the_lead_gives():
     old = record("Kommunestyret i Tinn vedtok 12. januar å legge ned skolen på Atrå.\n\n"
                  "Foreldrene protesterte mot vedtaket utenfor rådhuset.", published="2024-03-16")
     assert next(v for v in old.events if v.type == "PROTEST").date == "2024-03-16"
+
+
+def test_a_participle_joined_to_a_passive_is_passive_too():
+    rec = record("Euna Lee og Laura Ling ble arrestert 17. mars, og tiltalt for å ulovlig ha krysset grensen "
+                 "til Nord-Korea.", published="2009-08-05")
+    names = {e.id: e.name for e in rec.entities}
+    charged = next(v for v in rec.events if v.text == "tiltalt")
+    assert [names[t] for t in charged.targets] == ["Euna Lee", "Laura Ling"] and not charged.actors
+
+
+def test_who_comes_after_the_verb_but_not_after_a_place_preposition():
+    rec = record("Da de to partilederne møttes i NRK i går kveld, var tonen saklig.", published="2009-09-11")
+    names = {e.id: e.name for e in rec.entities}
+    met = next(v for v in rec.events if v.type == "CONSULT")
+    assert "NRK" not in [names[a] for a in met.actors]

@@ -256,7 +256,7 @@ def _actors(ctx: _Context, sent: Span, toks: list[Token], i: int) -> list[str]:
         actors = [who] if who else []
     if not actors:  # V2 inversion: "torsdag anklaget utenriksminister Kari Holm Sverige for …"
         for k in range(i + 1, min(i + 5, len(toks))):
-            if toks[k].is_punct or toks[k].text.casefold() in ("om", "for", "at", "å", "mot"):
+            if toks[k].is_punct or toks[k].text.casefold() in ("om", "for", "at", "å", "mot", *WHERE_PREPS):
                 break
             ids = _phrase_entities(ctx, [toks[k]])
             if ids and (ctx.ents[ids[0]].type in ("PER", "ORG") or toks[k].is_lower):  # or "angrep israelske fly"
@@ -290,14 +290,18 @@ def _unplaced_entities(ctx: _Context, span: list[Token]) -> list[str]:
 
 
 def _passive(trig: Token) -> bool:
-    """A participle with a passive auxiliary: "ble drept", "er evakuert", "har blitt arrestert";
-    an s-passive: "som støttes av Frankrike"."""
+    """A participle with a passive auxiliary: "ble drept", "er evakuert", "har blitt arrestert",
+    or joined to one ("ble arrestert i juni, og tiltalt for …"); an s-passive: "som støttes av
+    Frankrike"."""
     if trig.pos_ == "VERB" and "Pass" in trig.morph.get("Voice"):
         return True
     if trig.pos_ != "VERB" or "Part" not in trig.morph.get("VerbForm"):
         return False
-    return any(c.dep_ in ("aux:pass", "nsubj:pass") or (c.dep_ == "aux" and c.text.casefold() in PASSIVE_AUX)
-               for c in trig.children)
+    if any(c.dep_ in ("aux:pass", "nsubj:pass") or (c.dep_ == "aux" and c.text.casefold() in PASSIVE_AUX)
+           for c in trig.children):
+        return True
+    own_subject = any(c.dep_.startswith("nsubj") or c.dep_.startswith("aux") for c in trig.children)
+    return trig.dep_ == "conj" and not own_subject and trig.head is not trig and _passive(trig.head)
 
 
 PASSIVE_AUX = {"ble", "blir", "bli", "blitt", "vart", "vert", "blei", "er", "var", "vore", "vært"}
@@ -312,8 +316,11 @@ def _suffered(toks: list[Token], i: int) -> bool:
     return False
 
 
+WHERE_PREPS = ("i", "ved", "på")  # what follows says where, not who: "møttes i NRK", "i Stortinget"
+
+
 def _is_place_prep_obj(toks, t) -> bool:
-    return t.i > toks[0].i and t.doc[t.i - 1].text.casefold() in ("i", "ved", "på")
+    return t.i > toks[0].i and t.doc[t.i - 1].text.casefold() in WHERE_PREPS
 
 
 def _targets(ctx: _Context, toks: list[Token], i: int, end: int, actors: list[str], etype: str) -> list[str]:
