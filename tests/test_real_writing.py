@@ -292,3 +292,18 @@ def test_who_comes_after_the_verb_but_not_after_a_place_preposition():
     names = {e.id: e.name for e in rec.entities}
     met = next(v for v in rec.events if v.type == "CONSULT")
     assert "NRK" not in [names[a] for a in met.actors]
+
+
+def test_a_name_shaped_like_a_norwegian_landscape_is_a_place_not_an_organisation():
+    from storyline.nlp.entities import _places_named_as_others
+    from storyline.record.model import Entity, Links, Mention
+
+    def ent(name, type):
+        return Entity(id=name, type=type, name=name, links=Links(),
+                      mentions=[Mention(start=0, end=len(name), text=name, label=type)])
+
+    nlp = storyline.load()
+    doc = nlp.make_doc("Tafjordfjella")
+    ents = [ent("Tafjordfjella", "ORG"), ent("Statnett", "ORG"), ent("Haugen", "PER")]
+    _places_named_as_others(doc, ents)
+    assert [e.type for e in ents] == ["LOC", "ORG", "PER"]

@@ -456,6 +456,13 @@ def _places_named_as_others(doc: Doc, ents: list[Entity]) -> None:
         before = [text[max(0, m.start - 12):m.start].split()[-1:] for m in e.mentions]
         if all(b and b[0].casefold() in preps for b in before):
             e.type = "LOC"
+    endings = tuple(words("norwegian_place_endings"))
+    for e in ents:
+        # "Tafjordfjella", "Sognefjorden" taken for an organisation: a name of a Norwegian landscape's
+        # shape is a place (not a person's: Haugen and Holmen are surnames)
+        if e.type == "ORG" and " " not in e.name and not e.links.iso3166 and any(
+                e.name.casefold().endswith(x) and len(e.name) > len(x) + 2 for x in endings):
+            e.type = "LOC"
 
 
 def _norwegian_places(ents: list[Entity]) -> None:
