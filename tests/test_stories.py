@@ -230,3 +230,16 @@ def test_markup_in_names_and_texts_is_printed_as_data(tmp_path):
     cli("stories", "--db", db)  # the table prints
     assert "[bold]rar" in cli("diff", "[bold]rar", "--db", db, check=False).stderr  # one version: a clear error
     assert cli("extract", str(article), "--format", "pretty").returncode == 0
+
+
+def test_two_writers_ingesting_the_same_articles_at_once(tmp_path):
+    # two processes open a fresh store and ingest the same 12 articles at the same time: both
+    # finish, and every article is stored once, in one version, in a story
+    db = str(tmp_path / "race.db")
+    runs = [subprocess.Popen([*CLI, "ingest", str(MIXED), "--db", db], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    outs = [r.communicate(timeout=300) for r in runs]
+    assert all(r.returncode == 0 for r in runs), outs
+    counts = Store(db).counts()
+    assert counts["documents"] == 12 and counts["versions"] == 12
+    assert sum(s["articles"] for s in stories(db)) == 12

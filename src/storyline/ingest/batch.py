@@ -7,6 +7,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import partial
 
+from sqlalchemy.exc import IntegrityError
+
 from ..store.db import Saved, Store, sha
 from ..story.stories import Stories
 from .sources import Item
@@ -54,6 +56,10 @@ def ingest_items(store: Store, items: Iterable[Item], published: str | None = No
                 done(item, "failed")
                 continue
             try:
+                saved = store.save(key, rec, then=partial(stories.assign_in, record=rec))
+            except IntegrityError:
+                # another process grew the same story meanwhile: read the stories again, once
+                stories.forget()
                 saved = store.save(key, rec, then=partial(stories.assign_in, record=rec))
             except Exception:
                 stories.forget()  # rolled back: what it had put in memory is not in the store

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -15,6 +16,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, event, func, insert, select, text, update
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from ..record.model import Entity, Event, Figure, Record
 from ..record.quantity import quantity_key
@@ -22,6 +24,7 @@ from ..text import fold, name_key
 from . import schema as s
 
 DEFAULT_DB = "storyline.db"
+RETRIES = 5  # a write that loses a race with another process tries again this many times
 
 
 def default_db() -> str:
@@ -138,6 +141,18 @@ class Store:
         return self.engine.dialect.name == "sqlite"
 
     def migrate(self) -> int:
+        """Bring the store to the current schema. Two processes opening a fresh store at once race
+        to create it: the loser tries again and finds it made."""
+        for attempt in range(RETRIES):
+            try:
+                return self._migrate()
+            except (OperationalError, IntegrityError):
+                if attempt == RETRIES - 1:
+                    raise
+                time.sleep(0.05 * (attempt + 1))
+        raise AssertionError("unreachable")
+
+    def _migrate(self) -> int:
         with self.engine.begin() as conn:
             s.metadata.create_all(conn)
             if self.has_fts:
@@ -168,7 +183,17 @@ class Store:
     def save(self, key: str, record: Record, then: Callable[[Connection, int], object] | None = None) -> Saved:
         """Store one article version and its facts in a single transaction; `then(conn, document_id)`
         runs inside it for a new version (the story layer puts the article in its story), so all of
-        it is stored or none."""
+        it is stored or none. Two writers storing the same article at once: the one that loses the
+        race tries again, and finds the article (or the version) stored."""
+        for attempt in range(RETRIES):
+            try:
+                return self._save(key, record, then)
+            except IntegrityError:
+                if attempt == RETRIES - 1:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _save(self, key: str, record: Record, then: Callable[[Connection, int], object] | None) -> Saved:
         digest = version_sha(record.text, record.document.published)
         now = datetime.now(UTC).isoformat(timespec="seconds")
         with self.engine.begin() as conn:
