@@ -102,14 +102,20 @@ def index_version(conn: Connection, doc_id: int, version_id: int, record: Record
                   for i, (k, b) in enumerate(rows)])
 
 
+def newest_versions():
+    """Subquery: the id of the newest version of every document."""
+    newest = select(s.versions.c.document_id, func.max(s.versions.c.version).label("v")).group_by(
+        s.versions.c.document_id).subquery()
+    return select(s.versions.c.id).join(newest, (s.versions.c.document_id == newest.c.document_id)
+                                        & (s.versions.c.version == newest.c.v))
+
+
 def _index_everything(conn: Connection) -> None:
     """Version 2 adds the search index: fill it from each document's newest version."""
     if conn.dialect.name != "sqlite":
         return
-    newest = select(s.versions.c.document_id, func.max(s.versions.c.id).label("id")).group_by(
-        s.versions.c.document_id).subquery()
-    for row in conn.execute(select(s.versions.c.document_id, s.versions.c.id, s.versions.c.record).join(
-            newest, newest.c.id == s.versions.c.id)).fetchall():
+    for row in conn.execute(select(s.versions.c.document_id, s.versions.c.id, s.versions.c.record).where(
+            s.versions.c.id.in_(newest_versions()))).fetchall():
         index_version(conn, row.document_id, row.id, Record.model_validate_json(row.record))
 
 
@@ -137,7 +143,7 @@ class Store:
     # -- schema ------------------------------------------------------------------------
     @property
     def has_fts(self) -> bool:
-        """SQLite's FTS5 full-text index (PostgreSQL searches with its own full-text functions)."""
+        """SQLite's FTS5 full-text index (elsewhere `Story.search` matches the text as written)."""
         return self.engine.dialect.name == "sqlite"
 
     def migrate(self) -> int:
@@ -281,10 +287,7 @@ class Store:
 
     def latest_version_ids(self, conn: Connection):
         """Subquery: the id of the newest version of every document."""
-        newest = select(s.versions.c.document_id, func.max(s.versions.c.version).label("v")).group_by(
-            s.versions.c.document_id).subquery()
-        return select(s.versions.c.id).join(newest, (s.versions.c.document_id == newest.c.document_id)
-                                            & (s.versions.c.version == newest.c.v))
+        return newest_versions()
 
     def counts(self) -> dict[str, int]:
         with self.engine.connect() as conn:

@@ -24,7 +24,6 @@ stories = Table(
     Column("id", Integer, primary_key=True),
     Column("first_date", String, comment="the date of its earliest article"),
     Column("last_date", String),
-    Column("articles", Integer, nullable=False, default=0),
     Index("ix_stories_dates", "last_date", "first_date"),
 )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 
 from sqlalchemy import func, or_, select, text
@@ -298,7 +298,7 @@ class Story:
         for c in within:
             a, b = by_local.get((c.version_id, c.figure_a)), by_local.get((c.version_id, c.figure_b))
             if a is not None and b is not None:
-                out.append(self._contradiction(a, b, c.why, names))
+                out.append(self._contradiction(a, b, names, c.why))
         by_story: dict[int | None, list] = defaultdict(list)
         for r in rows:
             by_story[r.story_id].append(r)
@@ -308,19 +308,21 @@ class Story:
             claims = {}
             for r in figs:
                 c = claim(f"{r.version_id}:{r.local_id}", r.text, r.value, r.qualifier, _quantity(r.unit_key),
-                          r.source or r.doc_source, r.date, json.loads(r.about), group=r.doc, voice=not r.source)
+                          according_to(r.source, r.doc_source), r.date, json.loads(r.about), group=r.doc,
+                          voice=not r.source)
                 if c is not None:
                     claims[c.id] = (c, r)
             for a, b in contradicting_pairs([c for c, _ in claims.values()], across_groups_only=True):
-                ra, rb = claims[a.id][1], claims[b.id][1]
-                label = quantity_label(ra.unit_key, [{"unit": ra.unit}, {"unit": rb.unit}])
-                out.append(self._contradiction(ra, rb, why(a, b, lambda key: names.get(key, key), label), names))
+                out.append(self._contradiction(claims[a.id][1], claims[b.id][1], names,
+                                               lambda label, a=a, b=b: why(a, b, lambda k: names.get(k, k), label)))
         return sorted(out, key=lambda c: (c["date"] or "", c["quantity"]))
 
-    def _contradiction(self, a, b, text: str, names: dict[str, str]) -> dict:
+    def _contradiction(self, a, b, names: dict[str, str], why_: str | Callable[[str], str]) -> dict:
+        """Two figure rows as a contradiction; `why_` says it, or says it given the quantity's label."""
         sides = [self._figure(r, names) for r in (a, b)]
-        return {"quantity": quantity_label(a.unit_key, sides), "story": a.story_id, "date": a.date, "why": text,
-                "sides": sides}
+        label = quantity_label(a.unit_key, sides)
+        return {"quantity": label, "story": a.story_id, "date": a.date,
+                "why": why_ if isinstance(why_, str) else why_(label), "sides": sides}
 
     # -- search and export ---------------------------------------------------------------
     def search(self, query: str, limit: int = 50) -> list[dict]:

@@ -41,13 +41,15 @@ def profile(record: Record) -> dict[str, float]:
     generic: set[str] = {outlet}
     for e in record.entities:
         key = entity_key(e)
-        if e.id in via or fold(e.name) == outlet or key.startswith("iso:"):
-            # "sa til NRK": the outlet is not what the article is about; "Norge": a country, in many stories
+        is_outlet, is_country = e.id in via or fold(e.name) == outlet, key.startswith("iso:")
+        if is_outlet or is_country:
+            # "sa til NRK": the outlet is not what the article is about; "Norge": a country, in many
+            # stories; neither counts again as a capitalised word
             generic.update(fold(w) for m in e.mentions for w in m.text.split())
-            if e.id in via or fold(e.name) == outlet:
-                continue
+        if is_outlet:
+            continue
         weight = TYPE_WEIGHT.get(e.type, 0.5) * math.log1p(len(e.mentions) or 1)
-        out[key] += weight * (COUNTRY_WEIGHT if key.startswith("iso:") else 1)
+        out[key] += weight * (COUNTRY_WEIGHT if is_country else 1)
     words: dict[str, int] = defaultdict(int)
     for w in capitalised_words(f"{record.document.title or ''}\n{record.text}"):
         if fold(w) not in generic:
@@ -80,7 +82,6 @@ class _Index:
         self.terms: dict[int, dict[str, float]] = {}
         self.first: dict[int, str | None] = {}
         self.last: dict[int, str | None] = {}
-        self.articles: dict[int, int] = {}
         self.stories_of: dict[str, set[int]] = defaultdict(set)  # term -> the stories that name it
         self.length: dict[int, float] = {}  # a story's idf-weighted length, as of its last change
 
@@ -88,18 +89,16 @@ class _Index:
     def load(cls, conn) -> _Index:
         index = cls()
         for st in conn.execute(select(s.stories)):
-            index.add_story(st.id, st.first_date, st.last_date, st.articles)
+            index.add_story(st.id, st.first_date, st.last_date)
         for r in conn.execute(select(s.story_terms)):
             index.terms[r.story_id][r.term] = r.weight
             index.stories_of[r.term].add(r.story_id)
         return index
 
-    def add_story(self, story_id: int, first: str | None = None, last: str | None = None, articles: int = 0):
+    def add_story(self, story_id: int, first: str | None = None, last: str | None = None) -> None:
         self.terms[story_id], self.first[story_id], self.last[story_id] = {}, first, last
-        self.articles[story_id] = articles
 
-    def update(self, story_id: int, weights: dict[str, float], gone: list[str], when: str | None,
-               joined: bool) -> None:
+    def update(self, story_id: int, weights: dict[str, float], gone: list[str], when: str | None) -> None:
         self.terms[story_id].update(weights)
         for t in weights:
             self.stories_of[t].add(story_id)
@@ -108,7 +107,6 @@ class _Index:
             self.stories_of[t].discard(story_id)
         dates = [d for d in (self.first[story_id], self.last[story_id], when) if d]
         self.first[story_id], self.last[story_id] = min(dates, default=None), max(dates, default=None)
-        self.articles[story_id] += 1 if joined else 0
         self.length.pop(story_id, None)
 
     def idf(self, term: str) -> float:
@@ -175,16 +173,16 @@ class Stories:
             before = profile(Record.model_validate_json(old.record)) if old else {}
         story_id = doc.story_id or index.best(terms, when)
         if story_id is None:
-            story_id = conn.execute(insert(s.stories).values(first_date=when, last_date=when, articles=0)
+            story_id = conn.execute(insert(s.stories).values(first_date=when, last_date=when)
                                     ).inserted_primary_key[0]
             index.add_story(story_id)
         if story_id != doc.story_id:
             conn.execute(update(s.documents).where(s.documents.c.id == doc_id).values(story_id=story_id))
-        self._add(conn, index, story_id, terms, before, when, joined=doc.story_id is None)
+        self._add(conn, index, story_id, terms, before, when)
         return story_id
 
     def _add(self, conn, index: _Index, story_id: int, terms: dict[str, float], before: dict[str, float],
-             when: str | None, joined: bool) -> None:
+             when: str | None) -> None:
         """Bring a story's profile up to date with one article: its new terms in, its old ones out
         (a new version), without reading the story's other articles."""
         have = index.terms[story_id]
@@ -200,14 +198,14 @@ class Stories:
         if gone:
             conn.execute(delete(s.story_terms).where(row), gone)
         index.update(story_id, {r["term"]: r["weight"] for r in fresh} | {r["t"]: r["w"] for r in kept},
-                     [r["t"] for r in gone], when, joined)
+                     [r["t"] for r in gone], when)
         conn.execute(update(s.stories).where(s.stories.c.id == story_id).values(
-            first_date=index.first[story_id], last_date=index.last[story_id], articles=index.articles[story_id]))
+            first_date=index.first[story_id], last_date=index.last[story_id]))
 
     def assign_pending(self) -> int:
         """Assign the stored articles that have no story yet (a store made before stories existed)."""
         with self.store.engine.connect() as conn:
-            rows = conn.execute(self._latest_records().where(s.documents.c.story_id.is_(None))
+            rows = conn.execute(self._latest_records(conn).where(s.documents.c.story_id.is_(None))
                                 .order_by(s.versions.c.published, s.documents.c.id)).fetchall()
         for r in rows:
             self.assign(r.key, Record.model_validate_json(r.record))
@@ -226,14 +224,12 @@ class Stories:
     def _refresh(self, conn, story_id: int) -> None:
         """Recompute a story's profile and dates from its articles (a story left empty goes)."""
         self.forget()
-        members = select(s.documents.c.id).where(s.documents.c.story_id == story_id)
         conn.execute(delete(s.story_terms).where(s.story_terms.c.story_id == story_id))
-        count = conn.execute(select(func.count()).select_from(members.subquery())).scalar()
-        if not count:
+        if conn.execute(select(s.documents.c.id).where(s.documents.c.story_id == story_id)).first() is None:
             conn.execute(delete(s.stories).where(s.stories.c.id == story_id))
             return
         summed: dict[str, float] = defaultdict(float)
-        for r in conn.execute(self._latest_records().where(s.documents.c.story_id == story_id)):
+        for r in conn.execute(self._latest_records(conn).where(s.documents.c.story_id == story_id)):
             for t, w in profile(Record.model_validate_json(r.record)).items():
                 summed[t] += w
         if summed:
@@ -242,14 +238,13 @@ class Stories:
         first, last = conn.execute(select(func.min(day), func.max(day)).select_from(s.versions.join(s.documents))
                                    .where(s.documents.c.story_id == story_id)).one()
         conn.execute(update(s.stories).where(s.stories.c.id == story_id).values(
-            first_date=first, last_date=last, articles=count))
+            first_date=first, last_date=last))
 
-    def _latest_records(self):
-        newest = select(s.versions.c.document_id, func.max(s.versions.c.version).label("v")).group_by(
-            s.versions.c.document_id).subquery()
+    def _latest_records(self, conn):
+        """Each document's key with its newest version's record."""
         return (select(s.documents.c.key, s.versions.c.record, s.versions.c.published)
                 .join(s.versions, s.versions.c.document_id == s.documents.c.id)
-                .join(newest, (newest.c.document_id == s.versions.c.document_id) & (newest.c.v == s.versions.c.version)))
+                .where(s.versions.c.id.in_(self.store.latest_version_ids(conn))))
 
     # -- by hand -------------------------------------------------------------------------
     def move(self, key: str, to: int | None) -> int:
@@ -258,7 +253,7 @@ class Stories:
         with self.store.engine.begin() as conn:
             doc = conn.execute(select(s.documents).where(s.documents.c.key == key)).one()
             if to is None:
-                to = conn.execute(insert(s.stories).values(articles=0)).inserted_primary_key[0]
+                to = conn.execute(insert(s.stories).values()).inserted_primary_key[0]
             elif conn.execute(select(s.stories.c.id).where(s.stories.c.id == to)).first() is None:
                 raise KeyError(f"no story {to}")
             conn.execute(update(s.documents).where((s.documents.c.id == doc.id) | (s.documents.c.story_id == to))
@@ -284,24 +279,17 @@ class Stories:
         self.assign_pending()
         with self.store.engine.connect() as conn:
             stories = conn.execute(select(s.stories).order_by(s.stories.c.first_date, s.stories.c.id)).fetchall()
-            docs = conn.execute(select(s.documents.c.story_id, s.documents.c.key, s.documents.c.title,
-                                       s.documents.c.source, s.documents.c.first_seen)).fetchall()
+            docs = conn.execute(select(s.documents.c.id, s.documents.c.story_id, s.documents.c.key,
+                                       s.documents.c.title, s.documents.c.source, s.documents.c.first_seen)).fetchall()
             published = dict(conn.execute(select(s.versions.c.document_id, func.min(s.versions.c.published))
                                           .group_by(s.versions.c.document_id)).all())
-            ids = dict(conn.execute(select(s.documents.c.key, s.documents.c.id)).all())
         members = defaultdict(list)
         for d in docs:
             members[d.story_id].append(d)
         out = []
         for st in stories:
-            mine = sorted(members[st.id], key=lambda d: (published.get(ids[d.key]) or d.first_seen, d.key))
+            mine = sorted(members[st.id], key=lambda d: (published.get(d.id) or d.first_seen, d.key))
             title = next((d.title for d in mine if d.title), None)
             out.append(StoryInfo(st.id, title, st.first_date, st.last_date, len(mine),
                                  sorted({d.source for d in mine if d.source}), [d.key for d in mine]))
         return out
-
-    def document_ids(self, story_id: int) -> list[int]:
-        with self.store.engine.connect() as conn:
-            if conn.execute(select(s.stories.c.id).where(s.stories.c.id == story_id)).first() is None:
-                raise KeyError(f"no story {story_id}")
-            return list(conn.execute(select(s.documents.c.id).where(s.documents.c.story_id == story_id)).scalars())
