@@ -15,7 +15,7 @@ STEPS_nn = 2400
 STAMP := $(VENV)/.installed
 PORT ?= 8000
 
-.PHONY: demo test train train-e5ner bench bench-store lint clean
+.PHONY: demo test tour train train-e5ner bench bench-store lint clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PY) >/dev/null || { echo "need $(PY) (Python 3.11)"; exit 1; }
@@ -40,6 +40,10 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/pytest -q
+
+# The README's illustrated tour: screenshots the browser tests take, written to docs/tour/.
+tour: $(STAMP)
+	STORYLINE_TOUR=docs/tour $(BIN)/pytest -q tests/test_web.py
 
 # Reproduces a shipped pipeline (nb: about 15 minutes on one core; nn: 10). Run it in the background.
 train: $(STAMP)

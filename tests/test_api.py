@@ -44,6 +44,10 @@ def test_story_endpoints(client):
     assert [d["date"] for d in days] == sorted(d["date"] for d in days)
     assert client.get("/api/entities/Støre").json()["name"] == "Jonas Gahr Støre"
     assert client.get("/api/entities", params={"q": "Lillehammer"}).json()["total"] == 1
+    completed = client.get("/api/entities", params={"like": "gahr STØ"}).json()["items"]
+    assert [e["name"] for e in completed] == ["Jonas Gahr Støre"]
+    assert client.get("/api/entities", params={"like": "ahr"}).json()["total"] == 0  # words begin, not contain
+    assert client.get("/api/entities", params={"like": "%"}).json()["total"] == 0  # no LIKE wildcards
     assert client.get("/api/contradictions").json()["items"]
     assert client.get("/api/search", params={"q": "Håkons Hall"}).json()["items"]
     quotes = client.get("/api/quotes", params={"speaker": "Støre"}).json()["items"]
@@ -76,7 +80,97 @@ def test_openapi_documents_the_endpoints(client):
     assert {"/api/documents", "/api/events", "/api/extract", "/api/ingest"} <= set(paths)
 
 
-def test_openapi_docs_use_no_cdn(client):
+def test_openapi_docs_and_redoc_are_served_from_the_package(client):
     html = client.get("/docs").text
-    assert "/_swagger/swagger-ui-bundle.js" in html and "cdn" not in html.lower()
-    assert client.get("/_swagger/swagger-ui-bundle.js").status_code == 200
+    assert "/vendor/swagger-ui-dist/swagger-ui-bundle.js" in html and "cdn" not in html.lower()
+    assert client.get("/vendor/swagger-ui-dist/swagger-ui-bundle.js").status_code == 200
+    redoc = client.get("/redoc").text
+    assert "/vendor/redoc/redoc.standalone.js" in redoc and "fonts.googleapis" not in redoc
+    assert client.get("/vendor/redoc/redoc.standalone.js").status_code == 200
+
+
+def test_every_list_is_a_page(client):
+    for path in ("/api/documents", "/api/stories", "/api/entities", "/api/events", "/api/quotes", "/api/figures",
+                 "/api/claims", "/api/contradictions", "/api/search"):
+        body = client.get(path, params={"limit": 1, "q": "Lillehammer"} if path == "/api/search" else {"limit": 1}).json()
+        assert body["limit"] == 1 and len(body["items"]) <= 1 and body["total"] >= 1, path
+    timeline = client.get("/api/timeline", params={"limit": 2}).json()
+    assert timeline["total"] > 2 and sum(len(d["events"]) for d in timeline["days"]) == 2
+
+
+def test_events_have_stable_ids_that_can_be_fetched(client):
+    events = client.get("/api/events", params={"limit": 500}).json()["items"]
+    ids = [e["id"] for e in events]
+    assert len(set(ids)) == len(ids)
+    again = [e["id"] for e in client.get("/api/events", params={"limit": 500}).json()["items"]]
+    assert again == ids
+    one = client.get(f"/api/events/{ids[0]}").json()
+    assert one == events[0]
+    report = one["reports"][0]  # points to its event in the record of that version
+    record = client.get(f"/api/documents/{report['document']}", params={"version": report["version"]}).json()
+    assert report["trigger"] in {e["text"] for e in record["events"] if e["id"] == report["event"]}
+    assert client.get("/api/events/000000000000").status_code == 404
+    assert client.get("/api/events/not-an-id").status_code == 422
+
+
+def test_events_filter_by_source_and_story(client):
+    vg = client.get("/api/events", params={"source": "VG", "limit": 500}).json()["items"]
+    every = client.get("/api/events", params={"limit": 500}).json()["items"]
+    assert vg and len(vg) < len(every) and all("VG" in e["sources"] for e in vg)
+    [story] = client.get("/api/stories").json()["items"]
+    assert story["articles"] >= 5 and story["events"] > 0 and "VG" in story["sources"]
+    assert client.get(f"/api/stories/{story['id']}").json()["title"] == story["title"]
+    assert client.get("/api/events", params={"story": story["id"], "limit": 500}).json()["total"] == len(every)
+    assert client.get("/api/events", params={"story": 999}).status_code == 404
+
+
+def test_export_what_is_on_screen(client):
+    import csv
+    import io
+
+    import pyarrow.parquet as pq
+
+    on_screen = client.get("/api/events", params={"type": "CONSULT", "limit": 500}).json()["items"]
+    got = client.get("/api/export", params={"type": "CONSULT", "format": "csv"})
+    assert got.headers["content-type"].startswith("text/csv") and "attachment" in got.headers["content-disposition"]
+    rows = list(csv.DictReader(io.StringIO(got.text)))
+    assert [r["event_id"] for r in rows] == [e["id"] for e in on_screen] and {r["event_type"] for r in rows} == {"CONSULT"}
+    parquet = client.get("/api/export", params={"type": "CONSULT", "format": "parquet"}).content
+    assert pq.read_table(io.BytesIO(parquet)).num_rows == len(on_screen)
+    lines = client.get("/api/export", params={"type": "CONSULT", "format": "jsonl"}).text.splitlines()
+    assert len(lines) == len(on_screen) and '"type": "CONSULT"' in lines[0]
+
+
+def test_out_of_range_and_oversized_parameters_are_422_not_500(client):
+    for path, params in [("/api/documents/nrk-flom-1", {"version": 2**63}), ("/api/documents", {"offset": 2**63}),
+                         ("/api/documents/nrk-flom-1/diff", {"from": 2**64}), ("/api/events", {"story": 2**63}),
+                         ("/api/events", {"from": "i går"}), ("/api/events", {"type": "BOMBE"}),
+                         ("/api/search", {"q": "a" * 60_000}), ("/api/entities", {"q": "Støre" * 100}),
+                         ("/api/documents", {"sort": "key; drop table"})]:
+        assert client.get(path, params=params).status_code == 422, (path, params)
+
+
+def test_documents_sort_and_filter(client):
+    by_title = client.get("/api/documents", params={"sort": "title", "order": "asc"}).json()["items"]
+    titles = [d["title"] for d in by_title if d["title"]]
+    assert titles == sorted(titles) and not any(d["title"] for d in by_title[len(titles):])  # untitled last
+    assert {d["source"] for d in client.get("/api/documents", params={"source": "VG"}).json()["items"]} == {"VG"}
+    assert all(d["versions"] >= 1 and "url" in d for d in by_title)
+
+
+def test_security_headers(client):
+    got = client.get("/")
+    policy = dict(d.strip().split(" ", 1) for d in got.headers["content-security-policy"].split(";"))
+    assert policy["default-src"] == "'self'" and "script-src" not in policy  # scripts: this origin, none inline
+    assert got.headers["x-frame-options"] == "DENY" and got.headers["x-content-type-options"] == "nosniff"
+
+
+def test_the_ui_labels_cover_every_code_of_the_record(client):
+    from typing import get_args
+
+    from storyline.record.model import EVENT_TYPES, EntityType, Qualifier, Status
+
+    labels = client.get("/labels.json").json()
+    assert set(labels["event_types"]) == set(EVENT_TYPES)
+    assert set(labels["statuses"]) == set(get_args(Status)) and set(labels["qualifiers"]) == set(get_args(Qualifier))
+    assert set(labels["entity_types"]) == set(get_args(EntityType))

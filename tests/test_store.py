@@ -100,7 +100,7 @@ def test_search_and_export(store, tmp_path):
     db = store.url.removeprefix("sqlite:///")
     out = subprocess.run([*CLI, "export", "--format", "csv", "--db", db], capture_output=True, text=True, check=True)
     header, *rows = out.stdout.strip().splitlines()
-    assert header == "event_date,event_type,actor1,actor2,location,latitude,longitude,source,notes" and rows
+    assert header == "event_id,event_date,event_type,actor1,actor2,location,latitude,longitude,source,notes" and rows
     pq = tmp_path / "events.parquet"
     subprocess.run([*CLI, "export", "--format", "parquet", "--out", str(pq), "--db", db], check=True)
     import pyarrow.parquet as pqm

@@ -522,11 +522,10 @@ def export(
     db: str | None = typer.Option(None, help=DB_HELP),
 ) -> None:
     """Export the records (jsonl) or a flat events table in ACLED's layout (csv, parquet)."""
-    import csv
-
     from sqlalchemy import select
 
     from .store import schema as sch
+    from .story.export import acled_rows, parquet_bytes, write_csv
 
     queries = _story(db, story)
     if format == "jsonl":
@@ -539,25 +538,18 @@ def export(
         if out:
             fh.close()
         return
-    rows = queries.acled_rows()
-    columns = ["event_date", "event_type", "actor1", "actor2", "location", "latitude", "longitude", "source", "notes"]
-    if format == "csv":
-        fh = out.open("w", encoding="utf-8", newline="") if out else sys.stdout
-        w = csv.DictWriter(fh, fieldnames=columns)
-        w.writeheader()
-        w.writerows(rows)
-        if out:
-            fh.close()
-    elif format == "parquet":
-        if out is None:
-            _fail("--format parquet needs --out FILE")
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-
-        pq.write_table(pa.Table.from_pylist(rows, schema=pa.schema(
-            [(c, pa.float64() if c in ("latitude", "longitude") else pa.string()) for c in columns])), out)
-    else:
+    if format not in ("csv", "parquet"):
         _fail(f"--format {format!r}: choose jsonl, csv or parquet")
+    if format == "parquet" and out is None:
+        _fail("--format parquet needs --out FILE")
+    rows = acled_rows(queries.timeline())
+    if format == "parquet":
+        out.write_bytes(parquet_bytes(rows))
+        return
+    fh = out.open("w", encoding="utf-8", newline="") if out else sys.stdout
+    write_csv(rows, fh)
+    if out:
+        fh.close()
 
 
 if __name__ == "__main__":  # python -m storyline.cli

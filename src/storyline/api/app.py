@@ -5,25 +5,39 @@ from __future__ import annotations
 import hmac
 import json
 from collections import defaultdict
+from dataclasses import asdict
 from pathlib import Path
+from typing import Literal
 
-import swagger_ui_bundle
 from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request
-from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import JSONResponse
+from fastapi import Path as PathParam
+from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
+from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 
 from ..ingest.text import InputError
+from ..record.model import EVENT_TYPES, EntityType
 from ..store import schema as s
 from ..store.db import Store
 from ..story.diff import diff_records
-from ..story.queries import Story
+from ..story.export import acled_rows, csv_text, parquet_bytes
+from ..story.queries import Story, StoryEvent
+from ..story.stories import Stories
 
 STATIC = Path(__file__).resolve().parent.parent / "web" / "static"
 MAX_BODY = 2_000_000  # bytes: an article is far smaller; a 5 MB text belongs to the CLI
 MAX_LIMIT = 500
+MAX_ID = 2**31 - 1  # versions, stories and offsets: SQLite's integers overflow far above, Python's never
+MAX_TEXT = 200  # characters of a search, a name or a filter: a name is far shorter
+DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+# the page's own origin only: no CDN, no inline script; styles inline because Leaflet and
+# vis-timeline position their elements with style attributes
+CSP = ("default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; "
+       "frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+# FastAPI's /docs and /redoc pages start their viewer with an inline script; redoc works in a blob: worker
+DOCS_CSP = CSP + "; script-src 'self' 'unsafe-inline'; worker-src 'self' blob:"
 
 
 class ExtractRequest(BaseModel):
@@ -57,18 +71,22 @@ def page(items: list, offset: int, limit: int) -> Page:
 
 def create_app(db: str, token: str | None = None, max_body: int = MAX_BODY) -> FastAPI:
     store = Store(db)
-    story = Story(store)
     app = FastAPI(title="storyline", version="0.1.0", docs_url=None, redoc_url=None,
                   description="A developing news story as sourced, time-resolved facts.")
-    # OpenAPI docs from the swagger-ui-bundle package, not a CDN: they work offline
-    app.mount("/_swagger", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="swagger")
+    vendor = "/vendor"  # static/vendor: swagger-ui-dist and redoc from npm (storyline.web.vendor), not a CDN
 
     @app.get("/docs", include_in_schema=False)
     def docs():
         return get_swagger_ui_html(openapi_url="/openapi.json", title="storyline API",
-                                   swagger_js_url="/_swagger/swagger-ui-bundle.js",
-                                   swagger_css_url="/_swagger/swagger-ui.css",
-                                   swagger_favicon_url="/_swagger/favicon-32x32.png")
+                                   swagger_js_url=f"{vendor}/swagger-ui-dist/swagger-ui-bundle.js",
+                                   swagger_css_url=f"{vendor}/swagger-ui-dist/swagger-ui.css",
+                                   swagger_favicon_url="/favicon.svg", swagger_ui_parameters={"validatorUrl": None})
+
+    @app.get("/redoc", include_in_schema=False)
+    def redoc():
+        return get_redoc_html(openapi_url="/openapi.json", title="storyline API",
+                              redoc_js_url=f"{vendor}/redoc/redoc.standalone.js", redoc_favicon_url="/favicon.svg",
+                              with_google_fonts=False)
 
     @app.middleware("http")
     async def limit_body(request: Request, call_next):
@@ -81,7 +99,17 @@ def create_app(db: str, token: str | None = None, max_body: int = MAX_BODY) -> F
                 return JSONResponse({"detail": f"request body over {max_body} bytes"}, status_code=413)
         return await call_next(request)
 
-    def paging(offset: int = Query(0, ge=0), limit: int = Query(50, ge=1, le=MAX_LIMIT)) -> tuple[int, int]:
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next):
+        response = await call_next(request)
+        response.headers["Content-Security-Policy"] = DOCS_CSP if request.url.path in ("/docs", "/redoc") else CSP
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        return response
+
+    def paging(offset: int = Query(0, ge=0, le=MAX_ID),
+               limit: int = Query(50, ge=1, le=MAX_LIMIT)) -> tuple[int, int]:
         return offset, limit
 
     def key_of(ref: str) -> str:
@@ -90,23 +118,51 @@ def create_app(db: str, token: str | None = None, max_body: int = MAX_BODY) -> F
             raise HTTPException(404, f"no document {ref!r}")
         return key
 
-    @app.get("/api/documents", response_model=Page, summary="Documents, newest first")
-    def documents(p: tuple[int, int] = Depends(paging)):
+    def of_story(story: int | None = Query(None, ge=1, le=MAX_ID,
+                                           description="only this story (an id from /api/stories)")) -> Story:
+        try:
+            return Story(store, story)
+        except KeyError as e:
+            raise HTTPException(404, e.args[0]) from None
+
+    def event_filters(type: Literal[EVENT_TYPES] | None = Query(None, description="a PLOVER event type"),  # type: ignore[valid-type]
+                      entity: str | None = Query(None, max_length=MAX_TEXT, description="a name, any spelling"),
+                      date_from: str | None = Query(None, alias="from", pattern=DATE),
+                      date_to: str | None = Query(None, alias="to", pattern=DATE),
+                      source: str | None = Query(None, max_length=MAX_TEXT, description="events this source reported"),
+                      story: Story = Depends(of_story)) -> list[StoryEvent]:
+        return story.timeline(entity, type, date_from, date_to, source=source)
+
+    @app.get("/api/documents", response_model=Page, summary="Documents, newest first, or sorted and filtered")
+    def documents(p: tuple[int, int] = Depends(paging),
+                  q: str | None = Query(None, max_length=MAX_TEXT, description="title contains"),
+                  source: str | None = Query(None, max_length=MAX_TEXT),
+                  sort: Literal["published", "title", "source", "versions", "first_seen"] = "first_seen",
+                  order: Literal["asc", "desc"] = "desc", story: Story = Depends(of_story)):
         with store.engine.connect() as conn:
             n = func.count(s.versions.c.id).label("versions")
-            rows = conn.execute(select(s.documents.c.key, s.documents.c.title, s.documents.c.source,
-                                       s.documents.c.url, s.documents.c.first_seen, n,
-                                       func.max(s.versions.c.published).label("published"))
-                                .join(s.versions, s.versions.c.document_id == s.documents.c.id)
-                                .group_by(s.documents.c.id).order_by(s.documents.c.first_seen.desc())).fetchall()
-        return page([dict(r._mapping) for r in rows], *p)
+            query = (select(s.documents.c.key, s.documents.c.title, s.documents.c.source, s.documents.c.url,
+                            s.documents.c.first_seen, s.documents.c.story_id.label("story"), n,
+                            func.max(s.versions.c.published).label("published"))
+                     .join(s.versions, s.versions.c.document_id == s.documents.c.id).group_by(s.documents.c.id))
+            if story.story is not None:
+                query = query.where(s.documents.c.story_id == story.story)
+            if source:
+                query = query.where(s.documents.c.source == source)
+            if q:
+                query = query.where(s.documents.c.title.contains(q, autoescape=True))
+            rows = [dict(r._mapping) for r in conn.execute(query).fetchall()]
+        known = sorted((r for r in rows if r[sort] is not None), key=lambda r: (r[sort], r["key"]),
+                       reverse=order == "desc")
+        return page(known + [r for r in rows if r[sort] is None], *p)  # the undated last either way
 
     @app.get("/api/documents/{ref:path}/versions", summary="The stored versions of a document")
     def versions(ref: str):
         return {"document": key_of(ref), "versions": store.versions_of(key_of(ref))}
 
     @app.get("/api/documents/{ref:path}/diff", summary="What an update added, removed and changed")
-    def diff(ref: str, from_: int | None = Query(None, alias="from"), to: int | None = None):
+    def diff(ref: str, from_: int | None = Query(None, alias="from", ge=1, le=MAX_ID),
+             to: int | None = Query(None, ge=1, le=MAX_ID)):
         key = key_of(ref)
         vs = store.versions_of(key)
         to = to or vs[-1]
@@ -117,71 +173,102 @@ def create_app(db: str, token: str | None = None, max_body: int = MAX_BODY) -> F
         return diff_records(old, new)
 
     @app.get("/api/documents/{ref:path}", summary="The record of a document (latest version by default)")
-    def document(ref: str, version: int | None = None):
+    def document(ref: str, version: int | None = Query(None, ge=1, le=MAX_ID)):
         rec = store.record(key_of(ref), version)
         if rec is None:
             raise HTTPException(404, f"{ref} has no version {version}")
         return json.loads(rec.model_dump_json())
 
-    @app.get("/api/entities", response_model=Page, summary="Entities across the story")
-    def entities(q: str | None = None, p: tuple[int, int] = Depends(paging)):
+    @app.get("/api/stories", response_model=Page, summary="The developing stories: title, dates, sources, counts")
+    def stories(p: tuple[int, int] = Depends(paging)):
+        found = Stories(store).list()
+        found.sort(key=lambda st: (st.last_date or "", st.id), reverse=True)  # the latest news first
+        return page([asdict(st) for st in found], *p)
+
+    @app.get("/api/stories/{story_id}", summary="One story: title, dates, sources, counts, its articles")
+    def one_story(story_id: int = PathParam(ge=1, le=MAX_ID)):
+        found = next((st for st in Stories(store).list() if st.id == story_id), None)
+        if found is None:
+            raise HTTPException(404, f"no story {story_id}")
+        return asdict(found)
+
+    @app.get("/api/entities", response_model=Page, summary="Entities in the newest versions, most mentioned first")
+    def entities(q: str | None = Query(None, max_length=MAX_TEXT, description="a name, any spelling"),
+                 like: str | None = Query(None, max_length=MAX_TEXT,
+                                          description="words that begin words of a name or alias ('gahr sto')"),
+                 type: EntityType | None = None,
+                 p: tuple[int, int] = Depends(paging), story: Story = Depends(of_story)):
         with store.engine.connect() as conn:
-            query = select(s.entities.c.key, s.entities.c.type, func.count().label("documents"),
-                           func.sum(s.entities.c.mentions).label("mentions")).group_by(s.entities.c.key,
-                                                                                      s.entities.c.type)
+            query = (select(s.entities.c.key, s.entities.c.type, func.count().label("documents"),
+                            func.sum(s.entities.c.mentions).label("mentions"))
+                     .where(s.entities.c.version_id.in_(story.latest(conn)))
+                     .group_by(s.entities.c.key, s.entities.c.type))
             if q:
-                keys = story.keys_for(conn, q)
-                query = query.where(s.entities.c.key.in_(keys))
-            rows = conn.execute(query.order_by(func.sum(s.entities.c.mentions).desc())).fetchall()
-            names = story.names(conn)
+                query = query.where(s.entities.c.key.in_(story.keys_for(conn, q)))
+            if like:
+                query = query.where(s.entities.c.key.in_(story.keys_matching(conn, like)))
+            if type:
+                query = query.where(s.entities.c.type == type)
+            rows = conn.execute(query.order_by(func.sum(s.entities.c.mentions).desc(), s.entities.c.key)).fetchall()
+            names = story.names(conn, {r.key for r in rows})
         return page([{**dict(r._mapping), "name": names.get(r.key)} for r in rows], *p)
 
-    def of_story(story: int | None = Query(None, description="only this story (an id from /api/stories)")) -> Story:
-        try:
-            return Story(store, story)
-        except KeyError as e:
-            raise HTTPException(404, e.args[0]) from None
-
-    @app.get("/api/stories", summary="The developing stories: title, dates, articles, sources")
-    def stories():
-        from dataclasses import asdict
-
-        from ..story.stories import Stories
-
-        return {"items": [asdict(st) for st in Stories(store).list()]}
-
     @app.get("/api/entities/{name}", summary="One entity: aliases, mentions, quotes, events, figures")
-    def entity(name: str, story: Story = Depends(of_story)):
+    def entity(name: str = PathParam(max_length=MAX_TEXT), story: Story = Depends(of_story)):
         profile = story.entity(name)
         if profile is None:
             raise HTTPException(404, f"no entity {name!r}")
         return profile
 
-    @app.get("/api/events", response_model=Page, summary="Story events, merged across articles")
-    def events(type: str | None = None, entity: str | None = None, date_from: str | None = Query(None, alias="from"),
-               date_to: str | None = Query(None, alias="to"), p: tuple[int, int] = Depends(paging),
-               story: Story = Depends(of_story)):
-        return page([e.to_dict() for e in story.timeline(entity, type, date_from, date_to)], *p)
+    @app.get("/api/events", response_model=Page, summary="Story events, merged across articles, by date")
+    def events(found: list[StoryEvent] = Depends(event_filters), p: tuple[int, int] = Depends(paging)):
+        return page([e.to_dict() for e in found], *p)
 
-    @app.get("/api/timeline", summary="Story events grouped by day")
-    def timeline(type: str | None = None, entity: str | None = None, story: Story = Depends(of_story)):
+    @app.get("/api/events/{event_id}", summary="One event by its id, with every report")
+    def event(event_id: str = PathParam(pattern=r"^[0-9a-f]{12}$"), story: Story = Depends(of_story)):
+        found = next((e for e in story.timeline() if e.id == event_id), None)
+        if found is None:
+            raise HTTPException(404, f"no event {event_id}")
+        return found.to_dict()
+
+    @app.get("/api/timeline", summary="Story events grouped by day (a page of events)")
+    def timeline(found: list[StoryEvent] = Depends(event_filters), p: tuple[int, int] = Depends(paging)):
+        offset, limit = p
         days: dict[str, list] = defaultdict(list)
-        for e in story.timeline(entity, type):
+        for e in found[offset:offset + limit]:
             days[(e.date or "undated")[:10]].append(e.to_dict())
-        return {"days": [{"date": d, "events": evs} for d, evs in sorted(days.items())]}
+        return {"total": len(found), "offset": offset, "limit": limit,
+                "days": [{"date": d, "events": evs} for d, evs in sorted(days.items())]}
+
+    @app.get("/api/export", summary="The events on screen as a file: CSV or Parquet in ACLED's layout, or JSONL",
+             response_class=Response)
+    def export(format: Literal["csv", "jsonl", "parquet"] = "csv", found: list[StoryEvent] = Depends(event_filters)):
+        name = "storyline-events"
+        if format == "csv":
+            body, media = csv_text(acled_rows(found)).encode(), "text/csv; charset=utf-8"
+        elif format == "parquet":
+            body, media = parquet_bytes(acled_rows(found)), "application/vnd.apache.parquet"
+        else:
+            body = "".join(json.dumps(e.to_dict(), ensure_ascii=False) + "\n" for e in found).encode()
+            media = "application/x-ndjson"
+        return Response(body, media_type=media,
+                        headers={"Content-Disposition": f'attachment; filename="{name}.{format}"'})
 
     @app.get("/api/quotes", response_model=Page, summary="Quotes in the latest versions")
-    def quotes(speaker: str | None = None, p: tuple[int, int] = Depends(paging), story: Story = Depends(of_story)):
+    def quotes(speaker: str | None = Query(None, max_length=MAX_TEXT), p: tuple[int, int] = Depends(paging),
+               story: Story = Depends(of_story)):
         with store.engine.connect() as conn:
-            q = (select(s.quotes, s.documents.c.key.label("document"))
+            q = (select(s.quotes, s.documents.c.key.label("document"), s.documents.c.source.label("doc_source"),
+                        s.versions.c.version, s.versions.c.published)
                  .join(s.versions, s.quotes.c.version_id == s.versions.c.id)
                  .join(s.documents, s.versions.c.document_id == s.documents.c.id)
                  .where(s.quotes.c.version_id.in_(story.latest(conn))))
             if speaker:
                 q = q.where(s.quotes.c.speaker.in_(story.keys_for(conn, speaker)))
-            rows = conn.execute(q).fetchall()
-            names = story.names(conn)
-        items = [{"document": r.document, "text": r.text, "direct": bool(r.direct),
+            rows = conn.execute(q.order_by(s.versions.c.published, s.documents.c.key, s.quotes.c.local_id)).fetchall()
+            names = story.names(conn, {r.speaker for r in rows})
+        items = [{"document": r.document, "version": r.version, "quote": r.local_id, "doc_source": r.doc_source,
+                  "published": r.published, "text": r.text, "direct": bool(r.direct),
                   "speaker": names.get(r.speaker) or r.speaker_text} for r in rows]
         return page(items, *p)
 
@@ -189,13 +276,19 @@ def create_app(db: str, token: str | None = None, max_body: int = MAX_BODY) -> F
     def figures(p: tuple[int, int] = Depends(paging), story: Story = Depends(of_story)):
         return page(story.figures(), *p)
 
-    @app.get("/api/contradictions", summary="Figures that sources disagree on")
-    def contradictions(story: Story = Depends(of_story)):
-        return {"items": story.contradictions()}
+    @app.get("/api/claims", response_model=Page, summary="Figures by quantity, each series by date")
+    def claims(p: tuple[int, int] = Depends(paging), story: Story = Depends(of_story)):
+        return page(story.claims(), *p)
 
-    @app.get("/api/search", summary="Articles containing a text")
-    def search(q: str = Query(..., min_length=2)):
-        return {"items": story.search(q)}
+    @app.get("/api/contradictions", response_model=Page, summary="Figures that sources disagree on")
+    def contradictions(p: tuple[int, int] = Depends(paging), story: Story = Depends(of_story)):
+        return page(story.contradictions(), *p)
+
+    @app.get("/api/search", response_model=Page, summary="Articles, quotes and entities containing the words")
+    def search(q: str = Query(..., min_length=2, max_length=MAX_TEXT), p: tuple[int, int] = Depends(paging),
+               story: Story = Depends(of_story)):
+        offset, limit = p
+        return page(story.search(q, limit=min(offset + limit, MAX_LIMIT * 2)), offset, limit)
 
     @app.post("/api/extract", summary="The record of an ad-hoc text (not stored)")
     def extract(req: ExtractRequest):

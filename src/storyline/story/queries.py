@@ -1,7 +1,8 @@
 """Reasoning across the articles of a story: merged events (the timeline), entities across
-sources and spellings, figures over time and contradictions between sources, search, export."""
+sources and spellings, figures over time and contradictions between sources, search."""
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections import Counter, defaultdict
@@ -25,6 +26,7 @@ class Report:
     version: int
     sentence: str
     trigger: str
+    event: str  # the event's id in that version's record ("ev3"): the link to its sentence
 
 
 @dataclass
@@ -42,8 +44,15 @@ class StoryEvent:
     def sources(self) -> list[str]:
         return sorted({r.source or r.document for r in self.reports})
 
+    @property
+    def id(self) -> str:
+        """Stable across rebuilds and later versions that keep the first report's sentence: a hash
+        of that report (the earliest by date, then by article and record id)."""
+        r = self.reports[0]
+        return hashlib.sha1("\x00".join((r.document, self.type, r.sentence, r.trigger)).encode()).hexdigest()[:12]
+
     def to_dict(self) -> dict:
-        return {**asdict(self), "sources": self.sources}
+        return {"id": self.id, **asdict(self), "sources": self.sources}
 
 
 def according_to(source: str | None, publisher: str | None) -> str | None:
@@ -156,6 +165,19 @@ class Story:
             q = q.where(s.entities.c.version_id.in_(self.latest(conn)))
         return {r.key for r in conn.execute(q)}
 
+    def keys_matching(self, conn, words: str) -> set[str]:
+        """Keys of the entities with a name or alias in which every word begins a word, without its
+        accents ("gahr sto" finds Jonas Gahr Støre): what a search box completes."""
+        folded = re.findall(r"\w+", fold(words))
+        if not folded:
+            return set()
+        q = select(s.entities.c.key).distinct().where(*[or_(s.entities.c.forms.contains(f"|{w}", autoescape=True),
+                                                            s.entities.c.forms.contains(f" {w}", autoescape=True))
+                                                        for w in folded])
+        if self.story is not None:
+            q = q.where(s.entities.c.version_id.in_(self.latest(conn)))
+        return {r.key for r in conn.execute(q)}
+
     def coordinates(self, conn, keys: set[str]) -> dict[str, tuple[float, float]]:
         if not keys:
             return {}
@@ -165,8 +187,10 @@ class Story:
 
     # -- timeline ------------------------------------------------------------------------
     def timeline(self, entity: str | None = None, type: str | None = None, date_from: str | None = None,
-                 date_to: str | None = None, keys: set[str] | None = None) -> list[StoryEvent]:
-        """Events by date, merged across reports; `keys`: the entity's keys, when known already."""
+                 date_to: str | None = None, keys: set[str] | None = None,
+                 source: str | None = None) -> list[StoryEvent]:
+        """Events by date, merged across reports; `keys`: the entity's keys, when known already;
+        `source`: only the events that source reported (with all their reports)."""
         with self.store.engine.connect() as conn:
             latest = self.latest(conn)
             q = (select(s.events, s.documents.c.key.label("doc"), s.documents.c.source.label("doc_source"),
@@ -214,8 +238,9 @@ class Story:
             for t in here.targets:
                 if names.get(t, t) not in ev.targets:
                     ev.targets.append(names.get(t, t))
-            ev.reports.append(Report(r.doc, r.doc_source, r.version, r.sentence, r.text))
-        return sorted((ev for _, ev in merged), key=lambda e: (e.date or "9999", e.type))
+            ev.reports.append(Report(r.doc, r.doc_source, r.version, r.sentence, r.text, r.local_id))
+        events = (ev for _, ev in merged if source is None or source in ev.sources)
+        return sorted(events, key=lambda e: (e.date or "9999", e.type))
 
     # -- entity profile ------------------------------------------------------------------
     def entity(self, name: str) -> dict | None:
@@ -261,7 +286,7 @@ class Story:
     @staticmethod
     def _figure(r, names: dict[str, str]) -> dict:
         source = names.get(r.source, r.source) if r.source else None
-        return {"document": r.doc, "doc_source": r.doc_source, "story": r.story_id, "text": r.text,
+        return {"document": r.doc, "figure": r.local_id, "doc_source": r.doc_source, "story": r.story_id, "text": r.text,
                 "value": r.value, "qualifier": r.qualifier, "unit": r.unit, "unit_key": r.unit_key, "what": r.what,
                 "source": source, "according_to": according_to(source, r.doc_source), "date": r.date}
 
@@ -324,7 +349,7 @@ class Story:
         return {"quantity": label, "story": a.story_id, "date": a.date,
                 "why": why_ if isinstance(why_, str) else why_(label), "sides": sides}
 
-    # -- search and export ---------------------------------------------------------------
+    # -- search ---------------------------------------------------------------------------
     def search(self, query: str, limit: int = 50) -> list[dict]:
         """Articles, quotes and entities that contain every word of the query, best first (SQLite
         FTS5's bm25); each word also matches as a prefix, and without its accents ("Gahr", "Stor")."""
@@ -358,11 +383,3 @@ class Story:
                         "version": r.version,
                         "snippet": r.text[max(0, i - 60):i + len(query) + 60].replace("\n", " ")})
         return out
-
-    def acled_rows(self) -> list[dict]:
-        """Events in ACLED's flat layout."""
-        return [{"event_date": ev.date, "event_type": ev.type,
-                 "actor1": ev.actors[0] if ev.actors else None,
-                 "actor2": (ev.actors[1:] + ev.targets)[0] if (ev.actors[1:] + ev.targets) else None,
-                 "location": ev.location, "latitude": ev.latitude, "longitude": ev.longitude,
-                 "source": "; ".join(ev.sources), "notes": ev.reports[0].sentence} for ev in self.timeline()]

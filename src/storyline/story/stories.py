@@ -72,6 +72,9 @@ class StoryInfo:
     articles: int
     sources: list[str]
     documents: list[str]
+    events: int = 0  # event reports, quotes and figures in the newest versions of its articles
+    quotes: int = 0
+    figures: int = 0
 
 
 class _Index:
@@ -283,6 +286,13 @@ class Stories:
                                        s.documents.c.title, s.documents.c.source, s.documents.c.first_seen)).fetchall()
             published = dict(conn.execute(select(s.versions.c.document_id, func.min(s.versions.c.published))
                                           .group_by(s.versions.c.document_id)).all())
+            latest = self.store.latest_version_ids(conn)
+            counts = {t.name: dict(conn.execute(
+                select(s.documents.c.story_id, func.count()).select_from(t)
+                .join(s.versions, s.versions.c.id == t.c.version_id)
+                .join(s.documents, s.documents.c.id == s.versions.c.document_id)
+                .where(t.c.version_id.in_(latest)).group_by(s.documents.c.story_id)).all())
+                for t in (s.events, s.quotes, s.figures)}
         members = defaultdict(list)
         for d in docs:
             members[d.story_id].append(d)
@@ -291,5 +301,6 @@ class Stories:
             mine = sorted(members[st.id], key=lambda d: (published.get(d.id) or d.first_seen, d.key))
             title = next((d.title for d in mine if d.title), None)
             out.append(StoryInfo(st.id, title, st.first_date, st.last_date, len(mine),
-                                 sorted({d.source for d in mine if d.source}), [d.key for d in mine]))
+                                 sorted({d.source for d in mine if d.source}), [d.key for d in mine],
+                                 *(counts[t].get(st.id, 0) for t in ("events", "quotes", "figures"))))
         return out

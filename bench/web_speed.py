@@ -1,0 +1,95 @@
+"""Web UI benchmark: how long the story page takes to draw in Chromium over a store of 1,000
+articles (generated as in bench/store_speed.py: distinct articles, then their records stored
+again under new keys), for the front page, a typical story and the largest one. Timed from the
+navigation to the page drawn (the route done and the timeline's items on screen); the median of
+3 loads, each in a fresh browser page.
+
+    .venv/bin/python bench/web_speed.py [--articles 200] [--store-size 1000]
+"""
+import argparse
+import random
+import shutil
+import socket
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import uvicorn  # noqa: E402
+from playwright.sync_api import sync_playwright  # noqa: E402
+from store_speed import article  # noqa: E402
+
+from storyline.api.app import create_app  # noqa: E402
+from storyline.ingest.batch import ingest_items  # noqa: E402
+from storyline.store.db import Store  # noqa: E402
+from storyline.story.stories import Stories  # noqa: E402
+
+
+def fill(store: Store, articles: int, size: int) -> None:
+    rng = random.Random(20240613)
+    items = [article(i, rng) for i in range(articles)]
+    ingest_items(store, items)
+    stories = Stories(store)
+    records = [store.record(it.key) for it in items]
+    i = len(items)
+    while i < size:
+        for rec in records[: size - i]:
+            rec.text = rec.text.replace("Sak nummer", f"Kopi {i}, sak nummer")
+            rec.document.id = f"copy-{i}"
+            store.save(f"copy-{i}", rec)
+            stories.assign(f"copy-{i}", rec)
+            i += 1
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--articles", type=int, default=200)
+    ap.add_argument("--store-size", type=int, default=1000)
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store(Path(tmp) / "web.db")
+        t = time.perf_counter()
+        fill(store, args.articles, args.store_size)
+        found = sorted(Stories(store).list(), key=lambda st: st.articles)
+        print(f"store: {store.counts()['documents']} articles, {len(found)} stories, filled in "
+              f"{time.perf_counter() - t:.0f} s")
+        typical, largest = found[len(found) // 2], found[-1]
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        srv = uvicorn.Server(uvicorn.Config(create_app(str(store.url.removeprefix("sqlite:///"))), host="127.0.0.1",
+                                            port=port, log_level="warning"))
+        threading.Thread(target=srv.run, daemon=True).start()
+        while not srv.started:
+            time.sleep(0.1)
+        base = f"http://127.0.0.1:{port}"
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium",
+                                        args=["--no-sandbox", "--disable-gpu"])
+            pages = [("front page (#/)", "#/", ".story-card"),
+                     (f"a typical story ({typical.articles} articles)", f"#/story/{typical.id}", ".timeline .vis-item"),
+                     (f"the largest story ({largest.articles} articles)", f"#/story/{largest.id}",
+                      ".timeline .vis-item")]
+            for name, route, drawn in pages:
+                times = []
+                for _ in range(4):
+                    page = browser.new_page(viewport={"width": 1280, "height": 900})
+                    start = time.perf_counter()
+                    page.goto(f"{base}/{route}")
+                    page.locator(f"body[data-ready='{route}']").wait_for(timeout=60000)
+                    page.locator(drawn).first.wait_for(timeout=60000)
+                    times.append(time.perf_counter() - start)
+                    page.close()
+                # the first load also reads the scripts and the base map into the browser's cache
+                print(f"{name}: median {statistics.median(times[1:]) * 1000:.0f} ms over 3 loads "
+                      f"(first, cold: {times[0] * 1000:.0f} ms)")
+            browser.close()
+        srv.should_exit = True
+
+
+if __name__ == "__main__":
+    main()
