@@ -262,7 +262,7 @@ def test_article_view_highlights_details_and_diff(server, page):
     details = page.locator("#details").inner_text()
     assert "fastslått" in details or "meldt" in details or "planlagt" in details
     diff = page.locator("section.diff").inner_text()
-    assert "rundt 200 personer → rundt 250 personer" in diff and "+Røde Kors opplyser" in diff
+    assert "~ tall: rundt 200 personer → rundt 250 personer" in diff and "+Røde Kors opplyser" in diff
     page.select_option("select[aria-label=versjon]", "1")
     page.locator("body[data-ready='#/article/nrk-flom-1?v=1']").wait_for()
     assert "rundt 200 personer" in page.locator(".article-text").inner_text()

@@ -5,8 +5,7 @@
 const main = document.getElementById("main");
 const details = document.getElementById("details");
 let L10N = null;  // labels.json: Norwegian names of types, statuses, qualifiers and time words
-let BASEMAP = null;
-const FILTERS = ["type", "entity", "source", "from", "to", "group"];
+let BASEMAP = null;  // a promise of the base map as GeoJSON, fetched once per page
 
 // Build DOM nodes; text always goes through text nodes, never innerHTML, so article text stays text.
 function el(tag, attrs = {}, ...children) {
@@ -21,6 +20,11 @@ function el(tag, attrs = {}, ...children) {
   }
   return node;
 }
+
+const LABELS = api("/labels.json");  // started at once, awaited by the first route
+// Leaflet, vis-timeline and topojson-client (deferred scripts) have run once the document is loaded
+const LIBS = document.readyState === "loading"
+  ? new Promise(resolve => document.addEventListener("DOMContentLoaded", resolve)) : Promise.resolve();
 
 async function api(path) {
   const res = await fetch(path);
@@ -225,11 +229,9 @@ function drawTimeline(box, events, params, onRange, onPick) {
   return timeline;
 }
 
-async function basemap() {
-  if (!BASEMAP) {
-    const world = await api("/vendor/world-atlas/countries-50m.json");
-    BASEMAP = topojson.feature(world, world.objects.countries);
-  }
+function basemap() {
+  BASEMAP = BASEMAP || Promise.all([api("/vendor/world-atlas/countries-50m.json"), LIBS])
+    .then(([w]) => topojson.feature(w, w.objects.countries));
   return BASEMAP;
 }
 
@@ -237,8 +239,9 @@ function drawMap(box, legendTypes, story) {
   const map = L.map(box, { worldCopyJump: false, minZoom: 2, maxZoom: 12, zoomSnap: 0.5, attributionControl: true })
     .setView([62, 12], 4);
   map.attributionControl.setPrefix(false).addAttribution("Grunnkart: Natural Earth");
-  basemap().then(geo => L.geoJSON(geo, { style: { color: "#b9b4a5", weight: 0.6, fillColor: "#f3f1ea", fillOpacity: 1 }, interactive: false })
-    .addTo(map).bringToBack());
+  // the base map on a canvas: 240 countries as SVG paths cost the page a third of its time
+  basemap().then(geo => L.geoJSON(geo, { renderer: L.canvas({ padding: 0.2 }), interactive: false,
+    style: { color: "#b9b4a5", weight: 0.6, fillColor: "#f3f1ea", fillOpacity: 1 } }).addTo(map));
   const clusters = L.markerClusterGroup({
     maxClusterRadius: 40, showCoverageOnHover: false,
     // a cluster takes the colour of the type most of its events have
@@ -268,13 +271,14 @@ function drawMap(box, legendTypes, story) {
   };
 }
 
-async function eventsView(storyId, params, route, info) {
+// `sources`: a promise of the sources to filter by (the story's, else every story's)
+async function eventsView(storyId, params, route, sources) {
   const q = filterQuery(params, storyId);
-  const [events, names, storyList] = await Promise.all([
+  basemap();  // on its way while the rest loads
+  const [events, names, sourceList] = await Promise.all([
     all(`/api/events?${q}`),
     all(`/api/entities${storyId ? `?story=${storyId}` : ""}`, 1000),
-    info ? null : all("/api/stories")]);
-  const sources = info ? info.sources : [...new Set(storyList.flatMap(st => st.sources))].sort();
+    sources || all("/api/stories").then(list => [...new Set(list.flatMap(st => st.sources))].sort())]);
   const timelineBox = el("div", { class: "timeline", "aria-label": "Tidslinje" });
   const mapBox = el("div", { class: "map", "aria-label": "Kart" });
   const shownCount = el("p", { class: "muted", "aria-live": "polite" });
@@ -282,7 +286,7 @@ async function eventsView(storyId, params, route, info) {
   const located = events.filter(e => e.latitude !== null);
   const present = [...new Set(events.map(e => e.type))];
   const section = el("section", { class: "events-view" },
-    filterForm(params, route, sources, names.map(n => n.name).filter(Boolean)),
+    filterForm(params, route, sourceList, names.map(n => n.name).filter(Boolean)),
     exportLinks(q),
     el("div", { class: "zoom" }, "Tidslinje: ",
       el("button", { type: "button", "data-zoom": "in", "aria-label": "Zoom inn" }, "+"),
@@ -290,7 +294,15 @@ async function eventsView(storyId, params, route, info) {
       el("button", { type: "button", "data-zoom": "fit" }, "Vis alt")),
     timelineBox, shownCount, mapBox, el("h3", {}, "Hendelsene"), list);
   const renderList = shown => {
-    list.replaceChildren(...(shown.length ? shown.slice(0, 200).map(e => eventCard(e, storyId)) : [el("p", { class: "muted" }, "Ingen hendelser.")]));
+    // 50 cards at a time: the page is laid out before the map and the timeline can measure it
+    let upTo = 50;
+    const more = el("button", { type: "button", class: "more" }, "Vis flere hendelser");
+    const fill = () => {
+      list.replaceChildren(...shown.slice(0, upTo).map(e => eventCard(e, storyId)));
+      if (upTo < shown.length) { more.textContent = `Vis flere hendelser (${shown.length - upTo} til)`; list.append(more); }
+    };
+    more.addEventListener("click", () => { upTo += 50; fill(); });
+    if (shown.length) fill(); else list.replaceChildren(el("p", { class: "muted" }, "Ingen hendelser."));
     shownCount.textContent = `${shown.length} av ${events.length} hendelser i tidsvinduet · ${located.length} med sted på kartet`;
   };
   // the page is in the document before the libraries measure their boxes
@@ -390,12 +402,13 @@ function contradictionCard(c) {
 }
 
 async function storyPage(id, params) {
-  const info = await api(`/api/stories/${id}`);
-  const view = await eventsView(id, params, `#/story/${id}`, info);
+  const story = api(`/api/stories/${id}`);
+  const [info, view, claims] = await Promise.all([story, eventsView(id, params, `#/story/${id}`, story.then(i => i.sources)),
+    all(`/api/claims?story=${id}`, 500)]);
   const people = type => pagedList(`/api/entities?story=${id}&type=${type}`, e => el("li", {},
     entityLink(e.name || e.key, id), el("span", { class: "muted" }, ` ${count(e.mentions, "omtale", "omtaler")} i ${count(e.documents, "artikkel", "artikler")}`)), 10);
-  const claims = await all(`/api/claims?story=${id}`, 500);
   const charts = claims.sort((a, b) => b.figures.length - a.figures.length).map(figureChart).filter(Boolean).slice(0, 6);
+  await LIBS;
   show(info.title || `Sak ${id}`,
     el("p", { class: "muted" }, `${timeLabel(info.first_date)} – ${timeLabel(info.last_date)} · ${count(info.articles, "artikkel", "artikler")} fra `,
       info.sources.join(", "), " · ", el("a", { href: `#/articles?story=${id}` }, "artiklene"), " · ",
@@ -412,6 +425,7 @@ async function storyPage(id, params) {
 
 async function eventsPage(params) {
   const view = await eventsView(null, params, "#/events", null);
+  await LIBS;
   show("Hendelser i alle saker", view.section);
   view.ready();
 }
@@ -533,7 +547,8 @@ async function article(key, params) {
   if (rec.document.version > 1) {
     const d = await api(`/api/documents/${enc(key)}/diff?to=${rec.document.version}`);
     const rows = [];
-    for (const [kind, ch] of Object.entries(d.facts)) {
+    for (const [key, ch] of Object.entries(d.facts)) {
+      const kind = L10N.fact_kinds[key] || key;
       ch.added.forEach(x => rows.push(el("li", { class: "diff-add" }, `+ ${kind}: ${x.text || x.name || x.trigger}`)));
       ch.removed.forEach(x => rows.push(el("li", { class: "diff-del" }, `− ${kind}: ${x.text || x.name || x.trigger}`)));
       ch.changed.forEach(x => rows.push(el("li", { class: "diff-chg" }, `~ ${kind}: ${x.from.text || x.from.trigger} → ${x.to.text || x.to.trigger}`)));
@@ -595,7 +610,7 @@ async function route() {
     if (a.dataset.nav === section) a.setAttribute("aria-current", "page"); else a.removeAttribute("aria-current");
   }
   try {
-    L10N = L10N || await api("/labels.json");
+    L10N = await LABELS;
     if (!parts.length) await stories();
     else if (parts[0] === "story") await storyPage(Number(parts[1]), params);
     else if (parts[0] === "events") await eventsPage(params);
@@ -610,6 +625,7 @@ async function route() {
     show("Feil", el("p", { class: "error" }, err.message));
   }
   document.body.dataset.ready = location.hash;
+  performance.mark("storyline:drawn");  // bench/web_speed.py reads it
 }
 
 document.getElementById("search").addEventListener("submit", ev => {
