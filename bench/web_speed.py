@@ -30,7 +30,6 @@ from storyline.ingest.batch import ingest_items  # noqa: E402
 from storyline.store.db import Store  # noqa: E402
 from storyline.story.stories import Stories  # noqa: E402
 
-
 LOADS = 7
 
 

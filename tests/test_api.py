@@ -55,13 +55,43 @@ def test_story_endpoints(client):
     assert client.get("/api/figures").json()["total"] > 0
 
 
+TOKEN = {"Authorization": "Bearer s3cret"}
+
+
 def test_extract_and_its_errors(client):
     rec = client.post("/api/extract", json={"text": "Politiet i Bergen opplyser at tre personer ble skadet mandag.",
-                                            "published": "2024-06-14"}).json()
+                                            "published": "2024-06-14"}, headers=TOKEN).json()
     assert rec["timexes"][0]["value"] == "2024-06-10"
-    bad = client.post("/api/extract", json={"text": "The bridge will open next year, the minister said on Monday."})
+    bad = client.post("/api/extract", json={"text": "The bridge will open next year, the minister said on Monday."},
+                      headers=TOKEN)
     assert bad.status_code == 422 and "not Norwegian" in bad.json()["detail"]
-    assert client.post("/api/extract", json={"text": "ord " * 10000}).status_code == 413
+    assert client.post("/api/extract", json={"text": "ord " * 10000}, headers=TOKEN).status_code == 413
+
+
+def test_extract_needs_the_token_when_the_server_has_one(client, tmp_path):
+    text = {"text": "Politiet i Bergen opplyser at tre personer ble skadet mandag."}
+    assert client.post("/api/extract", json=text).status_code == 401
+    open_server = TestClient(create_app(str(tmp_path / "open.db")))  # no token: extract is open, ingest is off
+    assert open_server.post("/api/extract", json=text).status_code == 200
+    assert open_server.post("/api/ingest", json={"articles": []}).status_code == 403
+    long = {"text": "Politiet i Bergen opplyser at tre personer ble skadet. " * 2000}  # 110,000 characters
+    assert open_server.post("/api/extract", json=long).status_code == 422
+
+
+def test_text_that_is_not_text_is_422_and_a_foreign_header_401(client):
+    lone = '{"articles": [{"id": "x\\ud800", "text": "Politiet i Bergen sa mandag at tre personer ble skadet."}]}'
+    got = client.post("/api/ingest", content=lone, headers={**TOKEN, "Content-Type": "application/json"})
+    assert got.status_code == 422 and "lone surrogate" in got.json()["detail"][0]["msg"]
+    got = client.post("/api/extract", content='{"text": "Bergen \\udfff"}', headers={**TOKEN, "Content-Type": "application/json"})
+    assert got.status_code == 422
+    assert client.post("/api/ingest", json={"articles": []},
+                       headers={"Authorization": "Bearer sécret".encode()}).status_code == 401
+
+
+def test_only_the_names_the_server_is_reached_by(tmp_path):
+    app = create_app(str(tmp_path / "h.db"), hosts=["127.0.0.1", "localhost"])
+    assert TestClient(app, base_url="http://127.0.0.1:8000").get("/api/stories").status_code == 200
+    assert TestClient(app, base_url="http://rebound.example").get("/api/stories").status_code == 400
 
 
 def test_ingest_needs_the_token(client):

@@ -264,7 +264,11 @@ def serve(
     db: str | None = typer.Option(None, help=DB_HELP),
     host: str = typer.Option("127.0.0.1", help="address to bind; only localhost unless you say otherwise"),
     port: int = typer.Option(8000, help="port"),
-    token: str | None = typer.Option(None, envvar="STORYLINE_TOKEN", help="token that POST /api/ingest requires"),
+    token: str | None = typer.Option(None, envvar="STORYLINE_TOKEN",
+                                     help="token that POST /api/ingest and /api/extract require (better given "
+                                          "as $STORYLINE_TOKEN: an option is visible to every user in ps)"),
+    allow_host: list[str] = typer.Option([], "--allow-host", help="another name the server is reached by "
+                                         "(Host header); by default only the bound address and localhost"),
 ) -> None:
     """Serve the JSON API (OpenAPI docs at /docs) over the store."""
     import uvicorn
@@ -272,8 +276,9 @@ def serve(
     from .api.app import create_app
     from .store.db import default_db
 
-    Console().print(f"storyline on http://{host}:{port}/  (API: /api/..., OpenAPI docs: /docs)")
-    uvicorn.run(create_app(db or default_db(), token=token), host=host, port=port, log_level="warning")
+    hosts = sorted({host, "127.0.0.1", "localhost", "::1", "[::1]", *allow_host})
+    Console().print(f"storyline on http://{host}:{port}/  (API: /api/..., OpenAPI docs: /docs)", highlight=False)
+    uvicorn.run(create_app(db or default_db(), token=token, hosts=hosts), host=host, port=port, log_level="warning")
 
 
 @app.command()

@@ -7,15 +7,18 @@ import json
 from collections import defaultdict
 from dataclasses import asdict
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request
 from fastapi import Path as PathParam
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
 from sqlalchemy import func, select
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from ..ingest.text import InputError
 from ..record.model import EVENT_TYPES, EntityType
@@ -40,18 +43,31 @@ CSP = ("default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe
 DOCS_CSP = CSP + "; script-src 'self' 'unsafe-inline'; worker-src 'self' blob:"
 
 
+def _encodable(value: str) -> str:
+    """A lone surrogate ("\\ud800" in JSON) is no character: it cannot be stored or sent back."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as e:
+        raise ValueError(f"not text: a lone surrogate at character {e.start}") from None
+    return value
+
+
+Text = Annotated[str, AfterValidator(_encodable)]
+MAX_EXTRACT = 100_000  # characters: ten long articles; more is a batch for `storyline extract`
+
+
 class ExtractRequest(BaseModel):
-    text: str = Field(description="the article text")
-    published: str | None = Field(None, description="publication date (ISO) to resolve 'torsdag', 'i går'")
+    text: Text = Field(description="the article text", max_length=MAX_EXTRACT)
+    published: Text | None = Field(None, description="publication date (ISO) to resolve 'torsdag', 'i går'")
 
 
 class Article(BaseModel):
-    text: str
-    id: str | None = None
-    url: str | None = None
-    title: str | None = None
-    published: str | None = None
-    source: str | None = None
+    text: Text
+    id: Text | None = None
+    url: Text | None = None
+    title: Text | None = None
+    published: Text | None = None
+    source: Text | None = None
 
 
 class IngestRequest(BaseModel):
@@ -69,7 +85,10 @@ def page(items: list, offset: int, limit: int) -> Page:
     return Page(total=len(items), offset=offset, limit=limit, items=items[offset:offset + limit])
 
 
-def create_app(db: str, token: str | None = None, max_body: int = MAX_BODY) -> FastAPI:
+def create_app(db: str, token: str | None = None, max_body: int = MAX_BODY,
+               hosts: list[str] | None = None) -> FastAPI:
+    """`token`: what ingest (and, when set, extract) needs; `hosts`: the Host headers answered
+    (the names the server is reached by: any other is a DNS-rebinding page), or all when None."""
     store = Store(db)
     app = FastAPI(title="storyline", version="0.1.0", docs_url=None, redoc_url=None,
                   description="A developing news story as sourced, time-resolved facts.")
@@ -98,6 +117,15 @@ def create_app(db: str, token: str | None = None, max_body: int = MAX_BODY) -> F
             if len(body) > max_body:
                 return JSONResponse({"detail": f"request body over {max_body} bytes"}, status_code=413)
         return await call_next(request)
+
+    if hosts is not None:
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=hosts)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError):
+        # FastAPI's own 422 body, written ASCII-safe: the input it echoes may hold a lone surrogate
+        body = json.dumps({"detail": jsonable_encoder(exc.errors())}, ensure_ascii=True, default=str)
+        return Response(body, status_code=422, media_type="application/json")
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next):
@@ -290,7 +318,23 @@ def create_app(db: str, token: str | None = None, max_body: int = MAX_BODY) -> F
         offset, limit = p
         return page(story.search(q, limit=min(offset + limit, MAX_LIMIT * 2)), offset, limit)
 
-    @app.post("/api/extract", summary="The record of an ad-hoc text (not stored)")
+    def has_token(authorization: str | None) -> bool:
+        # headers arrive as latin-1 text: compared as bytes, a non-ASCII header is just wrong
+        given = (authorization or "").removeprefix("Bearer ").strip().encode("latin-1", "replace")
+        return hmac.compare_digest(given, token.encode("utf-8"))
+
+    def require_token(authorization: str | None = Header(None)) -> None:
+        if not token:
+            raise HTTPException(403, "ingest is disabled: start the server with --token")
+        if not has_token(authorization):
+            raise HTTPException(401, "a valid 'Authorization: Bearer TOKEN' header is needed")
+
+    def token_if_set(authorization: str | None = Header(None)) -> None:
+        if token and not has_token(authorization):
+            raise HTTPException(401, "a valid 'Authorization: Bearer TOKEN' header is needed")
+
+    @app.post("/api/extract", summary="The record of an ad-hoc text, not stored (needs the token when the "
+              "server has one)", dependencies=[Depends(token_if_set)])
     def extract(req: ExtractRequest):
         import storyline
 
@@ -298,13 +342,6 @@ def create_app(db: str, token: str | None = None, max_body: int = MAX_BODY) -> F
             return json.loads(storyline.extract(req.text, published=req.published).model_dump_json())
         except InputError as e:
             raise HTTPException(422, str(e).replace("input: ", "")) from None
-
-    def require_token(authorization: str | None = Header(None)) -> None:
-        if not token:
-            raise HTTPException(403, "ingest is disabled: start the server with --token")
-        given = (authorization or "").removeprefix("Bearer ").strip()
-        if not hmac.compare_digest(given, token):
-            raise HTTPException(401, "a valid 'Authorization: Bearer TOKEN' header is needed")
 
     @app.post("/api/ingest", summary="Store articles (needs the server's token)", dependencies=[Depends(require_token)])
     def ingest(req: IngestRequest):

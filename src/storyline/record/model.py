@@ -121,3 +121,5 @@ class Record(BaseModel):
     figures: list[Figure] = []
     events: list[Event] = []
     contradictions: list[Contradiction] = []
+    limits: list[str] = Field([], description="what extraction left out, and why: a cap on the facts of one "
+                              "document that bit (a 5 MB text is not an article)")
