@@ -320,3 +320,30 @@ def test_oversized_body_is_refused(server):
     conn.endheaders()
     resp = conn.getresponse()
     assert resp.status == 413 and "over" in json.loads(resp.read())["detail"]
+
+
+def test_a_chunked_body_is_refused_while_it_streams(server):
+    """A chunked body announces no length: the server stops reading at the limit (2 MB) and answers
+    413 while the client is still sending, instead of holding the whole body first."""
+    import http.client
+    from urllib.parse import urlparse
+
+    u = urlparse(server)
+    conn = http.client.HTTPConnection(u.hostname, u.port, timeout=30)
+    conn.putrequest("POST", "/api/extract")
+    conn.putheader("Content-Type", "application/json")
+    conn.putheader("Transfer-Encoding", "chunked")
+    conn.endheaders()
+    chunk = b"a" * 65536
+    sent = 0
+    try:
+        for _ in range(4096):  # 256 MB, were it all sent
+            conn.send(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+            sent += len(chunk)
+    except (BrokenPipeError, ConnectionResetError):
+        pass
+    else:
+        conn.send(b"0\r\n\r\n")
+    resp = conn.getresponse()
+    assert resp.status == 413
+    assert sent < 64 * 2**20  # it stopped listening long before the end

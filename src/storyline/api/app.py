@@ -113,9 +113,15 @@ def create_app(db: str, token: str | None = None, max_body: int = MAX_BODY,
         if length and length.isdigit() and int(length) > max_body:
             return JSONResponse({"detail": f"request body over {max_body} bytes"}, status_code=413)
         if request.method == "POST":
-            body = await request.body()
-            if len(body) > max_body:
-                return JSONResponse({"detail": f"request body over {max_body} bytes"}, status_code=413)
+            # read as it streams, and stop at the limit: a chunked body announces no length
+            chunks, size = [], 0
+            async for chunk in request.stream():
+                size += len(chunk)
+                if size > max_body:
+                    return JSONResponse({"detail": f"request body over {max_body} bytes"}, status_code=413,
+                                        headers={"Connection": "close"})
+                chunks.append(chunk)
+            request._body = b"".join(chunks)  # what the endpoint reads (Starlette replays a cached body)
         return await call_next(request)
 
     if hosts is not None:
