@@ -1,8 +1,11 @@
 """Checks on raw input before it reaches the pipeline: each failure is a clear InputError."""
 from __future__ import annotations
 
+import codecs
 import re
 from datetime import date, datetime
+
+from ..nlp.lexicon import table
 
 SUPPORTED = {"nb": "Norwegian Bokmål", "nn": "Norwegian Nynorsk"}
 MAX_CHARS = 10_000_000
@@ -13,7 +16,8 @@ BOKMAL_MARKERS = {"ikke", "jeg", "de", "fra", "hva", "hvordan", "bare", "mer", "
                   "hos", "sammen", "derfor", "selv", "sier", "hele", "mens", "flere", "hver", "noen", "noe",
                   "blir", "ble", "en", "et"}
 # Function words of Norwegian (both written forms; Danish shares most, and langid calls Norwegian
-# Danish often enough that Danish is let through either way) and of its nearest other neighbours.
+# Danish often, so Danish is told apart by its own spellings, `_danish`) and of its nearest other
+# neighbours.
 NORWEGIAN_WORDS = {"og", "i", "på", "det", "som", "er", "av", "til", "for", "med", "har", "at", "ikke",
                    "ikkje", "ble", "blei", "vart", "den", "de", "dei", "om", "fra", "frå", "etter", "mot",
                    "også", "òg", "men", "seg", "sier", "seier", "sa", "var", "vil", "kan", "skal", "å"}
@@ -30,20 +34,43 @@ class ExtractionError(InputError):
     article alone, its batch goes on."""
 
 
+# byte-order marks, longest first (UTF-32's LE mark begins with UTF-16's)
+BOMS = [(codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")]
+
+
+LEGACY_ENCODINGS = ["cp1252", "iso8859_15", "latin_1"]
+
+
 def decode(data: bytes, name: str = "input") -> str:
+    """Text from bytes: by the byte-order mark when there is one, else UTF-8, else the encoding
+    charset-normalizer finds among Windows-1252, Latin-9 and Latin-1 (old Norwegian pages)."""
     if not data.strip():
         raise InputError(f"{name}: empty input, nothing to extract")
+    for bom, enc in BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(enc).removeprefix("\ufeff")
+            except UnicodeDecodeError as e:
+                raise InputError(f"{name}: starts as {enc.upper()} text but is not ({e.reason} at byte "
+                                 f"{e.start})") from None
     if b"\x00" in data[:8192]:
-        raise InputError(f"{name}: binary data (NUL bytes), expected UTF-8 text")
-    for enc in ("utf-8-sig", "cp1252"):
-        try:
-            text = data.decode(enc)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - cp1252 decodes almost anything
-        raise InputError(f"{name}: not valid UTF-8 or Windows-1252 text")
-    return text
+        raise InputError(f"{name}: binary data (NUL bytes), expected text")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    # among the encodings Norwegian text comes in: left to choose from all, it reads a short
+    # Windows-1252 "Bodø" as Central European "Bodř"
+    best = from_bytes(data[:1_000_000], cp_isolation=LEGACY_ENCODINGS).best()
+    if best is None:
+        raise InputError(f"{name}: not text in any encoding charset-normalizer knows")
+    try:
+        return data.decode(best.encoding)
+    except (UnicodeDecodeError, LookupError):
+        return data.decode("cp1252", errors="replace")
 
 
 def check_text(text: str, name: str = "input") -> str:
@@ -67,6 +94,23 @@ def _plainly_norwegian(words: list[str]) -> bool:
     return len(low) >= 20 and own >= 0.2 * len(low) and other * 10 <= own
 
 
+def language_name(code: str) -> str:
+    from babel import Locale
+
+    return Locale("en").languages.get(code, code)
+
+
+def _danish(words: list[str]) -> bool:
+    """Danish writes "af", "efter", "blev" where Norwegian writes "av", "etter", "ble"
+    (lexicon/danish_forms.tsv): language identification tells the two apart badly."""
+    forms = table("danish_forms")
+    norwegian = set(forms.values())
+    low = [w.casefold() for w in words]
+    da = sum(w in forms for w in low)
+    no = sum(w in norwegian for w in low)
+    return da >= 3 and da > 2 * no
+
+
 def detect_language(text: str, name: str = "input") -> str:
     sample = text[:5000]
     words = re.findall(r"[a-zæøåéòôA-ZÆØÅ]+", sample)
@@ -78,9 +122,11 @@ def detect_language(text: str, name: str = "input") -> str:
         import py3langid as langid  # about 100 MB in memory: only for text that is not plainly Norwegian
 
         lang, _ = langid.classify(sample)
-    if lang not in ("no", "nb", "nn", "da"):
+    if lang in ("no", "nb", "nn", "da") and _danish(words):
+        lang = "da"
+    if lang not in ("no", "nb", "nn"):
         raise InputError(
-            f"{name}: the text looks like '{lang}', not Norwegian; storyline supports "
+            f"{name}: the text looks like {language_name(lang)} ('{lang}'), not Norwegian; storyline supports "
             + ", ".join(f"{k} ({v})" for k, v in SUPPORTED.items())
         )
     low = [w.casefold() for w in words]
