@@ -67,3 +67,7 @@ def test_text_without_a_mark_is_read_in_its_encoding(encoding):
 def test_a_false_byte_order_mark_is_a_clear_error():
     with pytest.raises(InputError, match="starts as UTF-32 text but is not"):
         decode(b"\xff\xfe\x00\x00" + b"abc")
+
+
+def test_a_short_norwegian_text_that_langid_calls_danish_is_norwegian():
+    assert detect_language("Over 300 ukrainske flyktninger kom til Oslo i går, opplyser UDI.") == "nb"

@@ -1,5 +1,6 @@
 """`storyline watch` against a local HTTP server whose live page changes between polls."""
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -75,3 +76,103 @@ def test_intervals(text, seconds):
     assert parse_interval(text) == seconds
     with pytest.raises(ValueError):
         parse_interval("often")
+
+
+class Misbehaving(BaseHTTPRequestHandler):
+    """Each path fails in one of the ways a real server has been seen to."""
+    sent = {"huge": 0}
+
+    def do_GET(self):  # noqa: N802
+        path = self.path.strip("/")
+        if path == "truncated":  # promises 5,000 bytes, sends 100 and hangs up
+            self.send_response(200)
+            self.send_header("Content-Length", "5000")
+            self.end_headers()
+            self.wfile.write(b"<html><body><p>" + b"x" * 85)
+        elif path == "not-http":  # not an HTTP reply at all
+            self.wfile.write(b"SSH-2.0-OpenSSH_9.6\r\n\r\n")
+        elif path == "markup":  # a reason phrase in Rich's markup
+            self.send_response(500, "[/x] [bold]broken")
+            self.end_headers()
+        elif path == "drip":  # a byte every 0.3 s, for ever: each read is quick, the fetch never ends
+            self.send_response(200)
+            self.end_headers()
+            try:
+                while True:
+                    self.wfile.write(b"x")
+                    self.wfile.flush()
+                    time.sleep(0.3)
+            except OSError:
+                return
+        elif path == "huge":  # an endless body
+            self.send_response(200)
+            self.end_headers()
+            chunk = b"y" * 65536
+            try:
+                while self.sent["huge"] < 2**30:
+                    self.wfile.write(chunk)
+                    self.sent["huge"] += len(chunk)
+            except OSError:
+                return
+        elif path == "not-a-feed":
+            self.send_response(200)
+            self.send_header("Content-Type", "application/rss+xml")
+            self.end_headers()
+            self.wfile.write(b"<rss><channel><item><title>[/x]</title><guid>[/x]</guid>\x00\x01</item>")
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture()
+def bad_server(monkeypatch):
+    from storyline.ingest import fetch
+
+    monkeypatch.setattr(fetch, "DEADLINE", 2.0)  # the bounds a test can wait for
+    monkeypatch.setattr(fetch, "MAX_BYTES", 2**20)
+    Misbehaving.sent["huge"] = 0
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Misbehaving)
+    httpd.daemon_threads = True
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+@pytest.mark.parametrize("path,says", [
+    ("truncated", "IncompleteRead"), ("not-http", "BadStatusLine"), ("markup", "HTTP 500 '[/x] [bold]broken'"),
+    ("drip", "no complete answer within 2 s"), ("huge", "over 1,048,576 bytes")])
+def test_each_misbehaviour_is_one_clear_error_within_the_bounds(bad_server, path, says):
+    from storyline.ingest.fetch import FetchError, fetch
+
+    start = time.monotonic()
+    with pytest.raises(FetchError) as e:
+        fetch(f"{bad_server}/{path}")
+    assert says in str(e.value) and "\n" not in str(e.value)
+    assert time.monotonic() - start < 5
+    if path == "huge":
+        assert Misbehaving.sent["huge"] < 16 * 2**20  # it stopped reading, so the server stopped sending
+
+
+def test_watch_stays_up_through_every_misbehaviour_and_backs_off(bad_server, tmp_path):
+    targets = [f"{bad_server}/{p}" for p in ("truncated", "not-http", "markup", "drip", "huge", "not-a-feed")]
+    lines = []
+    watch(Store(tmp_path / "bad.db"), targets, every=0.0, report=lines.append, times=1)
+    failed = [line for line in lines if "retrying in" in line]
+    assert len(failed) == 5 and all("retrying in 10 s" in line for line in failed)  # at least 5 s, doubled
+    assert any("not-a-feed" in line for line in lines if line not in failed)
+
+
+def test_the_interval_has_a_floor():
+    with pytest.raises(ValueError, match="at least 10s"):
+        parse_interval("0s")
+
+
+def test_markup_in_what_watch_reports_is_printed_as_text(bad_server, tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    cli = Path(sys.executable).parent / "storyline"
+    out = subprocess.run([str(cli), "watch", f"{bad_server}/markup", "--every", "10s", "--times", "1",
+                          "--db", str(tmp_path / "m.db")], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0 and "'[/x] [bold]broken'" in out.stdout, out.stdout + out.stderr

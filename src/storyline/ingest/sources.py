@@ -6,16 +6,14 @@ from __future__ import annotations
 import glob
 import json
 import sys
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from .fetch import FetchError, fetch
 from .text import InputError, decode
 
 SUFFIXES = {".txt", ".text", ".md", ".html", ".htm", ".jsonl", ".rss", ".atom", ".xml"}
-FETCH_TIMEOUT = 20
-USER_AGENT = "storyline/0.1 (+offline news analysis)"
 
 
 @dataclass
@@ -79,8 +77,10 @@ def _read_one(p: str, source: str | None) -> Iterator[Item]:
         if p == "-":
             yield from _from_bytes(sys.stdin.buffer.read(), "stdin", None, source)
         elif p.startswith(("http://", "https://")):
-            data, ctype = fetch(p)
-            yield from _from_bytes(data, p, p, source, content_type=ctype)
+            got = fetch(p)
+            if got.status != 200:
+                raise FetchError(f"{p}: HTTP {got.status}, no article")
+            yield from _from_bytes(got.body, p, p, source, content_type=got.headers.get("Content-Type", ""))
         elif not Path(p).exists():
             yield Item(p, error=f"{p}: no such file")
         else:
@@ -89,14 +89,10 @@ def _read_one(p: str, source: str | None) -> Iterator[Item]:
             yield from _from_bytes(path.read_bytes(), p, path.stem, source, suffix=path.suffix.lower())
     except InputError as e:
         yield Item(p, error=str(e))
+    except FetchError as e:
+        yield Item(p, error=str(e))
     except OSError as e:
         yield Item(p, error=f"{p}: {e}")
-
-
-def fetch(url: str, headers: dict | None = None) -> tuple[bytes, str]:
-    req = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, **(headers or {})})
-    with urllib.request.urlopen(req, timeout=FETCH_TIMEOUT) as resp:
-        return resp.read(), resp.headers.get("Content-Type", "")
 
 
 def kind_of(data: bytes, suffix: str = "", content_type: str = "") -> str:

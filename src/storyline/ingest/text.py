@@ -122,8 +122,8 @@ def detect_language(text: str, name: str = "input") -> str:
         import py3langid as langid  # about 100 MB in memory: only for text that is not plainly Norwegian
 
         lang, _ = langid.classify(sample)
-    if lang in ("no", "nb", "nn", "da") and _danish(words):
-        lang = "da"
+    if lang in ("no", "nb", "nn", "da"):  # langid takes one for the other: Danish spellings decide
+        lang = "da" if _danish(words) else lang if lang != "da" else "no"
     if lang not in ("no", "nb", "nn"):
         raise InputError(
             f"{name}: the text looks like {language_name(lang)} ('{lang}'), not Norwegian; storyline supports "

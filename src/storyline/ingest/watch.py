@@ -4,25 +4,29 @@ from __future__ import annotations
 
 import re
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..store.db import Store
 from .batch import ingest_items
-from .sources import FETCH_TIMEOUT, USER_AGENT, _from_bytes
+from .fetch import fetch
+from .sources import _from_bytes
 from .text import InputError
 
 MAX_BACKOFF = 3600.0
+MIN_BACKOFF = 5.0  # the first retry of a failed fetch waits at least this, whatever the interval
+MIN_INTERVAL = 10.0  # `--every` below this would be a flood, not a poll
 
 
 def parse_interval(value: str) -> float:
     m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smh]?)\s*", value)
     if not m:
         raise ValueError(f"interval {value!r}: use a number with s, m or h, like 30s or 5m")
-    return float(m.group(1)) * {"": 1, "s": 1, "m": 60, "h": 3600}[m.group(2)]
+    seconds = float(m.group(1)) * {"": 1, "s": 1, "m": 60, "h": 3600}[m.group(2)]
+    if seconds < MIN_INTERVAL:
+        raise ValueError(f"interval {value!r}: at least {MIN_INTERVAL:.0f}s, to be polite to the server")
+    return seconds
 
 
 @dataclass
@@ -43,21 +47,17 @@ def poll(target: Target) -> bytes | None:
             return None
         target.last_bytes = data
         return data
-    headers = {"User-Agent": USER_AGENT}
+    headers = {}
     if target.etag:
         headers["If-None-Match"] = target.etag
     if target.modified:
         headers["If-Modified-Since"] = target.modified
-    req = urllib.request.Request(target.location, headers=headers)
-    try:
-        with urllib.request.urlopen(req, timeout=FETCH_TIMEOUT) as resp:
-            target.etag = resp.headers.get("ETag") or target.etag
-            target.modified = resp.headers.get("Last-Modified") or target.modified
-            return resp.read()
-    except urllib.error.HTTPError as e:
-        if e.code == 304:
-            return None
-        raise
+    got = fetch(target.location, headers)
+    if got.status == 304:
+        return None
+    target.etag = got.headers.get("ETag") or target.etag
+    target.modified = got.headers.get("Last-Modified") or target.modified
+    return got.body
 
 
 def watch(store: Store, locations: list[str], every: float, report: Callable[[str], None],
@@ -76,18 +76,19 @@ def watch(store: Store, locations: list[str], every: float, report: Callable[[st
                 data = poll(t)
                 t.failures = 0
                 t.next_poll = now + every
-            except (OSError, urllib.error.URLError) as e:
+            except OSError as e:  # FetchError and file errors: every network and protocol failure
                 t.failures += 1
-                wait = min(every * 2 ** t.failures, MAX_BACKOFF)
+                wait = min(max(every, MIN_BACKOFF) * 2 ** t.failures, MAX_BACKOFF)
                 t.next_poll = now + wait
-                report(f"{t.location}: {e} (retrying in {wait:.0f} s)")
+                report(f"{e} (retrying in {wait:.0f} s)" if t.location in str(e)
+                       else f"{t.location}: {e} (retrying in {wait:.0f} s)")
                 continue
             if data is None:
                 continue
             try:
                 items = list(_from_bytes(data, t.location, t.location, source))
-            except InputError as e:
-                report(str(e))
+            except (InputError, ValueError) as e:  # a feed or page that cannot be read this time
+                report(f"{t.location}: {e}" if t.location not in str(e) else str(e))
                 continue
             result = ingest_items(store, items)
             for name, why in result.failures:
