@@ -2,6 +2,7 @@
 sources on day one, an update of one of them, an HTML page and an RSS feed)."""
 import json
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -241,3 +242,39 @@ def test_an_article_the_pipeline_fails_on_is_reported_alone_and_its_batch_is_sto
     assert [name for name, _ in result.failures] == ["bad"]
     assert "extraction failed (RuntimeError: a rule broke)" in result.failures[0][1]
     assert st.record("a0") is not None and st.record("a2") is not None and st.record("bad") is None
+
+
+def test_a_full_disk_stops_the_batch_in_one_line_and_keeps_what_was_stored(tmp_path):
+    from sqlalchemy import event
+
+    from storyline.store.db import StoreError
+
+    path = tmp_path / "full.db"
+    st = Store(path)
+    items = [Item(f"a{i}", key=f"a{i}", published="2024-06-10", source="NTB",
+                  text=f"Politiet i Bergen sier at {i + 10} personer ble evakuert fra {i + 3} hus mandag. " * 20)
+             for i in range(40)]
+    ingest_items(st, items[:3])
+    with sqlite3.connect(path) as conn:
+        pages = conn.execute("PRAGMA page_count").fetchone()[0]
+
+    @event.listens_for(st.engine, "connect")
+    def small_disk(dbapi_conn, _):  # SQLite's own "database or disk is full", a few pages on
+        dbapi_conn.execute(f"PRAGMA max_page_count = {pages + 12}")
+
+    st.engine.dispose()
+    with pytest.raises(StoreError, match=r"the disk is full: a\d+ was not stored; the (\d+) articles before it") as e:
+        ingest_items(st, items[3:])
+    before = int(re.search(r"the (\d+) articles before it", str(e.value)).group(1))
+    assert "\n" not in str(e.value)
+    # the store opens again, whole, with every article the message says it has
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert Store(path).counts()["documents"] == 3 + before < 40
+
+
+def test_a_file_that_is_not_a_store_is_one_line(tmp_path):
+    bad = tmp_path / "notes.db"
+    bad.write_text("handleliste: melk, brød\n" * 100)
+    out = subprocess.run([*CLI, "timeline", "--db", str(bad)], capture_output=True, text=True)
+    assert out.returncode == 3 and out.stderr.strip() == f"error: store {bad}: not a storyline store (not an SQLite file)"

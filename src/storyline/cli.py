@@ -145,10 +145,6 @@ def eval_records(
         print(f"mean overall: {means[-1]['overall']:.3f} over {len(rows)} articles")
 
 
-def main() -> None:  # pragma: no cover
-    app()
-
-
 DB_HELP = "the store: a SQLite file or a database URL (default: $STORYLINE_DB or storyline.db)"
 
 
@@ -557,5 +553,16 @@ def export(
         fh.close()
 
 
+def main() -> None:
+    """The `storyline` command: a store that cannot be opened or written is one line, not a traceback."""
+    from .store.db import StoreError
+
+    try:
+        app()
+    except StoreError as e:
+        err.print(f"[bold red]error:[/] {escape(str(e))}", highlight=False)
+        sys.exit(3)
+
+
 if __name__ == "__main__":  # python -m storyline.cli
-    app()
+    main()

@@ -23,7 +23,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from ..ingest.text import InputError
 from ..record.model import EVENT_TYPES, EntityType
 from ..store import schema as s
-from ..store.db import Store
+from ..store.db import Store, StoreError
 from ..story.diff import diff_records
 from ..story.export import acled_rows, csv_text, parquet_bytes
 from ..story.queries import Story, StoryEvent
@@ -126,6 +126,10 @@ def create_app(db: str, token: str | None = None, max_body: int = MAX_BODY,
 
     if hosts is not None:
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=hosts)
+
+    @app.exception_handler(StoreError)
+    async def store_failed(request: Request, exc: StoreError):
+        return JSONResponse({"detail": str(exc)}, status_code=503)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError):

@@ -9,7 +9,7 @@ from functools import partial
 
 from sqlalchemy.exc import IntegrityError
 
-from ..store.db import Saved, Store, sha
+from ..store.db import Saved, Store, StoreError, sha
 from ..story.stories import Stories
 from .sources import Item
 from .text import InputError, parse_published
@@ -61,6 +61,9 @@ def ingest_items(store: Store, items: Iterable[Item], published: str | None = No
                 # another process grew the same story meanwhile: read the stories again, once
                 stories.forget()
                 saved = store.save(key, rec, then=partial(stories.assign_in, record=rec))
+            except StoreError as e:
+                stories.forget()
+                raise StoreError(f"{e}; the {len(result.saved)} articles before it in this run are in the store") from None
             except Exception:
                 stories.forget()  # rolled back: what it had put in memory is not in the store
                 raise

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, event, func, insert, select, text, update
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
 
 from ..record.model import Entity, Event, Figure, Record
 from ..record.quantity import quantity_key
@@ -130,15 +130,36 @@ class Saved:
     version: int
 
 
+class StoreError(RuntimeError):
+    """The store cannot be opened or written: one line that says why and what was kept."""
+
+
+# SQLite's messages, and what they mean to someone running storyline
+_WHY = [("file is not a database", "not a storyline store (not an SQLite file)"),
+        ("unable to open database file", "cannot be opened (its folder is missing or cannot be written)"),
+        ("readonly database", "read-only"),
+        ("database or disk is full", "the disk is full"),
+        ("disk i/o error", "the disk failed (I/O error)")]
+
+
+def why(error: DatabaseError) -> str:
+    said = str(error.orig if getattr(error, "orig", None) is not None else error)
+    return next((meaning for pattern, meaning in _WHY if pattern in said.lower()), said.splitlines()[0])
+
+
 class Store:
     def __init__(self, url_or_path: str | Path | None = None):
         target = str(url_or_path or default_db())
         url = target if "://" in target else f"sqlite:///{target}"
         self.url = url
+        self.name = target
         self.engine: Engine = create_engine(url, future=True)
         if url.startswith("sqlite"):
             event.listen(self.engine, "connect", _sqlite_pragmas)
-        self.migrate()
+        try:
+            self.migrate()
+        except DatabaseError as e:
+            raise StoreError(f"store {target}: {why(e)}") from None
 
     # -- schema ------------------------------------------------------------------------
     @property
@@ -197,6 +218,8 @@ class Store:
             except IntegrityError:
                 if attempt == RETRIES - 1:
                     raise
+            except DatabaseError as e:  # its transaction is rolled back: the store is as it was
+                raise StoreError(f"store {self.name}: {why(e)}: {key} was not stored") from None
         raise AssertionError("unreachable")
 
     def _save(self, key: str, record: Record, then: Callable[[Connection, int], object] | None) -> Saved:
