@@ -64,7 +64,7 @@ def test_extract_and_its_errors(client):
     assert rec["timexes"][0]["value"] == "2024-06-10"
     bad = client.post("/api/extract", json={"text": "The bridge will open next year, the minister said on Monday."},
                       headers=TOKEN)
-    assert bad.status_code == 422 and "not Norwegian" in bad.json()["detail"]
+    assert bad.status_code == 422 and "not Norwegian" in bad.json()["detail"][0]["msg"]
     assert client.post("/api/extract", json={"text": "ord " * 10000}, headers=TOKEN).status_code == 413
 
 

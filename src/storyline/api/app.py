@@ -15,6 +15,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.responses import JSONResponse, Response
+from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from pydantic import AfterValidator, BaseModel, Field
 from sqlalchemy import func, select
@@ -81,6 +82,19 @@ class Page(BaseModel):
     items: list[dict]
 
 
+class Error(BaseModel):
+    detail: str = Field(description="what went wrong, in one line")
+
+
+# what any operation may answer besides its own 200 and FastAPI's 422: documented once, for all
+ERRORS = {400: {"model": Error, "description": "a Host header the server does not answer to"},
+          401: {"model": Error, "description": "the token is missing or wrong"},
+          403: {"model": Error, "description": "ingest is off: the server has no token"},
+          404: {"model": Error, "description": "no such document, version, story, entity or event"},
+          413: {"model": Error, "description": "the request body is over the limit"},
+          503: {"model": Error, "description": "the store cannot be read or written"}}
+
+
 def page(items: list, offset: int, limit: int) -> Page:
     return Page(total=len(items), offset=offset, limit=limit, items=items[offset:offset + limit])
 
@@ -90,7 +104,7 @@ def create_app(db: str, token: str | None = None, max_body: int = MAX_BODY,
     """`token`: what ingest (and, when set, extract) needs; `hosts`: the Host headers answered
     (the names the server is reached by: any other is a DNS-rebinding page), or all when None."""
     store = Store(db)
-    app = FastAPI(title="storyline", version="0.1.0", docs_url=None, redoc_url=None,
+    app = FastAPI(title="storyline", version="0.1.0", docs_url=None, redoc_url=None, responses=ERRORS,
                   description="A developing news story as sourced, time-resolved facts.")
     vendor = "/vendor"  # static/vendor: swagger-ui-dist and redoc from npm (storyline.web.vendor), not a CDN
 
@@ -350,8 +364,10 @@ def create_app(db: str, token: str | None = None, max_body: int = MAX_BODY,
 
         try:
             return json.loads(storyline.extract(req.text, published=req.published).model_dump_json())
-        except InputError as e:
-            raise HTTPException(422, str(e).replace("input: ", "")) from None
+        except InputError as e:  # a text the pipeline refuses: said as FastAPI says a field it refuses
+            field = "published" if "--published" in str(e) else "text"
+            raise RequestValidationError([{"type": "value_error", "loc": ("body", field),
+                                           "msg": str(e).replace("input: ", ""), "input": None}]) from None
 
     @app.post("/api/ingest", summary="Store articles (needs the server's token)", dependencies=[Depends(require_token)])
     def ingest(req: IngestRequest):
@@ -362,6 +378,18 @@ def create_app(db: str, token: str | None = None, max_body: int = MAX_BODY,
                       published=a.published, source=a.source) for a in req.articles]
         result = ingest_items(store, items)
         return {**dict(result.counts), "failures": [{"article": n, "error": e} for n, e in result.failures]}
+
+    api_routes = [r for r in app.routes if isinstance(r, APIRoute)]
+
+    @app.api_route("/api/{rest:path}", methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+                   include_in_schema=False)
+    def no_operation(request: Request, rest: str):
+        # an /api/ path is never a file of the web UI below: 405 with the methods it has, or 404
+        allowed = sorted({m for r in api_routes if r.path_regex.match(request.url.path) for m in r.methods})
+        if allowed:
+            return JSONResponse({"detail": f"{request.method} is not an operation here"}, status_code=405,
+                                headers={"Allow": ", ".join(allowed)})
+        return JSONResponse({"detail": f"no operation {request.url.path}"}, status_code=404)
 
     # the web UI: static files shipped in the package, no CDN
     app.mount("/", StaticFiles(directory=STATIC, html=True), name="web")

@@ -65,12 +65,12 @@ def decode(data: bytes, name: str = "input") -> str:
     # among the encodings Norwegian text comes in: left to choose from all, it reads a short
     # Windows-1252 "Bodø" as Central European "Bodř"
     best = from_bytes(data[:1_000_000], cp_isolation=LEGACY_ENCODINGS).best()
-    if best is None:
-        raise InputError(f"{name}: not text in any encoding charset-normalizer knows")
-    try:
-        return data.decode(best.encoding)
-    except (UnicodeDecodeError, LookupError):
-        return data.decode("cp1252", errors="replace")
+    for encoding in ([best.encoding] if best else []) + ["cp1252"]:  # too few bytes to judge: Windows-1252
+        try:
+            return data.decode(encoding)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    raise InputError(f"{name}: not text: neither UTF-8 nor any of {', '.join(LEGACY_ENCODINGS)}")
 
 
 def check_text(text: str, name: str = "input") -> str:
