@@ -121,20 +121,21 @@ def test_query_commands_json(store):
         assert json.loads(out.stdout)
 
 
-def test_bad_files_are_reported_and_skipped(tmp_path):
-    (tmp_path / "empty.txt").write_text("")
-    (tmp_path / "binary.txt").write_bytes(b"\x00\x01\x02\x03garbage")
-    (tmp_path / "english.txt").write_text("The minister said on Monday that the new bridge would open next year.")
-    (tmp_path / "broken.html").write_text("<html><body><div><p></div></body")
-    (tmp_path / "lines.jsonl").write_text('{"id": "a1", "text": "Ordføreren i Bodø sa at brua åpner i mai."}\n{not json\n')
-    (tmp_path / "good.txt").write_text("Politiet i Tromsø opplyser at to personer ble skadet i en ulykke mandag.")
+def test_bad_input_is_reported_in_one_line_each_and_the_good_is_stored(tmp_path):
+    from tests.bad_input import BAD, write_corpus
+
+    folder = write_corpus(tmp_path / "corpus")
     db = tmp_path / "s.db"
-    out = subprocess.run([*CLI, "ingest", str(tmp_path), "--db", str(db)], capture_output=True, text=True)
-    assert out.returncode == 1
-    assert "2 new" in out.stdout and "5 failed" in out.stdout
-    for word in ("empty input", "binary", "not Norwegian", "no article text", "not JSON"):
-        assert word in out.stderr, word
-    assert Store(db).counts()["documents"] == 2
+    out = subprocess.run([*CLI, "ingest", str(folder), "--db", str(db)], capture_output=True, text=True)
+    assert out.returncode == 1 and "Traceback" not in out.stderr
+    assert "4 new" in out.stdout and f"{len(BAD)} failed" in out.stdout
+    errors = [line for line in out.stderr.splitlines() if line.startswith("failed")]
+    assert len(errors) == len(BAD), out.stderr
+    for name, says in BAD.items():  # one line per bad input, naming it and saying why
+        assert any(name in line and says in line for line in errors), (name, says, errors)
+    store = Store(db)
+    assert store.counts()["documents"] == 4
+    assert "Bodø" in store.record("good-utf16").text and "Ålesund" in store.record("good-cp1252").text
 
 
 N_KILL = 300  # enough articles that the kill lands mid-ingest however fast extraction is

@@ -24,6 +24,11 @@ def _day(published: str | None) -> str | None:
     return day.isoformat() if day else None
 
 
+# Characters of one article in a batch: the longest news article is a tenth of this, and it keeps
+# every article of a batch under about 20 s and 300 MB (extraction is linear: docs/reliability.md)
+MAX_ARTICLE_CHARS = 250_000
+
+
 @dataclass
 class BatchResult:
     counts: Counter = field(default_factory=Counter)
@@ -72,6 +77,9 @@ def ingest_items(store: Store, items: Iterable[Item], published: str | None = No
         batch.clear()
 
     for item in items:
+        if item.error is None and len(item.text) > MAX_ARTICLE_CHARS:
+            item.error = (f"{item.name}: {len(item.text):,} characters is no article (the limit in a batch is "
+                          f"{MAX_ARTICLE_CHARS:,}): extract it alone with `storyline extract`")
         if item.error:
             result.failures.append((item.name, item.error))
             done(item, "failed")
