@@ -204,3 +204,8 @@ def test_the_ui_labels_cover_every_code_of_the_record(client):
     assert set(labels["event_types"]) == set(EVENT_TYPES)
     assert set(labels["statuses"]) == set(get_args(Status)) and set(labels["qualifiers"]) == set(get_args(Qualifier))
     assert set(labels["entity_types"]) == set(get_args(EntityType))
+
+
+def test_a_name_with_a_slash_reaches_the_entity_operation(client):
+    got = client.get("/api/entities/Rogaland/Agder")  # the whole rest of the path is the name
+    assert got.status_code == 404 and got.json()["detail"] == "no entity 'Rogaland/Agder'"

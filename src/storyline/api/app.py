@@ -265,7 +265,7 @@ def create_app(db: str, token: str | None = None, max_body: int = MAX_BODY,
             names = story.names(conn, {r.key for r in rows})
         return page([{**dict(r._mapping), "name": names.get(r.key)} for r in rows], *p)
 
-    @app.get("/api/entities/{name}", summary="One entity: aliases, mentions, quotes, events, figures")
+    @app.get("/api/entities/{name:path}", summary="One entity: aliases, mentions, quotes, events, figures")
     def entity(name: str = PathParam(max_length=MAX_TEXT), story: Story = Depends(of_story)):
         profile = story.entity(name)
         if profile is None:
