@@ -307,3 +307,12 @@ def test_a_name_shaped_like_a_norwegian_landscape_is_a_place_not_an_organisation
     ents = [ent("Tafjordfjella", "ORG"), ent("Statnett", "ORG"), ent("Haugen", "PER")]
     _places_named_as_others(doc, ents)
     assert [e.type for e in ents] == ["LOC", "ORG", "PER"]
+
+
+def test_the_one_asked_after_the_verb_is_the_target_not_the_actor():
+    rec = record("Nabolandene har lagt planer for en felles innsats og har bedt Nato godkjenne planene.",
+                 published="2012-12-11")
+    names = {e.id: e.name for e in rec.entities}
+    asked = next(v for v in rec.events if v.text == "bedt")
+    assert [names[t] for t in asked.targets] == ["Nato"] and not asked.actors
+

@@ -203,7 +203,7 @@ def _subject_tokens(trigger: Token) -> list[Token]:
             return [head, *(c for c in head.children if c.dep_ in ("flat:name", "compound", "flat"))]
         if subj:
             return list(subj[0].subtree)
-        if verb.head is verb:
+        if verb.head == verb:
             break
         verb = verb.head
     return []
@@ -258,6 +258,8 @@ def _actors(ctx: _Context, sent: Span, toks: list[Token], i: int) -> list[str]:
         for k in range(i + 1, min(i + 5, len(toks))):
             if toks[k].is_punct or toks[k].text.casefold() in ("om", "for", "at", "å", "mot", *WHERE_PREPS):
                 break
+            if toks[k].head == trig and toks[k].dep_ in ("obj", "iobj"):
+                break  # "har bedt FN godkjenne": the one asked, not the one asking
             ids = _phrase_entities(ctx, [toks[k]])
             if ids and (ctx.ents[ids[0]].type in ("PER", "ORG") or toks[k].is_lower):  # or "angrep israelske fly"
                 actors = ids[:1]
@@ -301,7 +303,7 @@ def _passive(trig: Token) -> bool:
            for c in trig.children):
         return True
     own_subject = any(c.dep_.startswith("nsubj") or c.dep_.startswith("aux") for c in trig.children)
-    return trig.dep_ == "conj" and not own_subject and trig.head is not trig and _passive(trig.head)
+    return trig.dep_ == "conj" and not own_subject and trig.head != trig and _passive(trig.head)
 
 
 PASSIVE_AUX = {"ble", "blir", "bli", "blitt", "vart", "vert", "blei", "er", "var", "vore", "vært"}
@@ -419,9 +421,9 @@ def _in_object(t: Token, trigger: Token) -> bool:
     """"pågrep to menn i 30-årene i Oslo": the place belongs to the trigger's object, so to the event."""
     node = t.head
     for _ in range(3):
-        if node.head is trigger and node.dep_ in ("obj", "nsubj:pass"):
+        if node.head == trigger and node.dep_ in ("obj", "nsubj:pass"):
             return True
-        if node.head is node:
+        if node.head == node:
             return False
         node = node.head
     return False
@@ -596,7 +598,7 @@ def _attached_period(doc: Doc, periods: list, trigger: Token) -> str | None:
         if span is None:
             continue
         said_with_i = span[0].lower_ in ("i", "in") or (span.start and doc[span.start - 1].lower_ in ("i", "in"))
-        if said_with_i and span.root.head in (trigger, trigger.head) and span.root.head is not span.root:
+        if said_with_i and span.root.head in (trigger, trigger.head) and span.root.head != span.root:
             return t.value
     return None
 

@@ -266,7 +266,7 @@ def forecaster(doc: Doc, start: int) -> str | None:
     span = doc.char_span(start, start + 1, alignment_mode="expand")
     tok = span[0] if span is not None else None
     for _ in range(4):
-        if tok is None or tok.head is tok:
+        if tok is None or tok.head == tok:
             return None
         tok = tok.head
         if tok.pos_ == "VERB" and tok.text.casefold() in FORECAST_VERBS:

@@ -421,7 +421,7 @@ def _subject(b: _Builder, sent, verb) -> tuple[str | None, str]:
                 return eid, stext
             parsed = parsed or (None, stext)
     head = verb
-    while head.dep_ == "conj" and head.head is not head:
+    while head.dep_ == "conj" and head.head != head:
         # "Andre brukere var mindre forsiktige, og svarte at …": the first clause's subject speaks
         head = head.head
         sub = next((c for c in head.children if c.dep_ in ("nsubj", "nsubj:pass") and c.i < verb.i), None)
