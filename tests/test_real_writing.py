@@ -316,3 +316,20 @@ def test_the_one_asked_after_the_verb_is_the_target_not_the_actor():
     asked = next(v for v in rec.events if v.text == "bedt")
     assert [names[t] for t in asked.targets] == ["Nato"] and not asked.actors
 
+
+
+def test_a_sentence_run_on_from_a_lost_line_break_is_its_own():
+    from storyline.nlp.structure import split_sentences
+
+    text = "Han vant i fjor. Ble beskyldt for doping Han var aktiv i mange år. Men Det hvite hus sa nei."
+    assert [text[a:b] for a, b in split_sentences(text, 0, len(text))] == [
+        "Han vant i fjor.", "Ble beskyldt for doping", "Han var aktiv i mange år.", "Men Det hvite hus sa nei."]
+
+
+def test_reported_speech_after_a_dashed_sub_heading_is_found():
+    text = ("Kari Nordbø frå Førde tok eit oppgjer med fylket i debatten fredag. - Vi må tenkje nytt, sa Nordbø. "
+            "- Fullt av nissar Ho meiner det er eit stort problem at unge folk flyttar frå fylket.")
+    rec = record(text, published="2010-01-18")
+    names = {e.id: e.name for e in rec.entities}
+    said = next(q for q in rec.quotes if "stort problem" in q.text)
+    assert not said.direct and names.get(said.speaker) == "Kari Nordbø" and "nissar" not in said.text

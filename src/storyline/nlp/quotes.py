@@ -13,6 +13,7 @@ from . import speakers
 from .entities import is_role_word
 from .lexicon import words
 from .speakers import Focus
+from .structure import OPENER
 from .util import CharSpan, SpanIndex, paragraph_index, text_of
 
 # verbs that attribute speech after a quote: "– …, sa han"
@@ -244,6 +245,15 @@ def dash_pieces(doc: Doc, paragraphs) -> list[tuple[int, int]]:
             if dash < at:
                 continue  # inside the quote just cut
             limit = openers[k + 1][0] if k + 1 < len(openers) else pe
+            opened = OPENER.search(text, dash, min(limit, dash + 80))
+            if opened and _run_in_heading(text[dash:opened.start()].lstrip(DASHES + " ")):
+                # "- Smekkfullt av nissar Ho meiner …": a dashed sub-heading, then the narrative
+                # goes on (the line break between them lost); the heading is its own piece
+                if at < gap:
+                    pieces.append((at, gap))
+                pieces.append((dash, opened.start()))
+                at = opened.end()
+                continue
             cue = CUE_IN.search(text, dash, limit)
             if not cue and not strong and not (limit == pe and _det_cue_follows(text, pe)) and not (
                     _first_person(text[dash:limit])):

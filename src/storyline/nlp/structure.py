@@ -58,9 +58,28 @@ ABBREVIATIONS = words("abbreviations")  # lexicon/abbreviations.txt
 _BOUNDARY = re.compile(r"[.!?…]+[»\"”)]*\s+(?=[«\"–—-]?\s*[A-ZÆØÅÉ0-9«–—])")
 
 
+OPENER = re.compile(r"(?<=[\w»”)])\s+(?=(?:" + "|".join(sorted(w.capitalize() for w in words("opening_pronouns")))
+                     + r")\s+[a-zæøå])")
+
+
+def _opened(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """A span cut again where a capitalised pronoun opens a sentence the text ran on into."""
+    spans, s = [], start
+    for m in OPENER.finditer(text, start, end):
+        spans.append((s, m.start()))
+        s = m.end()
+    spans.append((s, end))
+    return spans
+
+
 def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Sentence spans inside one paragraph: break after . ! ? before a capital, a digit, a
-    quote mark or a dash, except after abbreviations (bl.a., kl., f.eks., ca.) and initials."""
+    quote mark or a dash, except after abbreviations (bl.a., kl., f.eks., ca.) and initials;
+    and before a capitalised pronoun run on from a lost line ("… av nissar Ho meiner")."""
+    return [piece for a, b in _split_at_stops(text, start, end) for piece in _opened(text, a, b)]
+
+
+def _split_at_stops(text: str, start: int, end: int) -> list[tuple[int, int]]:
     spans, s = [], start
     for m in _BOUNDARY.finditer(text, start, end):
         before = text[s:m.start() + 1]
