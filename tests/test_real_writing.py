@@ -2,7 +2,7 @@
 opened by a dash inside a paragraph), and for event words real writing uses. Our own sentences:
 each asserts what the rule finds and what it leaves alone."""
 import storyline
-from storyline.nlp.lexicon import read_triggers, words
+from storyline.nlp.lexicon import LEXICON, read_triggers, roles, words
 
 
 def record(text, published="2024-03-14"):
@@ -105,6 +105,20 @@ def test_no_word_stands_in_two_lexicons_that_contradict_each_other():
     singles, pairs = read_triggers()
     forms = [form for form, _, _ in singles]
     assert len(forms) == len(set(forms)), "a trigger form listed twice"
+    # speech verbs: every form once, every role one the quote rules read
+    rows = [line.split("\t") for line in (LEXICON / "speech_verbs.tsv").read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#")]
+    assert len({r[0] for r in rows}) == len(rows), "a speech verb listed twice"
+    assert set().union(*roles("speech_verbs").values()) <= {"cue", "at", "inf", "trailing", "bare"}
+    assert not words("first_person") & set(roles("speech_verbs"))
+
+
+def test_a_report_verb_of_the_lexicon_opens_reported_speech():
+    rec = record("Finanspolitisk talsmann Per Olaf Lundteigen forkynte under landsmøtet at partiet må føre en "
+                 "mer fremtidsrettet næringspolitikk.", published="2009-07-31")
+    names = {e.id: e.name for e in rec.entities}
+    [said] = rec.quotes
+    assert names.get(said.speaker) == "Per Olaf Lundteigen" and said.text.startswith("partiet må føre")
 
 
 def test_local_places_the_gazetteer_lacks_lie_in_norway():

@@ -26,6 +26,18 @@ def _rows(name: str, suffix: str = "tsv") -> list[list[str]]:
 
 
 @cache
+def roles(name: str) -> dict[str, frozenset[str]]:
+    """A lexicon of forms and the roles each plays (NAME.tsv: a form, then its roles separated by
+    spaces), in the file's order: the order a regex alternation tries them."""
+    return {form.casefold(): frozenset(r.split()) for form, r in _rows(name)}
+
+
+def forms_with(name: str, *wanted: str) -> list[str]:
+    """The forms of a role lexicon that play any of the wanted roles, in the file's order."""
+    return [form for form, r in roles(name).items() if r.intersection(wanted)]
+
+
+@cache
 def table(name: str) -> dict[str, str]:
     """A two-column lexicon (NAME.tsv): key -> value."""
     return {key.casefold(): value for key, value in _rows(name)}
