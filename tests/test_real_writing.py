@@ -323,6 +323,25 @@ def test_a_name_shaped_like_a_norwegian_landscape_is_a_place_not_an_organisation
     assert [e.type for e in ents] == ["LOC", "ORG", "PER"]
 
 
+def test_a_one_word_person_in_a_list_of_places_is_a_place():
+    from storyline.nlp.entities import _places_named_as_others
+    from storyline.record.model import Entity, Links, Mention
+
+    text = ("Dei vil ha veg mellom Skarvik og Ørnøy, og hytter i Lia, Bråtet og Kvernvik. "
+            "Ordføraren og Torvund var samde, sa Hamre og Ola Lid. Dei bur i Oslo. Nilsen og Haug kom.")
+    doc = storyline.load().make_doc(text)
+
+    def person(name, *nth):  # the name as NER took it: a person, at its nth occurrences
+        at = [i for i in range(len(text)) if text.startswith(name, i)]
+        return Entity(id=name, type="PER", name=name, links=Links(),
+                      mentions=[Mention(start=at[k], end=at[k] + len(name), text=name, label="PER") for k in nth])
+
+    ents = [person("Ørnøy", 0), person("Bråtet", 0), person("Kvernvik", 0), person("Torvund", 0), person("Hamre", 0),
+            person("Haug", 0)]
+    _places_named_as_others(doc, ents)
+    assert [e.type for e in ents] == ["LOC", "LOC", "LOC", "PER", "PER", "PER"]
+
+
 def test_the_one_asked_after_the_verb_is_the_target_not_the_actor():
     rec = record("Nabolandene har lagt planer for en felles innsats og har bedt Nato godkjenne planene.",
                  published="2012-12-11")

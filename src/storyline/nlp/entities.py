@@ -442,6 +442,28 @@ def _countries_of_contained_places(text: str, ents: list[Entity], index: list[tu
             outer.links.iso3166 = inner.links.iso3166
 
 
+def _after_place_preposition(text: str, start: int, preps: frozenset[str]) -> bool:
+    """A name right after a place preposition, or in a list of names that follows one: "til Grotli",
+    "mellom Tafjord og Grotli", "i Fjørå, Valldal, Norddal og Eidsdal"."""
+    before = text[max(0, start - 120):start].split()
+    k = len(before) - 1
+    if k < 0:
+        return False
+    if before[k].casefold() in preps:
+        return True
+    if before[k].casefold() in ("og", "eller"):
+        k -= 1
+    elif not before[k].endswith(","):
+        return False
+    for _ in range(6):  # back over the names of the list, to the preposition that opens it
+        if k < 0 or not before[k][:1].isupper() or before[k].endswith((".", "!", "?", ":")):
+            return False  # not a name, or the sentence before
+        k -= 1
+        if k >= 0 and before[k].casefold() in preps:
+            return True
+    return False
+
+
 def _places_named_as_others(doc: Doc, ents: list[Entity]) -> None:
     """"frå Bygstad", "til Grotli og Eidsdal": a one-word name NER took for a person, never a first
     name nor a -sen surname, that stands after a place preposition wherever the article names it, is
@@ -453,8 +475,7 @@ def _places_named_as_others(doc: Doc, ents: list[Entity]) -> None:
         if e.type != "PER" or " " in e.name or e.links.iso3166 or first_name_gender(e.name) or (
                 e.name.isupper() or e.name.endswith(("sen", "son")) or e.name in person_words):
             continue  # "til Kim" after "Kim Jong-il": the person
-        before = [text[max(0, m.start - 12):m.start].split()[-1:] for m in e.mentions]
-        if all(b and b[0].casefold() in preps for b in before):
+        if all(_after_place_preposition(text, m.start, preps) for m in e.mentions):
             e.type = "LOC"
     endings = tuple(words("norwegian_place_endings"))
     for e in ents:
