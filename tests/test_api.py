@@ -193,6 +193,9 @@ def test_security_headers(client):
     policy = dict(d.strip().split(" ", 1) for d in got.headers["content-security-policy"].split(";"))
     assert policy["default-src"] == "'self'" and "script-src" not in policy  # scripts: this origin, none inline
     assert got.headers["x-frame-options"] == "DENY" and got.headers["x-content-type-options"] == "nosniff"
+    # the vendored libraries are cached for a week, the app's own files revalidated
+    assert "immutable" in client.get("/vendor/leaflet/leaflet.js").headers["cache-control"]
+    assert "cache-control" not in client.get("/app.js").headers
 
 
 def test_the_ui_labels_cover_every_code_of_the_record(client):

@@ -158,6 +158,9 @@ def create_app(db: str, token: str | None = None, max_body: int = MAX_BODY,
         response.headers["X-Frame-Options"] = "DENY"
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "no-referrer"
+        if request.url.path.startswith(f"{vendor}/") and response.status_code == 200:
+            # pinned npm releases (web/vendor.py): the same bytes until the package changes them
+            response.headers["Cache-Control"] = "public, max-age=604800, immutable"
         return response
 
     def paging(offset: int = Query(0, ge=0, le=MAX_ID),
