@@ -28,12 +28,7 @@ MODES = table("trigger_modes")
 def _trigger_index(low: str) -> int | None:
     m = _TRIGGER_RX.fullmatch(low)
     return next(int(name[1:]) for name, v in m.groupdict().items() if v is not None) if m else None
-# words that only sport uses: not "mål", "tap", "seier", "laget" or "spiller", which war and
-# politics use too ("målet med forhandlingene", "store tap", "spiller en rolle")
-SPORT = {"spilles", "scoret", "scoring", "scoringer", "serieåpning", "seriekamp", "seriekamper", "cupen", "vm",
-         "em", "ol", "fotball", "håndball", "ishockey", "lagene", "stadion", "sluttspillet", "semifinalen",
-         "kvartfinalen", "eliteserien", "toppserien", "landslaget", "uavgjort", "skiskyting", "skiskytter",
-         "rennet", "løypa", "pallen", "stafett", "stafetten", "skyteserie", "skyteseriene", "bom"}
+SPORT = words("sport_words")  # lexicon/sport_words.txt
 MEET_NOT_PEOPLE = {"behov", "behovet", "behovene", "motstand", "kritikk", "kritikken", "utfordringer",
                    "utfordringene", "utfordring", "krav", "kravet", "kravene", "forventninger", "forventningene",
                    "problemer", "problemene", "vanskeligheter", "veggen", "virkeligheten", "etterspørselen"}
@@ -41,6 +36,19 @@ MEET_NOT_PEOPLE = {"behov", "behovet", "behovene", "motstand", "kritikk", "kriti
 
 def _sport_word(w: str) -> bool:
     return w in SPORT or w.startswith(("em-", "vm-", "ol-", "nm-")) or w.endswith(("ligaen", "cupen", "cup-uken"))
+
+
+SPORT_ARTICLE = 3  # words of sport in one article that make its "kamper" matches
+
+
+def _sport_article(doc: Doc) -> bool:
+    """Whether the article is about sport or games: "69 kamper og 12 mål for landslaget", "se
+    kampene i 3D" (counted once per document)."""
+    if "storyline_sport" not in doc.user_data:
+        shared = words("sport_article_words")
+        doc.user_data["storyline_sport"] = sum(
+            1 for t in doc if t.lower_ in shared or _sport_word(t.lower_)) >= SPORT_ARTICLE
+    return doc.user_data["storyline_sport"]
 
 
 _AID_NOUN = re.compile("|".join(rx for rx, etype, mode in TRIGGERS if etype == "AID" and mode is None))
@@ -83,6 +91,8 @@ def trigger_of(toks: list[Token], i: int) -> tuple[str, str | None, int] | None:
             return None  # "ba om", or someone asked to do something: "ba statsministeren møte pasienter"
         if etype in ("ASSAULT", "CONSULT") and any(_sport_word(t.text.casefold()) for t in toks):
             return None  # "kampene spilles på Ullevaal", "lagene møtes i Bergen": sport, not fighting or talks
+        if etype == "ASSAULT" and low.startswith("kamp") and _sport_article(toks[i].doc):
+            return None  # in an article about sport or games, "kamper" are matches
         if toks[i].pos_ == "ADJ" and i + 1 < len(toks) and toks[i + 1].pos_ == "NOUN" and low not in (
                 "enige", "einige", "samde"):  # "ble … enige fredag": predicative, before a day, not attributive
             return None  # "den dømte mannen": a participle describing someone, not an event here
