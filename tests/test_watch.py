@@ -176,3 +176,60 @@ def test_markup_in_what_watch_reports_is_printed_as_text(bad_server, tmp_path):
     out = subprocess.run([str(cli), "watch", f"{bad_server}/markup", "--every", "10s", "--times", "1",
                           "--db", str(tmp_path / "m.db")], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0 and "'[/x] [bold]broken'" in out.stdout, out.stdout + out.stderr
+
+
+ARTICLE = ("<html><head><title>Ras stengte fylkesveien</title></head><body><article><h1>Ras stengte fylkesveien"
+           "</h1><p>Et jordras gikk over fylkesvei 60 i Stranda natt til tirsdag, opplyser politiet. Ingen ble "
+           "skadet, men 40 husstander er isolert.</p><p>– Vi regner med at veien er åpen igjen onsdag, sier "
+           "vaktleder Ola Dahl i Statens vegvesen til NTB.</p></article></body></html>")
+
+
+def feed(items: list[tuple[str, str]]) -> bytes:
+    entries = "".join(f"<item><title>Ras stengte fylkesveien</title><link>{link}</link><guid>{link}</guid>"
+                      f"<description>{teaser}</description><pubDate>Tue, 14 May 2024 08:00:00 GMT</pubDate></item>"
+                      for link, teaser in items)
+    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>Lokalavisen</title>{entries}</channel></rss>'.encode()
+
+
+class Teasers(BaseHTTPRequestHandler):
+    pages = {"requests": []}
+
+    def do_GET(self):  # noqa: N802
+        self.pages["requests"].append(self.path)
+        base = f"http://127.0.0.1:{self.server.server_address[1]}"
+        if self.path == "/feed.xml":
+            body = feed([(f"{base}/sak/1", "Et jordras gikk over fylkesvei 60 natt til tirsdag."),
+                         (f"{base}/sak/borte", "Brann i Ålesund natt til tirsdag, opplyser politiet.")])
+            kind = "application/rss+xml"
+        elif self.path == "/sak/1":
+            body, kind = ARTICLE.encode(), "text/html; charset=utf-8"
+        else:
+            self.send_response(404)
+            self.end_headers()
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", kind)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def test_a_teaser_in_a_feed_becomes_the_article_it_links_to_once(tmp_path):
+    Teasers.pages["requests"] = []
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Teasers)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    store, lines = Store(tmp_path / "t.db"), []
+    try:
+        watch(store, [f"{base}/feed.xml"], every=0.2, report=lines.append, times=1)
+        watch(store, [f"{base}/feed.xml"], every=0.2, report=lines.append, times=1)
+    finally:
+        httpd.shutdown()
+    full = store.record(f"{base}/sak/1")
+    assert "40 husstander er isolert" in full.text, lines
+    assert "Ola Dahl" in {e.name for e in full.entities}
+    assert "Brann i Ålesund" in store.record(f"{base}/sak/borte").text  # the page is gone: the teaser stays
+    assert any("kept the feed's teaser" in line and "/sak/borte" in line for line in lines), lines
+    assert Teasers.pages["requests"].count("/sak/1") == 1  # stored: not fetched again on the next poll

@@ -11,12 +11,14 @@ from pathlib import Path
 from ..store.db import Store
 from .batch import ingest_items
 from .fetch import fetch
-from .sources import _from_bytes
+from .sources import Item, _from_bytes, _html, kind_of
 from .text import InputError
 
 MAX_BACKOFF = 3600.0
 MIN_BACKOFF = 5.0  # the first retry of a failed fetch waits at least this, whatever the interval
 MIN_INTERVAL = 10.0  # `--every` below this would be a flood, not a poll
+TEASER_CHARS = 600  # a feed entry shorter than this is a teaser of the article behind its link
+MAX_ARTICLE_FETCHES = 10  # article pages fetched for one feed in one poll, one after another
 
 
 def parse_interval(value: str) -> float:
@@ -60,6 +62,36 @@ def poll(target: Target) -> bytes | None:
     return got.body
 
 
+def full_articles(store: Store, items: list[Item], location: str, report: Callable[[str], None]) -> list[Item]:
+    """Feed entries that are teasers get the text of the article they link to (read by
+    trafilatura), once: the teaser of an article already stored is left out (the stored text is
+    the article's, not the teaser's), and at most MAX_ARTICLE_FETCHES pages are fetched a poll. A
+    page that cannot be read leaves the teaser."""
+    fetched, out = 0, []
+    for it in items:
+        teaser = (it.error is None and it.text and len(it.text) < TEASER_CHARS and it.url
+                  and it.url.startswith(("http://", "https://")) and it.url != location)
+        if not teaser:
+            out.append(it)
+            continue
+        if store.find_document(it.key or it.url) is not None:
+            continue
+        out.append(it)
+        if fetched >= MAX_ARTICLE_FETCHES:
+            continue
+        fetched += 1
+        try:
+            got = fetch(it.url)
+            page = _html(got.body, it.url, it.key, it.source) if got.status == 200 else None
+        except (OSError, InputError) as e:
+            report(f"{it.url}: {e}: kept the feed's teaser" if it.url not in str(e) else f"{e}: kept the feed's teaser")
+            continue
+        if page is not None and len(page.text) > len(it.text):
+            it.text = page.text
+            it.published = it.published or page.published
+    return out
+
+
 def watch(store: Store, locations: list[str], every: float, report: Callable[[str], None],
           times: int | None = None, source: str | None = None) -> None:
     """Poll each location every `every` seconds (`times` rounds, or until interrupted)."""
@@ -90,6 +122,8 @@ def watch(store: Store, locations: list[str], every: float, report: Callable[[st
             except (InputError, ValueError) as e:  # a feed or page that cannot be read this time
                 report(f"{t.location}: {e}" if t.location not in str(e) else str(e))
                 continue
+            if kind_of(data) == "feed":  # a page's own text is never a teaser, however short
+                items = full_articles(store, items, t.location, report)
             result = ingest_items(store, items)
             for name, why in result.failures:
                 report(f"failed {name}: {why}")
