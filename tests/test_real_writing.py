@@ -367,10 +367,3 @@ def test_reported_speech_after_a_dashed_sub_heading_is_found():
     said = next(q for q in rec.quotes if "stort problem" in q.text)
     assert not said.direct and names.get(said.speaker) == "Kari Nordbø" and "nissar" not in said.text
 
-
-def test_matches_in_an_article_about_sport_are_no_fighting():
-    sport = ("Spissen har spilt 40 kamper og scoret 12 mål for klubben. Treneren sier at spillerne er klare. "
-             "Kampene i vår blir tøffe, mener han.")
-    war = "Kampene i Kharkiv fortsatte natt til mandag, opplyser ukrainske myndigheter. Tre personer ble drept."
-    assert not [v for v in record(sport, published="2024-03-01").events if v.type == "ASSAULT"]
-    assert [v.text for v in record(war, published="2024-03-04").events if v.type == "ASSAULT"][:1] == ["Kampene"]

@@ -38,19 +38,6 @@ def _sport_word(w: str) -> bool:
     return w in SPORT or w.startswith(("em-", "vm-", "ol-", "nm-")) or w.endswith(("ligaen", "cupen", "cup-uken"))
 
 
-SPORT_ARTICLE = 3  # words of sport in one article that make its "kamper" matches
-
-
-def _sport_article(doc: Doc) -> bool:
-    """Whether the article is about sport or games: "69 kamper og 12 mål for landslaget", "se
-    kampene i 3D" (counted once per document)."""
-    if "storyline_sport" not in doc.user_data:
-        shared = words("sport_article_words")
-        doc.user_data["storyline_sport"] = sum(
-            1 for t in doc if t.lower_ in shared or _sport_word(t.lower_)) >= SPORT_ARTICLE
-    return doc.user_data["storyline_sport"]
-
-
 _AID_NOUN = re.compile("|".join(rx for rx, etype, mode in TRIGGERS if etype == "AID" and mode is None))
 # who is taken in as aid ("ta imot flyktninger"), and what is signed between parties
 RECEIVED = re.compile(r"flykt|asyl|migrant|evakuer|skadd|sår|pasient|barn|nødhjelp|naudhjelp|hjelp|bistand|overlevende")
@@ -91,8 +78,6 @@ def trigger_of(toks: list[Token], i: int) -> tuple[str, str | None, int] | None:
             return None  # "ba om", or someone asked to do something: "ba statsministeren møte pasienter"
         if etype in ("ASSAULT", "CONSULT") and any(_sport_word(t.text.casefold()) for t in toks):
             return None  # "kampene spilles på Ullevaal", "lagene møtes i Bergen": sport, not fighting or talks
-        if etype == "ASSAULT" and low.startswith("kamp") and _sport_article(toks[i].doc):
-            return None  # in an article about sport or games, "kamper" are matches
         if toks[i].pos_ == "ADJ" and i + 1 < len(toks) and toks[i + 1].pos_ == "NOUN" and low not in (
                 "enige", "einige", "samde"):  # "ble … enige fredag": predicative, before a day, not attributive
             return None  # "den dømte mannen": a participle describing someone, not an event here
