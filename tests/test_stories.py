@@ -174,6 +174,8 @@ def test_stories_of_a_store_are_one_query_away(db):
     for info in Stories(st).list():
         assert len(Story(st, info.id).figures()) == len(
             [f for f in Story(st).figures() if f["story"] == info.id])
+        assert Stories(st).list(info.id) == [info]  # one story read alone is the same story
+    assert Stories(st).list(10_000) == []
 
 
 def test_real_unrelated_articles_contradict_almost_nothing(tmp_path):

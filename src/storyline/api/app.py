@@ -242,10 +242,10 @@ def create_app(db: str, token: str | None = None, max_body: int = MAX_BODY,
 
     @app.get("/api/stories/{story_id}", summary="One story: title, dates, sources, counts, its articles")
     def one_story(story_id: int = PathParam(ge=1, le=MAX_ID)):
-        found = next((st for st in Stories(store).list() if st.id == story_id), None)
-        if found is None:
+        found = Stories(store).list(story_id)
+        if not found:
             raise HTTPException(404, f"no story {story_id}")
-        return asdict(found)
+        return asdict(found[0])
 
     @app.get("/api/entities", response_model=Page, summary="Entities in the newest versions, most mentioned first")
     def entities(q: str | None = Query(None, max_length=MAX_TEXT, description="a name, any spelling"),

@@ -278,15 +278,25 @@ class Stories:
             return into
 
     # -- reading -------------------------------------------------------------------------
-    def list(self) -> list[StoryInfo]:
+    def list(self, story: int | None = None) -> list[StoryInfo]:
+        """Every story, or the one with id `story` (read alone: a story page needs no other)."""
         self.assign_pending()
         with self.store.engine.connect() as conn:
-            stories = conn.execute(select(s.stories).order_by(s.stories.c.first_date, s.stories.c.id)).fetchall()
-            docs = conn.execute(select(s.documents.c.id, s.documents.c.story_id, s.documents.c.key,
-                                       s.documents.c.title, s.documents.c.source, s.documents.c.first_seen)).fetchall()
-            published = dict(conn.execute(select(s.versions.c.document_id, func.min(s.versions.c.published))
-                                          .group_by(s.versions.c.document_id)).all())
+            q_stories = select(s.stories).order_by(s.stories.c.first_date, s.stories.c.id)
+            q_docs = select(s.documents.c.id, s.documents.c.story_id, s.documents.c.key, s.documents.c.title,
+                            s.documents.c.source, s.documents.c.first_seen)
+            q_published = select(s.versions.c.document_id, func.min(s.versions.c.published))
             latest = self.store.latest_version_ids(conn)
+            if story is not None:
+                q_stories = q_stories.where(s.stories.c.id == story)
+                q_docs = q_docs.where(s.documents.c.story_id == story)
+                mine = select(s.documents.c.id).where(s.documents.c.story_id == story)
+                q_published = q_published.where(s.versions.c.document_id.in_(mine))
+                latest = (select(func.max(s.versions.c.id)).where(s.versions.c.document_id.in_(mine))
+                          .group_by(s.versions.c.document_id))  # a later version has the larger id
+            stories = conn.execute(q_stories).fetchall()
+            docs = conn.execute(q_docs).fetchall()
+            published = dict(conn.execute(q_published.group_by(s.versions.c.document_id)).all())
             counts = {t.name: dict(conn.execute(
                 select(s.documents.c.story_id, func.count()).select_from(t)
                 .join(s.versions, s.versions.c.id == t.c.version_id)
