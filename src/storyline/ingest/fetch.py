@@ -51,6 +51,11 @@ def _opener(sockets: list[socket.socket]) -> urllib.request.OpenerDirector:
     return urllib.request.build_opener(PlainHandler, TLSHandler)
 
 
+def _one_line(said: object) -> str:
+    """What a server or the network said, in one short line, however it was written."""
+    return " ".join(str(said).split())[:200]
+
+
 def _close(sockets: list[socket.socket]) -> None:
     for s in sockets:
         try:
@@ -85,14 +90,13 @@ def fetch(url: str, headers: dict | None = None) -> Response:
     except urllib.error.HTTPError as e:
         if e.code == 304:
             return Response(304, e.headers, b"")
-        raise FetchError(f"{url}: HTTP {e.code} {' '.join(str(e.reason).split())[:200]!r}") from None
+        raise FetchError(f"{url}: HTTP {e.code} {_one_line(e.reason)!r}") from None
     except FetchError:
         raise
     except (OSError, http.client.HTTPException, ValueError) as e:
         if time.monotonic() - start >= deadline:
             raise FetchError(f"{url}: no complete answer within {deadline:.0f} s") from None
         reason = e.reason if isinstance(e, urllib.error.URLError) else e
-        said = " ".join(str(reason).split())[:200]  # one line, however the server wrote it
-        raise FetchError(f"{url}: {type(reason).__name__}: {said}".rstrip(": ")) from None
+        raise FetchError(f"{url}: {type(reason).__name__}: {_one_line(reason)}".rstrip(": ")) from None
     finally:
         timer.cancel()

@@ -62,6 +62,11 @@ def poll(target: Target) -> bytes | None:
     return got.body
 
 
+def _about(location: str, error: Exception) -> str:
+    """An error in one line that names where it happened (a FetchError already does)."""
+    return str(error) if location in str(error) else f"{location}: {error}"
+
+
 def full_articles(store: Store, items: list[Item], location: str, report: Callable[[str], None]) -> list[Item]:
     """Feed entries that are teasers get the text of the article they link to (read by
     trafilatura), once: the teaser of an article already stored is left out (the stored text is
@@ -84,7 +89,7 @@ def full_articles(store: Store, items: list[Item], location: str, report: Callab
             got = fetch(it.url)
             page = _html(got.body, it.url, it.key, it.source) if got.status == 200 else None
         except (OSError, InputError) as e:
-            report(f"{it.url}: {e}: kept the feed's teaser" if it.url not in str(e) else f"{e}: kept the feed's teaser")
+            report(f"{_about(it.url, e)}: kept the feed's teaser")
             continue
         if page is not None and len(page.text) > len(it.text):
             it.text = page.text
@@ -112,15 +117,14 @@ def watch(store: Store, locations: list[str], every: float, report: Callable[[st
                 t.failures += 1
                 wait = min(max(every, MIN_BACKOFF) * 2 ** t.failures, MAX_BACKOFF)
                 t.next_poll = now + wait
-                report(f"{e} (retrying in {wait:.0f} s)" if t.location in str(e)
-                       else f"{t.location}: {e} (retrying in {wait:.0f} s)")
+                report(f"{_about(t.location, e)} (retrying in {wait:.0f} s)")
                 continue
             if data is None:
                 continue
             try:
                 items = list(_from_bytes(data, t.location, t.location, source))
-            except (InputError, ValueError) as e:  # a feed or page that cannot be read this time
-                report(f"{t.location}: {e}" if t.location not in str(e) else str(e))
+            except ValueError as e:  # an InputError or a parser's: a feed or page that cannot be read this time
+                report(_about(t.location, e))
                 continue
             if kind_of(data) == "feed":  # a page's own text is never a teaser, however short
                 items = full_articles(store, items, t.location, report)
