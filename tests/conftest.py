@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import itertools
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -17,6 +19,35 @@ def needs_shared(*parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"{path} not present (../shared is only on development and CI machines)")
     return path
+
+
+# The store suites (test_store, test_stories) run once on each store; `.ci/run` sets
+# STORYLINE_TEST_POSTGRES=required, so CI fails rather than skips where PostgreSQL is missing.
+BACKENDS = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A PostgreSQL server of our own for the session (tests/postgres.py)."""
+    from tests.postgres import TempPostgres, why_absent
+
+    reason = why_absent()
+    if reason:
+        if os.environ.get("STORYLINE_TEST_POSTGRES") == "required":
+            pytest.fail(f"PostgreSQL is required here: {reason}")
+        pytest.skip(reason)
+    server = TempPostgres().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def new_db(request, tmp_path_factory):
+    """Fresh, empty stores of one backend: `new_db("name")` is a SQLite path or a PostgreSQL URL."""
+    if request.param == "postgresql":
+        return request.getfixturevalue("postgres").new_database
+    folder, n = tmp_path_factory.mktemp("stores"), itertools.count()
+    return lambda name="store": str(folder / f"{name}-{next(n)}.db")
 
 
 @pytest.fixture(scope="session")

@@ -24,8 +24,8 @@ CLI = [sys.executable, "-m", "storyline.cli"]
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory):
-    st = Store(tmp_path_factory.mktemp("store") / "story.db")
+def store(new_db):
+    st = Store(new_db("story"))
     first = ingest_items(st, read([str(STORY / "day1.jsonl")]))
     assert first.counts["new"] == 5 and not first.failures
     second = ingest_items(st, read([str(STORY / "update.jsonl"), str(STORY / "ras.html"), str(STORY / "lokal.rss")]))
@@ -121,12 +121,12 @@ def test_query_commands_json(store):
         assert json.loads(out.stdout)
 
 
-def test_bad_input_is_reported_in_one_line_each_and_the_good_is_stored(tmp_path):
+def test_bad_input_is_reported_in_one_line_each_and_the_good_is_stored(tmp_path, new_db):
     from tests.bad_input import BAD, write_corpus
 
     folder = write_corpus(tmp_path / "corpus")
-    db = tmp_path / "s.db"
-    out = subprocess.run([*CLI, "ingest", str(folder), "--db", str(db)], capture_output=True, text=True)
+    db = new_db("bad")
+    out = subprocess.run([*CLI, "ingest", str(folder), "--db", db], capture_output=True, text=True)
     assert out.returncode == 1 and "Traceback" not in out.stderr
     assert "4 new" in out.stdout and f"{len(BAD)} failed" in out.stdout
     errors = [line for line in out.stderr.splitlines() if line.startswith("failed")]
@@ -141,55 +141,50 @@ def test_bad_input_is_reported_in_one_line_each_and_the_good_is_stored(tmp_path)
 N_KILL = 300  # enough articles that the kill lands mid-ingest however fast extraction is
 
 
-def test_kill_mid_batch_loses_nothing_committed(tmp_path):
+def test_kill_mid_batch_loses_nothing_committed(tmp_path, new_db):
+    from sqlalchemy import text
+
     batch = tmp_path / "batch.jsonl"
     with batch.open("w") as fh:
         for i in range(N_KILL):
             fh.write(json.dumps({"id": f"a{i}", "source": "Test", "published": "2024-06-13",
                                  "text": f"Ordfører Ola Bakken sa torsdag at {i + 3} hus i Lillehammer er evakuert. "
                                          f"Rundt {i * 10 + 20} personer har fått hjelp, ifølge Røde Kors."}) + "\n")
-    db = tmp_path / "kill.db"
-    proc = subprocess.Popen([*CLI, "ingest", str(batch), "--db", str(db)], stdout=subprocess.DEVNULL,
+    db = new_db("kill")
+    st = Store(db)
+    proc = subprocess.Popen([*CLI, "ingest", str(batch), "--db", db], stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL, start_new_session=True)
     deadline = time.time() + 240
-    stored = 0
-    while time.time() < deadline and stored < 3:
+    while time.time() < deadline and st.counts()["versions"] < 3:
         time.sleep(0.5)
-        if db.exists():
-            try:
-                stored = sqlite3.connect(db).execute("select count(*) from versions").fetchone()[0]
-            except sqlite3.OperationalError:
-                stored = 0
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
-    assert stored >= 3
-    st = Store(db)
-    with sqlite3.connect(db) as conn:
-        rows = conn.execute("select id, record from versions").fetchall()
+    with st.engine.connect() as conn:
+        rows = conn.execute(text("select id, record from versions")).fetchall()
         assert 3 <= len(rows) < N_KILL
         for version_id, record in rows:  # each stored article is whole: its facts match its record
             rec = Record.model_validate_json(record)
             for table, items in (("figures", rec.figures), ("quotes", rec.quotes), ("entities", rec.entities)):
-                n = conn.execute(f"select count(*) from {table} where version_id = ?", (version_id,)).fetchone()[0]
-                assert n == len(items)
-        assert conn.execute("select count(*) from documents d where not exists "
-                            "(select 1 from versions v where v.document_id = d.id)").fetchone()[0] == 0
+                n = conn.execute(text(f"select count(*) from {table} where version_id = :v"), {"v": version_id})
+                assert n.scalar() == len(items)
+        assert conn.execute(text("select count(*) from documents d where not exists "
+                                 "(select 1 from versions v where v.document_id = d.id)")).scalar() == 0
     again = ingest_items(st, read([str(batch)]))
     assert again.counts["new"] + again.counts["unchanged"] == N_KILL and st.counts()["versions"] == N_KILL
 
 
-def test_entity_profile_lists_figures_about_it(tmp_path):
-    st = Store(tmp_path / "about.db")
+def test_entity_profile_lists_figures_about_it(new_db):
+    st = Store(new_db("about"))
     ingest_items(st, [Item("a", key="a", published="2024-05-24", source="NTB",
                            text="Over 300 ukrainske flyktninger kom til Oslo i går, opplyser UDI.")])
     about = Story(st).entity("Ukraina")["figures_about"]
     assert [f["value"] for f in about] == [300]
 
 
-def test_regions_of_one_country_keep_their_own_identity(tmp_path):
+def test_regions_of_one_country_keep_their_own_identity(new_db):
     # the record carries each entity's key (Entity.key), computed once by the pipeline: a county
     # or a municipality is not the country it lies in (the store once keyed them all iso:NO)
-    st = Store(tmp_path / "regions.db")
+    st = Store(new_db("regions"))
     ingest_items(st, [Item("a", key="a", published="2024-05-24", source="NTB",
                            text="Uværet rammet Vestland og Nordland natt til fredag. Norge har ikke sett "
                                 "slike vindkast på ti år, opplyser Meteorologisk institutt.")])
@@ -199,10 +194,10 @@ def test_regions_of_one_country_keep_their_own_identity(tmp_path):
     assert len({names["Vestland"], names["Nordland"], names["Norge"]}) == 3 and names["Norge"] == "iso:NO"
 
 
-def test_the_same_quantity_is_the_same_within_and_across_articles(tmp_path):
+def test_the_same_quantity_is_the_same_within_and_across_articles(new_db):
     # "9000 evakuerte" and "15.000 mennesker evakuert" count one thing (Figure.quantity), in the
     # article's contradictions and in the story's alike (both are about Gudbrandsdalen: one story)
-    st = Store(tmp_path / "quantity.db")
+    st = Store(new_db("quantity"))
     ingest_items(st, [
         Item("a", key="a", published="2024-05-24", source="NRK",
              text="Ifølge fylkesmannen er 9000 evakuerte etter flommen i Gudbrandsdalen."),
@@ -215,7 +210,7 @@ def test_the_same_quantity_is_the_same_within_and_across_articles(tmp_path):
     assert [sorted(side["value"] for side in c["sides"]) for c in found] == [[9000, 15000]]
 
 
-def test_an_article_the_pipeline_fails_on_is_reported_alone_and_its_batch_is_stored(tmp_path):
+def test_an_article_the_pipeline_fails_on_is_reported_alone_and_its_batch_is_stored(new_db):
     # a fault injected into the real pipeline for one article's text: the other articles of its
     # batch are extracted and stored, the failing one is reported with its reason
     from spacy.language import Language
@@ -231,7 +226,7 @@ def test_an_article_the_pipeline_fails_on_is_reported_alone_and_its_batch_is_sto
     nlp = storyline.pipeline_for("nb")
     nlp.add_pipe("test_fails_on_marker", last=True)
     try:
-        st = Store(tmp_path / "isolation.db")
+        st = Store(new_db("isolation"))
         items = [Item(f"a{i}", key=f"a{i}", published="2024-05-24", source="NTB",
                       text=f"Kommunestyret i Bergen vedtok budsjettet for {2020 + i} tirsdag.") for i in range(3)]
         items.insert(1, Item("bad", key="bad", published="2024-05-24", source="NTB",

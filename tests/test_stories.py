@@ -33,8 +33,8 @@ def cli(*args: str, check: bool = True) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory) -> str:
-    path = str(tmp_path_factory.mktemp("mixed") / "mixed.db")
+def db(new_db) -> str:
+    path = new_db("mixed")
     cli("ingest", str(MIXED), "--db", path)
     return path
 
@@ -109,8 +109,8 @@ def test_queries_take_one_story(db):
     assert client.get("/api/events", params={"story": 999}).status_code == 404
 
 
-def test_a_story_put_right_by_hand_stays_so(tmp_path):
-    db = str(tmp_path / "hand.db")
+def test_a_story_put_right_by_hand_stays_so(new_db):
+    db = new_db("hand")
     cli("ingest", str(MIXED), "--db", db)
     by_topic = {topic(s["documents"][0]): s["id"] for s in stories(db)}
     cli("stories", "move", "vg-brann-1", "--to", str(by_topic["streik"]), "--db", db)
@@ -140,22 +140,22 @@ def test_query_errors_are_clear(db, tmp_path):
     assert not (tmp_path / "typo.db").exists()
 
 
-def test_a_file_is_known_by_its_stem_and_titled_by_its_headline(tmp_path):
+def test_a_file_is_known_by_its_stem_and_titled_by_its_headline(tmp_path, new_db):
     folder = tmp_path / "a" / "b"
     folder.mkdir(parents=True)
     (folder / "ras-i-hemsedal.txt").write_text(
         "Ras stengte E16 i Hemsedal\n\nEt ras stengte E16 i Hemsedal natt til tirsdag, opplyser Statens vegvesen.")
-    st = Store(tmp_path / "s.db")
+    st = Store(new_db("stem"))
     ingest_items(st, read([str(folder / "ras-i-hemsedal.txt")], published="2025-03-04"))
     [info] = Stories(st).list()
     assert info.documents == ["ras-i-hemsedal"] and info.title == "Ras stengte E16 i Hemsedal"
 
 
-def test_a_missing_date_is_said_and_a_corrected_one_is_a_new_version(tmp_path):
+def test_a_missing_date_is_said_and_a_corrected_one_is_a_new_version(tmp_path, new_db):
     article = tmp_path / "brua.txt"
     article.write_text("Ordføreren i Bodø sa mandag at den nye brua åpner i mai.")
     os.utime(article, (1717000000, 1717000000))  # 2024-05-29
-    db = str(tmp_path / "s.db")
+    db = new_db("dated")
     first = cli("ingest", str(article), "--db", db)
     assert "used the file's modification time, 2024-05-29" in first.stderr
     assert "1 new," in first.stdout
@@ -178,11 +178,11 @@ def test_stories_of_a_store_are_one_query_away(db):
     assert Stories(st).list(10_000) == []
 
 
-def test_real_unrelated_articles_contradict_almost_nothing(tmp_path):
+def test_real_unrelated_articles_contradict_almost_nothing(new_db):
     # 112 real articles about unrelated things (../shared/data/corpora/narc-nb.jsonl): each
     # contradiction left must be defensible when read (docs/accuracy.md lists them)
     corpus = needs_shared("data", "corpora", "narc-nb.jsonl")
-    st = Store(tmp_path / "narc.db")
+    st = Store(new_db("narc"))
     assert ingest_items(st, read([str(corpus)])).counts["new"] == 112
     assert len(Story(st).contradictions()) <= 10
     for event in Story(st).timeline():
@@ -222,10 +222,10 @@ def test_what_an_article_is_about(tmp_path):
     assert "word:russland" not in terms  # the country is counted once, as a country
 
 
-def test_markup_in_names_and_texts_is_printed_as_data(tmp_path):
+def test_markup_in_names_and_texts_is_printed_as_data(tmp_path, new_db):
     article = tmp_path / "[bold]rar.txt"
     article.write_text("Ordføreren [/x] i Bodø sa mandag at brua [bold] åpner i mai.")
-    db = str(tmp_path / "s.db")
+    db = new_db("markup")
     assert "[bold]rar.txt" in cli("ingest", str(article), "--db", db).stderr  # the warning names it
     assert "[/x]" in cli("search", "brua", "--db", db).stdout
     assert stories(db)[0]["documents"] == ["[bold]rar"]
@@ -234,10 +234,10 @@ def test_markup_in_names_and_texts_is_printed_as_data(tmp_path):
     assert cli("extract", str(article), "--format", "pretty").returncode == 0
 
 
-def test_two_writers_ingesting_the_same_articles_at_once(tmp_path):
+def test_two_writers_ingesting_the_same_articles_at_once(new_db):
     # two processes open a fresh store and ingest the same 12 articles at the same time: both
     # finish, and every article is stored once, in one version, in a story
-    db = str(tmp_path / "race.db")
+    db = new_db("race")
     runs = [subprocess.Popen([*CLI, "ingest", str(MIXED), "--db", db], stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True) for _ in range(2)]
     outs = [r.communicate(timeout=300) for r in runs]

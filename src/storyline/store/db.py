@@ -1,7 +1,8 @@
 """The story store: every article, every version, and the facts extracted from each.
 
-SQLite by default (WAL, so readers work while a batch writes); any SQLAlchemy URL works for
-callers, which only use this class.
+SQLite by default (WAL, so readers work while a batch writes), or PostgreSQL for a store that
+several machines share (`postgresql://…`: writers at once, each article one transaction, its facts
+written with COPY). Callers only use this class and the tables in `schema`.
 """
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from ..text import fold, name_key
 from . import schema as s
 
 DEFAULT_DB = "storyline.db"
+MIGRATION_LOCK = 0x5709_71E  # PostgreSQL advisory lock id, held only while a migration runs
 RETRIES = 5  # a write that loses a race with another process tries again this many times
 
 
@@ -77,9 +79,39 @@ def _versions_know_their_day(conn: Connection) -> None:
 
 
 # articles, quotes and entities of each document's newest version, for `Story.search`: words without
-# their accents ("Stoere" finds "Støre"), so a prefix finds a name ("Gahr" -> Jonas Gahr Støre)
-FTS_TABLE = ("CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5(kind UNINDEXED, document_id UNINDEXED, "
-             "version_id UNINDEXED, body, tokenize = 'unicode61 remove_diacritics 2')")
+# their accents ("Elysee" finds "Élysée"), so a prefix finds a name ("Gahr" -> Jonas Gahr Støre).
+# SQLite: FTS5; PostgreSQL: a tsvector of the folded text under its Norwegian configuration.
+SEARCH_TABLE = {
+    "sqlite": ["CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5(kind UNINDEXED, document_id UNINDEXED, "
+               "version_id UNINDEXED, body, tokenize = 'unicode61 remove_diacritics 2')"],
+    "postgresql": ["CREATE TABLE IF NOT EXISTS search (rowid BIGINT PRIMARY KEY, kind TEXT NOT NULL, "
+                   "document_id INTEGER NOT NULL, version_id INTEGER NOT NULL, body TEXT NOT NULL, "
+                   "words TSVECTOR NOT NULL)",
+                   "CREATE INDEX IF NOT EXISTS ix_search_words ON search USING GIN (words)"],
+}
+SEARCH_INSERT = {
+    "sqlite": "INSERT INTO search (rowid, kind, document_id, version_id, body) VALUES (:r, :k, :d, :v, :b)",
+    "postgresql": "INSERT INTO search (rowid, kind, document_id, version_id, body, words) "
+                  "VALUES (:r, :k, :d, :v, :b, to_tsvector('norwegian', :f))",
+}
+# every word of the query, each also as a prefix, best first; «» mark the words in the snippet
+SEARCH_QUERY = {
+    "sqlite": "SELECT search.kind, search.version_id, snippet(search, 3, '«', '»', '…', 12) AS snippet, "
+              "d.key, d.title, d.source, v.version FROM search JOIN documents d ON d.id = search.document_id "
+              "JOIN versions v ON v.id = search.version_id WHERE search MATCH :q{story} ORDER BY rank LIMIT :limit",
+    "postgresql": "SELECT search.kind, search.version_id, ts_headline('norwegian', search.body, q, "
+                  "'StartSel=«, StopSel=», MaxWords=24, MinWords=12') AS snippet, "
+                  "d.key, d.title, d.source, v.version FROM search JOIN documents d ON d.id = search.document_id "
+                  "JOIN versions v ON v.id = search.version_id, to_tsquery('norwegian', :q) q "
+                  "WHERE search.words @@ q{story} ORDER BY ts_rank(search.words, q) DESC, search.rowid LIMIT :limit",
+}
+
+
+def search_match(dialect: str, words: list[str]) -> str:
+    """The words as the dialect's query: all of them, each also a prefix (words are \\w+ runs)."""
+    if dialect == "postgresql":
+        return " & ".join(f"{fold(w)}:*" for w in words)
+    return " ".join(f'"{w}"*' for w in words)
 
 
 ROWS_PER_VERSION = 4  # a version's rows (article, quotes, entities) are rowid version_id * this + 0, 1, 2
@@ -88,7 +120,7 @@ ROWS_PER_VERSION = 4  # a version's rows (article, quotes, entities) are rowid v
 def index_version(conn: Connection, doc_id: int, version_id: int, record: Record,
                   replaces: int | None = None) -> None:
     """Put a version's article, quotes and entities in the search index, in place of those of the
-    version it `replaces` (deleted by rowid range: the index has no other fast key)."""
+    version it `replaces` (deleted by rowid range: FTS5 has no other fast key)."""
     if replaces is not None:
         conn.execute(text("DELETE FROM search WHERE rowid >= :lo AND rowid < :hi"),
                      {"lo": replaces * ROWS_PER_VERSION, "hi": (replaces + 1) * ROWS_PER_VERSION})
@@ -97,9 +129,9 @@ def index_version(conn: Connection, doc_id: int, version_id: int, record: Record
         rows.append(("quote", "\n".join(q.text for q in record.quotes)))
     if record.entities:
         rows.append(("entity", " · ".join(" ".join([e.name, *e.aliases]) for e in record.entities)))
-    conn.execute(text("INSERT INTO search (rowid, kind, document_id, version_id, body) VALUES (:r, :k, :d, :v, :b)"),
-                 [{"r": version_id * ROWS_PER_VERSION + i, "k": k, "d": doc_id, "v": version_id, "b": b}
-                  for i, (k, b) in enumerate(rows)])
+    conn.execute(text(SEARCH_INSERT[conn.dialect.name]),
+                 [{"r": version_id * ROWS_PER_VERSION + i, "k": k, "d": doc_id, "v": version_id, "b": b,
+                   "f": fold(b)} for i, (k, b) in enumerate(rows)])
 
 
 def newest_versions():
@@ -112,8 +144,6 @@ def newest_versions():
 
 def _index_everything(conn: Connection) -> None:
     """Version 2 adds the search index: fill it from each document's newest version."""
-    if conn.dialect.name != "sqlite":
-        return
     for row in conn.execute(select(s.versions.c.document_id, s.versions.c.id, s.versions.c.record).where(
             s.versions.c.id.in_(newest_versions()))).fetchall():
         index_version(conn, row.document_id, row.id, Record.model_validate_json(row.record))
@@ -151,6 +181,8 @@ class Store:
     def __init__(self, url_or_path: str | Path | None = None):
         target = str(url_or_path or default_db())
         url = target if "://" in target else f"sqlite:///{target}"
+        if url.startswith(("postgresql://", "postgres://")):  # the driver we ship (psycopg 3)
+            url = "postgresql+psycopg://" + url.split("://", 1)[1]
         self.url = url
         self.name = target
         self.engine: Engine = create_engine(url, future=True)
@@ -164,8 +196,9 @@ class Store:
     # -- schema ------------------------------------------------------------------------
     @property
     def has_fts(self) -> bool:
-        """SQLite's FTS5 full-text index (elsewhere `Story.search` matches the text as written)."""
-        return self.engine.dialect.name == "sqlite"
+        """A full-text index (SQLite's FTS5, PostgreSQL's tsvector); on other databases
+        `Story.search` matches the text as written."""
+        return self.engine.dialect.name in SEARCH_TABLE
 
     def migrate(self) -> int:
         """Bring the store to the current schema. Two processes opening a fresh store at once race
@@ -181,9 +214,11 @@ class Store:
 
     def _migrate(self) -> int:
         with self.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":  # DDL is transactional there: one process migrates at a time
+                conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": MIGRATION_LOCK})
             s.metadata.create_all(conn)
-            if self.has_fts:
-                conn.execute(text(FTS_TABLE))
+            for stmt in SEARCH_TABLE.get(conn.dialect.name, []):
+                conn.execute(text(stmt))
             current = conn.execute(select(func.max(s.schema_info.c.version))).scalar()
             if current is None:
                 conn.execute(insert(s.schema_info).values(version=s.SCHEMA_VERSION))
@@ -253,6 +288,21 @@ class Store:
                 then(conn, doc_id)
         return Saved(status, key, number)
 
+    @staticmethod
+    def _insert_many(conn: Connection, table, rows: list[dict]) -> None:
+        """Rows into a table in one statement: COPY on PostgreSQL (its fast bulk path), else executemany."""
+        if not rows:
+            return
+        if conn.dialect.name != "postgresql":
+            conn.execute(insert(table), rows)
+            return
+        columns = list(rows[0])
+        quoted = ", ".join(conn.dialect.identifier_preparer.quote(c) for c in columns)
+        with conn.connection.dbapi_connection.cursor() as cur, cur.copy(
+                f"COPY {table.name} ({quoted}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row([row[c] for c in columns])
+
     def _save_facts(self, conn: Connection, version_id: int, record: Record) -> None:
         keys = {e.id: entity_key(e) for e in record.entities}
 
@@ -260,30 +310,30 @@ class Store:
             return keys.get(eid) if eid else None
 
         if record.entities:
-            conn.execute(insert(s.entities), [dict(
+            self._insert_many(conn, s.entities, [dict(
                 version_id=version_id, local_id=e.id, key=keys[e.id], type=e.type, name=e.name,
                 aliases=json.dumps(e.aliases, ensure_ascii=False), forms=name_forms(e),
                 iso3166=e.links.iso3166, geonames=e.links.geonames,
                 latitude=e.links.latitude, longitude=e.links.longitude, mentions=len(e.mentions))
                 for e in record.entities])
         if record.events:
-            conn.execute(insert(s.events), [dict(
+            self._insert_many(conn, s.events, [dict(
                 version_id=version_id, local_id=v.id, type=v.type, mode=v.mode, date=v.date, text=v.text,
                 sentence=record.text[v.sentence["start"]:v.sentence["end"]],
                 actors=json.dumps([k(a) for a in v.actors]), targets=json.dumps([k(a) for a in v.targets]),
                 location=k(v.location), status=v.status, source=k(v.source),
                 amounts=json.dumps(event_amounts(record, v))) for v in record.events])
         if record.quotes:
-            conn.execute(insert(s.quotes), [dict(
+            self._insert_many(conn, s.quotes, [dict(
                 version_id=version_id, local_id=q.id, speaker=k(q.speaker), speaker_text=q.speaker_text,
                 direct=int(q.direct), text=q.text, via=json.dumps([k(v) for v in q.via])) for q in record.quotes])
         if record.figures:
-            conn.execute(insert(s.figures), [dict(
+            self._insert_many(conn, s.figures, [dict(
                 version_id=version_id, local_id=f.id, text=f.text, value=f.value, qualifier=f.qualifier, unit=f.unit,
                 unit_key=figure_quantity(f), what=f.what, source=k(f.source), about=json.dumps([k(a) for a in f.about]),
                 date=f.date) for f in record.figures])
         if record.contradictions:
-            conn.execute(insert(s.contradictions), [dict(
+            self._insert_many(conn, s.contradictions, [dict(
                 version_id=version_id, figure_a=c.figures[0], figure_b=c.figures[1], why=c.why)
                 for c in record.contradictions if len(c.figures) == 2])
 
@@ -294,6 +344,15 @@ class Store:
             q = q.where(s.versions.c.version == version) if version else q.order_by(s.versions.c.version.desc())
             row = conn.execute(q.limit(1)).first()
         return Record.model_validate_json(row.record) if row else None
+
+    def search(self, words: list[str], story: int | None = None, limit: int = 50) -> list:
+        """Index rows (kind, version_id, snippet, key, title, source, version) that hold every word,
+        each also as a prefix, best first; only in a store with a full-text index (`has_fts`)."""
+        dialect = self.engine.dialect.name
+        sql = SEARCH_QUERY[dialect].format(story=" AND d.story_id = :story" if story is not None else "")
+        with self.engine.connect() as conn:
+            return conn.execute(text(sql), {"q": search_match(dialect, words), "story": story,
+                                            "limit": limit}).fetchall()
 
     def versions_of(self, key: str) -> list[int]:
         with self.engine.connect() as conn:

@@ -9,7 +9,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 
-from sqlalchemy import func, or_, select, text
+from sqlalchemy import func, or_, select
 
 from ..record.contradictions import claim, contradicting_pairs, why
 from ..record.model import Entity, Links
@@ -160,7 +160,7 @@ class Story:
         articles, when the queries are over one)."""
         probe = Entity(id="x", type="PER", name=name, links=Links())
         q = select(s.entities.c.key).distinct().where(or_(
-            s.entities.c.forms.contains(f"|{fold(name)}|"), s.entities.c.key.in_([name, entity_key(probe)])))
+            s.entities.c.forms.contains(f"|{fold(name)}|", autoescape=True), s.entities.c.key.in_([name, entity_key(probe)])))
         if self.story is not None:
             q = q.where(s.entities.c.version_id.in_(self.latest(conn)))
         return {r.key for r in conn.execute(q)}
@@ -208,8 +208,8 @@ class Story:
                 keys = keys if keys is not None else self.keys_for(conn, entity)
                 if not keys:
                     return []
-                q = q.where(or_(*[col.contains(json.dumps(k)) for k in keys for col in (s.events.c.actors,
-                                                                                     s.events.c.targets)],
+                q = q.where(or_(*[col.contains(json.dumps(k), autoescape=True) for k in keys
+                                  for col in (s.events.c.actors, s.events.c.targets)],
                                 s.events.c.location.in_(keys)))
             rows = conn.execute(q).fetchall()
             names = self.names(conn, {r.location for r in rows} | {k for r in rows for col in (r.actors, r.targets)
@@ -259,7 +259,7 @@ class Story:
             figures = conn.execute(select(s.figures.c.text, s.figures.c.value, s.figures.c.date)
                                    .where(s.figures.c.source.in_(keys), s.figures.c.version_id.in_(latest))).fetchall()
             about = conn.execute(select(s.figures.c.text, s.figures.c.value, s.figures.c.date)
-                                 .where(or_(*[s.figures.c.about.contains(json.dumps(k)) for k in keys]),
+                                 .where(or_(*[s.figures.c.about.contains(json.dumps(k), autoescape=True) for k in keys]),
                                         s.figures.c.version_id.in_(latest))).fetchall()
         aliases = sorted({a for r in rows for a in json.loads(r.aliases)} | {r.name for r in rows})
         first = rows[0] if rows else None
@@ -351,20 +351,14 @@ class Story:
 
     # -- search ---------------------------------------------------------------------------
     def search(self, query: str, limit: int = 50) -> list[dict]:
-        """Articles, quotes and entities that contain every word of the query, best first (SQLite
-        FTS5's bm25); each word also matches as a prefix, and without its accents ("Gahr", "Stor")."""
+        """Articles, quotes and entities that contain every word of the query, best first (the
+        store's full-text index); each word also matches as a prefix, and without its accents."""
         words = re.findall(r"\w+", query)
         if not words:
             return []
         if not self.store.has_fts:
             return self._search_text(query, limit)
-        match = " ".join(f'"{w}"*' for w in words)
-        sql = ("SELECT search.kind, search.version_id, snippet(search, 3, '«', '»', '…', 12) AS snippet, "
-               "d.key, d.title, d.source, v.version FROM search JOIN documents d ON d.id = search.document_id "
-               "JOIN versions v ON v.id = search.version_id WHERE search MATCH :q"
-               + (" AND d.story_id = :story" if self.story is not None else "") + " ORDER BY rank LIMIT :limit")
-        with self.store.engine.connect() as conn:
-            rows = conn.execute(text(sql), {"q": match, "story": self.story, "limit": limit}).fetchall()
+        rows = self.store.search(words, self.story, limit)
         return [{"kind": r.kind, "document": r.key, "title": r.title, "source": r.source, "version": r.version,
                  "snippet": r.snippet.replace("\n", " ")} for r in rows]
 
@@ -374,7 +368,7 @@ class Story:
             rows = conn.execute(select(s.documents.c.key, s.documents.c.title, s.documents.c.source,
                                        s.versions.c.version, s.versions.c.text)
                                 .join(s.versions, s.versions.c.document_id == s.documents.c.id)
-                                .where(s.versions.c.id.in_(self.latest(conn)), s.versions.c.text.contains(query))
+                                .where(s.versions.c.id.in_(self.latest(conn)), s.versions.c.text.contains(query, autoescape=True))
                                 .limit(limit)).fetchall()
         out = []
         for r in rows:
