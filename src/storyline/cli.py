@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from pathlib import Path
 
 import typer
@@ -229,6 +230,54 @@ def ingest(
     for _name, why in result.failures:
         err.print(f"[red]failed[/] {escape(why)}")
     if result.failures:
+        raise typer.Exit(1)
+
+
+@app.command()
+def batch(
+    paths: list[str] = typer.Argument(..., help="JSON lines, Parquet files (columns: text; id, url, title, "
+                                                "published, source), folders of files"),
+    engine: str = typer.Option("local", help="local (this machine's processes) or ray (a Ray cluster)"),
+    address: str | None = typer.Option(None, help="the Ray cluster: auto, or HOST:PORT (default: start one "
+                                                  "here for this batch)"),
+    workers: int = typer.Option(1, min=1, max=1024, help="worker processes, each with one loaded pipeline"),
+    out: Path | None = typer.Option(None, help="write the records as Parquet parts into this folder"),
+    db: str | None = typer.Option(None, help=DB_HELP),
+    errors: Path | None = typer.Option(None, help="the failures as JSON lines (default: OUT/errors.jsonl, "
+                                                  "else batch-errors.jsonl)"),
+    published: str | None = typer.Option(None, help="publication date for articles that carry none"),
+) -> None:
+    """Backfill: extract many articles on N workers into Parquet and/or the store. A rerun skips
+    what is done; a failing article goes to the errors file and the batch goes on."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from .ingest.engines import EngineError, run_batch
+    from .ingest.sources import read
+
+    if out is None and db is None:
+        _fail("give --out DIR (Parquet records) or --db URL (the store), or both")
+    errors = errors or (out / "errors.jsonl" if out else Path("batch-errors.jsonl"))
+    t = time.perf_counter()
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=err, transient=True) as progress:
+        bar = progress.add_task(f"extracting ({engine}, {workers} workers)", total=None)
+        try:
+            summary = run_batch(read(paths, published=published), engine=engine, workers=workers,
+                                address=address, out=out, db=db, errors=errors, published=published,
+                                on_planned=lambda n: progress.update(bar, total=n),
+                                on_result=lambda _name: progress.advance(bar))
+        except EngineError as e:
+            _fail(str(e))
+    c = summary.counts
+    done = c["new"] + c["version"] + c["written"]
+    seconds = time.perf_counter() - t
+    Console().print(f"{c['new']} new, {c['version']} new versions, {c['written']} written, {c['unchanged']} "
+                    f"already done, {c['failed']} failed in {seconds:.0f} s ({done / seconds:.2f} articles/s)"
+                    + (f"; records in {len(summary.parts)} new Parquet parts under {out}" if out else ""))
+    for _name, why in summary.failures[:20]:
+        err.print(f"[red]failed[/] {escape(why)}")
+    if summary.failures:
+        err.print(f"{len(summary.failures)} failures, each with its reason, in {escape(str(errors))}")
         raise typer.Exit(1)
 
 

@@ -9,6 +9,7 @@ from functools import partial
 
 from sqlalchemy.exc import IntegrityError
 
+from ..record.model import Record
 from ..store.db import Saved, Store, StoreError, sha
 from ..story.stories import Stories
 from .sources import Item
@@ -36,6 +37,41 @@ class BatchResult:
     saved: list[Saved] = field(default_factory=list)
 
 
+def refusal(item: Item) -> str | None:
+    """Why an item is not extracted in a batch (unreadable, or too long to be an article), or None."""
+    if item.error is None and len(item.text) > MAX_ARTICLE_CHARS:
+        item.error = (f"{item.name}: {len(item.text):,} characters is no article (the limit in a batch is "
+                      f"{MAX_ARTICLE_CHARS:,}): extract it alone with `storyline extract`")
+    return item.error
+
+
+def key_of(item: Item) -> str:
+    """An article's identity across versions: its id or URL, else its text's hash."""
+    return item.key or f"sha:{sha(item.text)[:16]}"
+
+
+def known(store: Store, item: Item, published: str | None = None) -> Saved | None:
+    """The stored version of exactly this article (text and day), if any: nothing to do."""
+    return store.known(key_of(item), item.text, _day(item.published or published))
+
+
+def save(store: Store, stories: Stories, key: str, rec: Record, stored_before: int) -> Saved:
+    """One article and its story in one transaction; `stored_before`: articles this run stored,
+    for the message of a store that fails."""
+    try:
+        return store.save(key, rec, then=partial(stories.assign_in, record=rec))
+    except IntegrityError:
+        # another process grew the same story meanwhile: read the stories again, once
+        stories.forget()
+        return store.save(key, rec, then=partial(stories.assign_in, record=rec))
+    except StoreError as e:
+        stories.forget()
+        raise StoreError(f"{e}; the {stored_before} articles before it in this run are in the store") from None
+    except Exception:
+        stories.forget()  # rolled back: what it had put in memory is not in the store
+        raise
+
+
 def ingest_items(store: Store, items: Iterable[Item], published: str | None = None,
                  on_item: Callable[[Item, str], None] | None = None, batch_size: int = 16) -> BatchResult:
     """Extract in small batches (faster), store each article in its own transaction."""
@@ -60,37 +96,22 @@ def ingest_items(store: Store, items: Iterable[Item], published: str | None = No
                 result.failures.append((item.name, str(rec).replace("input:", f"{item.name}:", 1)))
                 done(item, "failed")
                 continue
-            try:
-                saved = store.save(key, rec, then=partial(stories.assign_in, record=rec))
-            except IntegrityError:
-                # another process grew the same story meanwhile: read the stories again, once
-                stories.forget()
-                saved = store.save(key, rec, then=partial(stories.assign_in, record=rec))
-            except StoreError as e:
-                stories.forget()
-                raise StoreError(f"{e}; the {len(result.saved)} articles before it in this run are in the store") from None
-            except Exception:
-                stories.forget()  # rolled back: what it had put in memory is not in the store
-                raise
+            saved = save(store, stories, key, rec, len(result.saved))
             result.saved.append(saved)
             done(item, saved.status)
         batch.clear()
 
     for item in items:
-        if item.error is None and len(item.text) > MAX_ARTICLE_CHARS:
-            item.error = (f"{item.name}: {len(item.text):,} characters is no article (the limit in a batch is "
-                          f"{MAX_ARTICLE_CHARS:,}): extract it alone with `storyline extract`")
-        if item.error:
+        if refusal(item):
             result.failures.append((item.name, item.error))
             done(item, "failed")
             continue
-        key = item.key or f"sha:{sha(item.text)[:16]}"
-        known = store.known(key, item.text, _day(item.published or published))
-        if known:
-            result.saved.append(known)
+        stored = known(store, item, published)
+        if stored:
+            result.saved.append(stored)
             done(item, "unchanged")
             continue
-        batch.append((item, key))
+        batch.append((item, key_of(item)))
         if len(batch) >= batch_size:
             flush()
     if batch:

@@ -1,4 +1,4 @@
-"""Sources to articles: text, HTML (trafilatura), JSON lines and RSS/Atom feeds, from files,
+"""Sources to articles: text, HTML (trafilatura), JSON lines, Parquet and RSS/Atom feeds, from files,
 folders, globs, standard input or URLs. A source that cannot be read becomes an Item with an
 error, so one bad file never stops a batch."""
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 from .fetch import FetchError, fetch
 from .text import InputError, decode
 
-SUFFIXES = {".txt", ".text", ".md", ".html", ".htm", ".jsonl", ".rss", ".atom", ".xml"}
+SUFFIXES = {".txt", ".text", ".md", ".html", ".htm", ".jsonl", ".parquet", ".rss", ".atom", ".xml"}
 
 
 @dataclass
@@ -83,6 +83,8 @@ def _read_one(p: str, source: str | None) -> Iterator[Item]:
             yield from _from_bytes(got.body, p, p, source, content_type=got.headers.get("Content-Type", ""))
         elif not Path(p).exists():
             yield Item(p, error=f"{p}: no such file")
+        elif p.lower().endswith(".parquet"):
+            yield from _parquet(Path(p), source)
         else:
             path = Path(p)
             # a file is known by its name without the suffix (its path moves with the folder)
@@ -129,12 +131,42 @@ def _jsonl(data: bytes, name: str, source: str | None) -> Iterator[Item]:
         except json.JSONDecodeError as e:
             yield Item(where, error=f"{where}: not JSON ({e.msg})")
             continue
-        if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
+        if not isinstance(obj, dict):
             yield Item(where, error=f"{where}: a JSON line needs a 'text' string")
             continue
-        key = obj.get("id") or obj.get("url")
-        yield Item(where, key=str(key) if key else None, text=obj["text"], title=obj.get("title"), url=obj.get("url"),
-                   published=obj.get("published"), source=obj.get("source") or source)
+        yield _article(obj, where, source)
+
+
+def _parquet(path: Path, source: str | None) -> Iterator[Item]:
+    """Rows of a Parquet file with the columns of a JSON line (text; id, url, title, published,
+    source), read a row group at a time."""
+    import pyarrow.parquet as pq
+    from pyarrow import ArrowException
+
+    try:
+        file = pq.ParquetFile(path)
+    except ArrowException as e:
+        yield Item(str(path), error=f"{path}: not a Parquet file ({e})")
+        return
+    if "text" not in file.schema_arrow.names:
+        yield Item(str(path), error=f"{path}: a Parquet file of articles needs a 'text' column")
+        return
+    columns = [c for c in ("id", "url", "title", "published", "source", "text") if c in file.schema_arrow.names]
+    n = 0
+    for batch in file.iter_batches(columns=columns, batch_size=256):
+        for obj in batch.to_pylist():
+            n += 1
+            yield _article(obj, f"{path}:{n}", source)
+
+
+def _article(obj: dict, where: str, source: str | None) -> Item:
+    """An article from a JSON line or a Parquet row."""
+    if not isinstance(obj.get("text"), str):
+        return Item(where, error=f"{where}: an article needs a 'text' string")
+    key = obj.get("id") or obj.get("url")
+    published = obj.get("published")
+    return Item(where, key=str(key) if key else None, text=obj["text"], title=obj.get("title"), url=obj.get("url"),
+                published=published if published is None else str(published), source=obj.get("source") or source)
 
 
 def _html(data: bytes, name: str, key: str | None, source: str | None) -> Item:
