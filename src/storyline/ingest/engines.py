@@ -107,6 +107,8 @@ def run_ray(tasks: list[dict], workers: int, address: str | None) -> Iterator[di
     for name in ("ray", "ray.data"):
         logging.getLogger(name).setLevel(logging.ERROR)
     started = not ray.is_initialized()
+    if started and address not in (None, "auto"):
+        _reachable(address)
     if started:
         try:
             ray.init(address=address, include_dashboard=False, log_to_driver=False, logging_level="ERROR",
@@ -129,6 +131,19 @@ def run_ray(tasks: list[dict], workers: int, address: str | None) -> Iterator[di
 
 class EngineError(RuntimeError):
     """The engine cannot start: one line that says why."""
+
+
+def _reachable(address: str, seconds: float = 5.0) -> None:
+    """A cluster's head answers at HOST:PORT (Ray itself would wait for it without end)."""
+    import socket
+
+    host, _, port = address.rpartition(":")
+    if not host or not port.isdigit():
+        raise EngineError(f"--address {address!r}: give auto or HOST:PORT")
+    try:
+        socket.create_connection((host, int(port)), timeout=seconds).close()
+    except OSError as e:
+        raise EngineError(f"no Ray cluster at {address}: {e.strerror or e}") from None
 
 
 @dataclass
