@@ -68,9 +68,20 @@ def corpus(tmp_path: Path, n: int = 0) -> Path:
     return path
 
 
+def as_parquet(src: Path) -> Path:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rows = [json.loads(line) for line in src.read_text(encoding="utf-8").splitlines()]
+    pq.write_table(pa.Table.from_pylist(rows), src.with_suffix(".parquet"))
+    return src.with_suffix(".parquet")
+
+
 def test_ray_gives_the_records_of_the_local_engine_and_a_rerun_adds_nothing(ray_cluster, tmp_path):
+    # the local engine reads the articles as Parquet, Ray as JSON lines: the same records
     src = corpus(tmp_path)
-    local = batch(str(src), "--engine", "local", "--workers", "2", "--out", str(tmp_path / "local"), check=False)
+    local = batch(str(as_parquet(src)), "--engine", "local", "--workers", "2", "--out", str(tmp_path / "local"),
+                  check=False)
     on_ray = batch(str(src), "--engine", "ray", "--address", ray_cluster, "--workers", "2",
                    "--out", str(tmp_path / "ray"), check=False)
     for out in (local, on_ray):  # the empty article fails alone, with its reason; the batch goes on

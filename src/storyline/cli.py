@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import sys
-import time
 from pathlib import Path
 
 import typer
@@ -257,7 +256,6 @@ def batch(
     if out is None and db is None:
         _fail("give --out DIR (Parquet records) or --db URL (the store), or both")
     errors = errors or (out / "errors.jsonl" if out else Path("batch-errors.jsonl"))
-    t = time.perf_counter()
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=err, transient=True) as progress:
         bar = progress.add_task(f"extracting ({engine}, {workers} workers)", total=None)
@@ -269,11 +267,13 @@ def batch(
         except EngineError as e:
             _fail(str(e))
     c = summary.counts
-    done = c["new"] + c["version"] + c["written"]
-    seconds = time.perf_counter() - t
-    Console().print(f"{c['new']} new, {c['version']} new versions, {c['written']} written, {c['unchanged']} "
-                    f"already done, {c['failed']} failed in {seconds:.0f} s ({done / seconds:.2f} articles/s)"
-                    + (f"; records in {len(summary.parts)} new Parquet parts under {out}" if out else ""))
+    rate = f" ({summary.extracted / summary.seconds:.2f} articles/s" if summary.extracted else ""
+    if summary.steady:
+        rate += f"; {summary.steady:.2f} articles/s once the workers were up, after {summary.ready:.1f} s"
+    Console(width=200).print(
+        f"{c['new']} new, {c['version']} new versions, {c['written']} written, {c['unchanged']} already done, "
+        f"{c['failed']} failed in {summary.seconds:.0f} s{rate + ')' if rate else ''}"
+        + (f"; records in {len(summary.parts)} new Parquet parts under {out}" if out else ""))
     for _name, why in summary.failures[:20]:
         err.print(f"[red]failed[/] {escape(why)}")
     if summary.failures:

@@ -1,7 +1,7 @@
 """`storyline batch`: many articles through the pipeline, on this machine or on a Ray cluster,
 into Parquet and/or the store.
 
-- local: N worker processes (one: this process), each loading the pipeline once.
+- local: N worker processes on this machine, each loading the pipeline once.
 - ray: a Ray Data pipeline whose actor pool holds one loaded pipeline per worker.
 
 Both engines run `extract_chunk` over the same chunks of articles, so their records are the same
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -59,11 +60,6 @@ def warm() -> None:
     storyline.pipeline_for("nb")
 
 
-def _worker_start() -> None:
-    os.environ.update(ONE_THREAD)
-    warm()
-
-
 class Extractor:
     """A Ray actor: one loaded pipeline, batch after batch (Ray Data's callable class)."""
 
@@ -81,17 +77,24 @@ def _chunks(tasks: list[dict]) -> list[list[dict]]:
 
 
 def run_local(tasks: list[dict], workers: int) -> Iterator[dict]:
-    if workers <= 1:
-        for chunk in _chunks(tasks):
-            yield from extract_chunk(chunk)
-        return
+    """Worker processes, even one: this process stores and writes while they extract."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    # spawned, not forked: each worker starts clean, with one thread of linear algebra
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                             initializer=_worker_start) as pool:
-        for done in pool.map(extract_chunk, _chunks(tasks)):
+    # spawned, not forked: each worker starts clean, and with one thread of linear algebra (the
+    # environment it is spawned with: its imports read it before any code of ours runs there)
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=warm) as pool:
+        saved = {k: os.environ.get(k) for k in ONE_THREAD}
+        os.environ.update(ONE_THREAD)
+        try:
+            results = pool.map(extract_chunk, _chunks(tasks))  # submits every chunk: the workers start now
+        finally:
+            for k, v in saved.items():
+                if v is None:
+                    os.environ.pop(k, None)
+                else:
+                    os.environ[k] = v
+        for done in results:
             yield from done
 
 
@@ -148,9 +151,21 @@ def _reachable(address: str, seconds: float = 5.0) -> None:
 
 @dataclass
 class Summary:
+    """What a batch did; `steady` is its rate once the workers were up (what a long backfill gets)."""
+
     counts: Counter = field(default_factory=Counter)
     failures: list[tuple[str, str]] = field(default_factory=list)
     parts: list[Path] = field(default_factory=list)
+    seconds: float = 0.0  # the whole run
+    ready: float | None = None  # seconds until the first result: starting the workers, loading pipelines
+    extracted: int = 0  # articles that went through the engine
+
+    @property
+    def steady(self) -> float | None:
+        """Articles/s after the first result (None: too few to tell)."""
+        if self.ready is None or self.extracted < 2 or self.seconds <= self.ready:
+            return None
+        return (self.extracted - 1) / (self.seconds - self.ready)
 
 
 class PartWriter:
@@ -206,6 +221,7 @@ def run_batch(items: Iterable[Item], *, engine: str = "local", workers: int = 1,
         raise EngineError(f"--engine {engine!r}: choose local or ray")
     if out is None and db is None:
         raise EngineError("give --out DIR (Parquet records) or --db URL (the store), or both")
+    t0 = time.perf_counter()
     summary = Summary()
     store = Store(db) if db else None
     stories = Stories(store) if store else None
@@ -236,6 +252,9 @@ def run_batch(items: Iterable[Item], *, engine: str = "local", workers: int = 1,
         results = run_ray(tasks, workers, address) if engine == "ray" else run_local(tasks, workers)
     try:
         for r in results:
+            summary.extracted += 1
+            if summary.ready is None:
+                summary.ready = time.perf_counter() - t0
             if r["error"] is not None:
                 failed(r["key"], r["name"], r["error"])
             else:
@@ -254,4 +273,5 @@ def run_batch(items: Iterable[Item], *, engine: str = "local", workers: int = 1,
             summary.parts = writer.written
         if failures:
             failures.close()
+        summary.seconds = time.perf_counter() - t0
     return summary
