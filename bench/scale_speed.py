@@ -41,8 +41,7 @@ def timed_batch(corpus: Path, out: Path, *args: str) -> tuple[float, float]:
     return seconds, float(re.search(r"([\d.]+) articles/s once the workers were up", run.stdout).group(1))
 
 
-def write_path(records: list[str], url: str) -> float:
-    """Articles/s of storing records that are extracted already (the store and its stories)."""
+def _write(records: list[str], url: str, start) -> float:
     from storyline.ingest.batch import save
     from storyline.record.model import Record
     from storyline.store.db import Store
@@ -51,10 +50,28 @@ def write_path(records: list[str], url: str) -> float:
     store = Store(url)
     stories = Stories(store)
     recs = [Record.model_validate_json(r) for r in records]
+    start.wait()
     t = time.perf_counter()
     for i, rec in enumerate(recs):
         save(store, stories, rec.document.id, rec, i)
-    return len(recs) / (time.perf_counter() - t)
+    return time.perf_counter() - t
+
+
+def write_path(records: list[str], url: str, writers: int) -> float:
+    """Articles/s of storing records that are extracted already (each with its story), by `writers`
+    processes at once, each storing its share."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from storyline.store.db import Store
+
+    Store(url)  # made before the writers start
+    ctx = multiprocessing.get_context("spawn")
+    with ctx.Manager() as manager, ProcessPoolExecutor(writers, mp_context=ctx) as pool:
+        start = manager.Barrier(writers)
+        seconds = list(pool.map(_write, [records[i::writers] for i in range(writers)], [url] * writers,
+                                [start] * writers))
+    return len(records) / max(seconds)
 
 
 def main() -> None:
@@ -107,15 +124,19 @@ def main() -> None:
         from tests.postgres import TempPostgres
 
         server = TempPostgres().start()
+        writes = {}
         try:
-            sqlite = write_path(records, str(tmp / "w.db"))
-            postgres = write_path(records, server.new_database("bench"))
+            for writers in (1, 2):
+                writes["sqlite", writers] = write_path(records, str(tmp / f"w{writers}.db"), writers)
+                writes["postgresql", writers] = write_path(records, server.new_database("bench"), writers)
         finally:
             server.stop()
-        print(f"write path ({len(records)} records, story assignment included): SQLite {sqlite:.0f} articles/s, "
-              f"PostgreSQL {postgres:.0f} articles/s")
-        json.dump({"seconds": {f"{e}-{w}": v for (e, w), v in seconds.items()}, "sqlite": sqlite,
-                   "postgresql": postgres}, sys.stderr)
+        for writers in (1, 2):
+            print(f"write path, {writers} writer{'s' if writers > 1 else ''} at once ({len(records)} records, each "
+                  f"with its story): SQLite {writes['sqlite', writers]:.0f} articles/s, "
+                  f"PostgreSQL {writes['postgresql', writers]:.0f} articles/s")
+        json.dump({"seconds": {f"{e}-{w}": v for (e, w), v in seconds.items()},
+                   "writes": {f"{d}-{w}": v for (d, w), v in writes.items()}}, sys.stderr)
 
 
 if __name__ == "__main__":
