@@ -54,10 +54,11 @@ def extract_chunk(tasks: list[dict]) -> list[dict]:
 
 
 def warm() -> None:
-    """Load the pipeline once in a worker, before its first article."""
+    """Load the pipeline once in a worker, and what its components load on first use (places,
+    lexicons), before its first article."""
     import storyline
 
-    storyline.pipeline_for("nb")
+    storyline.extract("Ordføreren i Bodø sa mandag at 30 personer er evakuert.", "2024-06-13")
 
 
 class Extractor:
@@ -114,8 +115,10 @@ def run_ray(tasks: list[dict], workers: int, address: str | None) -> Iterator[di
         _reachable(address)
     if started:
         try:
+            # Ray gives a 1-CPU actor OMP_NUM_THREADS=1 itself (a runtime_env of our own would make it
+            # start fresh worker processes instead of its prestarted ones: 5 s more a run)
             ray.init(address=address, include_dashboard=False, log_to_driver=False, logging_level="ERROR",
-                     num_cpus=None if address else workers, runtime_env={"env_vars": ONE_THREAD})
+                     num_cpus=None if address else workers)
         except (ConnectionError, RuntimeError, ValueError) as e:
             raise EngineError(f"no Ray cluster at {address}: {str(e).splitlines()[0]}") from None
     try:
