@@ -96,10 +96,12 @@ def test_ray_gives_the_records_of_the_local_engine_and_a_rerun_adds_nothing(ray_
 
 
 def test_ray_into_the_store_stores_each_article_once(ray_cluster, tmp_path, new_db):
-    db, src = new_db("ray"), corpus(tmp_path)
-    first = batch(str(src), "--engine", "ray", "--address", ray_cluster, "--workers", "2", "--db", db, check=False)
-    assert "12 new" in first.stdout, first.stderr
-    second = batch(str(src), "--engine", "ray", "--address", ray_cluster, "--workers", "2", "--db", db, check=False)
+    db, src, errors = new_db("ray"), corpus(tmp_path), str(tmp_path / "errors.jsonl")
+    first = batch(str(src), "--engine", "ray", "--address", ray_cluster, "--workers", "2", "--db", db,
+                  "--errors", errors, check=False)
+    assert "12 new" in first.stdout and "1 failed" in first.stdout, first.stderr
+    second = batch(str(src), "--engine", "ray", "--address", ray_cluster, "--workers", "2", "--db", db,
+                   "--errors", errors, check=False)
     assert "0 new, 0 new versions, 0 written, 12 already done" in second.stdout
     counts = Store(db).counts()
     assert counts["documents"] == counts["versions"] == 12
@@ -123,8 +125,9 @@ def _ray_workers() -> list[int]:
 def test_a_worker_killed_mid_run_and_a_rerun_store_every_article_exactly_once(ray_cluster, tmp_path, postgres):
     db, src = postgres.new_database("killed"), corpus(tmp_path, n=120)
     store = Store(db)
+    errors = str(tmp_path / "errors.jsonl")
     run = subprocess.Popen([*CLI, "batch", str(src), "--engine", "ray", "--address", ray_cluster, "--workers", "2",
-                            "--db", db], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            "--db", db, "--errors", errors], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.time() + 300
     while time.time() < deadline and store.counts()["documents"] < 10:
         time.sleep(0.3)
@@ -132,7 +135,8 @@ def test_a_worker_killed_mid_run_and_a_rerun_store_every_article_exactly_once(ra
     assert workers and store.counts()["documents"] < 132
     os.kill(workers[0], signal.SIGKILL)
     run.communicate(timeout=600)  # Ray restarts the actor and retries its batch, or the run fails: either way
-    batch(str(src), "--engine", "ray", "--address", ray_cluster, "--workers", "2", "--db", db, check=False)
+    batch(str(src), "--engine", "ray", "--address", ray_cluster, "--workers", "2", "--db", db, "--errors", errors,
+          check=False)
     counts = store.counts()
     assert counts["documents"] == counts["versions"] == 132
     from sqlalchemy import text

@@ -230,12 +230,16 @@ def run_batch(items: Iterable[Item], *, engine: str = "local", workers: int = 1,
     stories = Stories(store) if store else None
     writer = PartWriter(out) if out else None
     done = PartWriter.done_keys(out) if out else set()
-    failures = errors.open("w", encoding="utf-8") if errors else None
+    failures = None  # the errors file, made at the first failure (a run without any leaves none)
+    if errors is not None and errors.exists():
+        errors.unlink()  # this run's failures only: a rerun tries the failed articles again
 
     def failed(key: str | None, name: str, why: str) -> None:
+        nonlocal failures
         summary.failures.append((name, why))
         summary.counts["failed"] += 1
-        if failures:
+        if errors is not None:
+            failures = failures or errors.open("w", encoding="utf-8")
             failures.write(json.dumps({"id": key, "name": name, "error": why}, ensure_ascii=False) + "\n")
             failures.flush()
 
