@@ -274,3 +274,27 @@ def test_a_file_that_is_not_a_store_is_one_line(tmp_path):
     bad.write_text("handleliste: melk, brød\n" * 100)
     out = subprocess.run([*CLI, "timeline", "--db", str(bad)], capture_output=True, text=True)
     assert out.returncode == 3 and out.stderr.strip() == f"error: store {bad}: not a storyline store (not an SQLite file)"
+
+
+def test_a_read_only_store_is_read_and_refuses_a_write_in_one_line(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from storyline.api.app import create_app
+    from storyline.store.db import StoreError
+
+    path = tmp_path / "published.db"
+    ingest_items(Store(path), [Item("a", key="a", published="2024-06-10", source="NTB",
+                                    text="Politiet i Bergen sier at 40 personer ble evakuert mandag.")])
+    before = path.read_bytes()
+    ro = Store(path, read_only=True)
+    assert ro.record("a").figures and Story(ro).search("evakuert")
+    with pytest.raises(StoreError, match=r"read-only: b was not stored; the 0 articles before it"):
+        ingest_items(ro, [Item("b", key="b", published="2024-06-11", source="NTB",
+                               text="Politiet i Bergen sier at 12 personer fikk dra hjem tirsdag.")])
+    client = TestClient(create_app(str(path), token="s3cret", read_only=True))
+    assert client.get("/api/documents/a").status_code == 200
+    body = {"articles": [{"id": "c", "published": "2024-06-12",
+                          "text": "Ordføreren i Bodø sa mandag at brua åpner i mai."}]}
+    refused = client.post("/api/ingest", json=body, headers={"Authorization": "Bearer s3cret"})
+    assert refused.status_code == 503 and "read-only" in refused.json()["detail"]
+    assert path.read_bytes() == before and Store(path).counts()["documents"] == 1

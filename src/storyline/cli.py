@@ -314,6 +314,8 @@ def serve(
                                           "as $STORYLINE_TOKEN: an option is visible to every user in ps)"),
     allow_host: list[str] = typer.Option([], "--allow-host", help="another name the server is reached by "
                                          "(Host header); by default only the bound address and localhost"),
+    read_only: bool = typer.Option(False, "--read-only", help="never write the store (POST /api/ingest "
+                                   "answers 503); a SQLite file this user cannot write is read so anyway"),
 ) -> None:
     """Serve the JSON API (OpenAPI docs at /docs) over the store."""
     import uvicorn
@@ -323,7 +325,8 @@ def serve(
 
     hosts = sorted({host, "127.0.0.1", "localhost", "::1", "[::1]", *allow_host})
     Console().print(f"storyline on http://{host}:{port}/  (API: /api/..., OpenAPI docs: /docs)", highlight=False)
-    uvicorn.run(create_app(db or default_db(), token=token, hosts=hosts), host=host, port=port, log_level="warning")
+    uvicorn.run(create_app(db or default_db(), token=token, hosts=hosts, read_only=read_only), host=host, port=port,
+                log_level="warning")
 
 
 @app.command()

@@ -100,10 +100,11 @@ def page(items: list, offset: int, limit: int) -> Page:
 
 
 def create_app(db: str, token: str | None = None, max_body: int = MAX_BODY,
-               hosts: list[str] | None = None) -> FastAPI:
+               hosts: list[str] | None = None, read_only: bool = False) -> FastAPI:
     """`token`: what ingest (and, when set, extract) needs; `hosts`: the Host headers answered
-    (the names the server is reached by: any other is a DNS-rebinding page), or all when None."""
-    store = Store(db)
+    (the names the server is reached by: any other is a DNS-rebinding page), or all when None;
+    `read_only`: serve the store without ever writing it."""
+    store = Store(db, read_only=read_only)
     app = FastAPI(title="storyline", version="0.1.0", docs_url=None, redoc_url=None, responses=ERRORS,
                   description="A developing news story as sourced, time-resolved facts.")
     vendor = "/vendor"  # static/vendor: swagger-ui-dist and redoc from npm (storyline.web.vendor), not a CDN

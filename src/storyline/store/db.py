@@ -178,20 +178,35 @@ def why(error: DatabaseError) -> str:
 
 
 class Store:
-    def __init__(self, url_or_path: str | Path | None = None):
+    def __init__(self, url_or_path: str | Path | None = None, read_only: bool = False):
+        """`read_only`: read the store and never write it (also what a SQLite file that this user
+        cannot write, or that lies in a folder they cannot write, is opened as)."""
         target = str(url_or_path or default_db())
         url = target if "://" in target else f"sqlite:///{target}"
         if url.startswith(("postgresql://", "postgres://")):  # the driver we ship (psycopg 3)
             url = "postgresql+psycopg://" + url.split("://", 1)[1]
         self.url = url
         self.name = target
-        self.engine: Engine = create_engine(url, future=True)
-        if url.startswith("sqlite"):
-            event.listen(self.engine, "connect", _sqlite_pragmas)
+        path = Path(target) if "://" not in target else None
+        self.read_only = read_only or (path is not None and path.exists() and not _writable(path))
         try:
-            self.migrate()
+            if self.read_only and path is not None:
+                self.engine = _read_only_sqlite(path)
+            else:
+                self.engine: Engine = create_engine(url, future=True)
+                if url.startswith("sqlite"):
+                    event.listen(self.engine, "connect", _sqlite_pragmas)
+            self._check_schema() if self.read_only else self.migrate()
         except DatabaseError as e:
             raise StoreError(f"store {target}: {why(e)}") from None
+
+    def _check_schema(self) -> None:
+        """A store read as it is: it must be a store, and of the current schema (no migration runs)."""
+        with self.engine.connect() as conn:
+            current = conn.execute(select(func.max(s.schema_info.c.version))).scalar()
+        if current != s.SCHEMA_VERSION:
+            raise StoreError(f"store {self.name}: read-only, and of schema {current}, not "
+                             f"{s.SCHEMA_VERSION}: open it once where it can be written")
 
     # -- schema ------------------------------------------------------------------------
     @property
@@ -375,6 +390,37 @@ class Store:
         with self.engine.connect() as conn:
             return {t.name: conn.execute(select(func.count()).select_from(t)).scalar()
                     for t in (s.documents, s.versions, s.entities, s.events, s.quotes, s.figures)}
+
+
+def _writable(path: Path) -> bool:
+    """SQLite writes the file and, beside it, its journal (WAL): both must be allowed."""
+    return os.access(path, os.W_OK) and os.access(path.parent if str(path.parent) else Path("."), os.W_OK)
+
+
+def _read_only_sqlite(path: Path) -> Engine:
+    """An engine that only reads: mode=ro; a store in WAL mode whose folder cannot be written (no
+    shared-memory file can be made there) is read as immutable, as a snapshot."""
+    from urllib.parse import quote
+
+    uri = f"file:{quote(str(path.resolve()))}"
+    engine = create_engine(f"sqlite:///{uri}?mode=ro&uri=true", future=True)
+    event.listen(engine, "connect", _read_only_pragmas)
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT count(*) FROM sqlite_master")).scalar()
+        return engine
+    except OperationalError:
+        engine.dispose()
+    engine = create_engine(f"sqlite:///{uri}?mode=ro&immutable=1&uri=true", future=True)
+    event.listen(engine, "connect", _read_only_pragmas)
+    return engine
+
+
+def _read_only_pragmas(dbapi_conn, _record) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA busy_timeout=10000")
+    cur.execute("PRAGMA query_only=ON")  # a write is refused by SQLite itself, with "readonly database"
+    cur.close()
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
