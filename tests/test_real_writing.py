@@ -193,6 +193,10 @@ def test_titles_before_a_name_are_no_part_of_it():
 
 def test_saying_no_asking_someone_to_act_and_going_in_for_something():
     assert ("REJECT", "nei til") in events("Venstre har sagt nei til den nye motorvegen.")
+    rec = record("Russland la ned veto mot resolusjonen i Sikkerhetsrådet torsdag.")
+    veto = next(v for v in rec.events if v.type == "REJECT")  # "legge ned veto": to reject
+    assert veto.text == "veto" and [e.name for e in rec.entities if e.id in veto.actors] == ["Russland"]
+    assert not any(t == "REJECT" for t, _ in events("Landene har vetorett i Sikkerhetsrådet."))
     assert ("REQUEST", "ba") in events("I spørretimen ba Kari Nilsen statsministeren svare på kritikken.")
     assert not any(t == "REQUEST" for t, _ in events("De ba en stille bønn i kirken."))
     assert ("SUPPORT", "gjekk inn") in events("Fleirtalet i kommunestyret gjekk inn for forslaget frå Sp.")
