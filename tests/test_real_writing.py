@@ -200,6 +200,12 @@ def test_saying_no_asking_someone_to_act_and_going_in_for_something():
     assert ("REQUEST", "ba") in events("I spørretimen ba Kari Nilsen statsministeren svare på kritikken.")
     assert not any(t == "REQUEST" for t, _ in events("De ba en stille bønn i kirken."))
     assert ("SUPPORT", "gjekk inn") in events("Fleirtalet i kommunestyret gjekk inn for forslaget frå Sp.")
+    backing = record("Høyre stilte seg fullt ut bak planen til regjeringen onsdag.")
+    [support] = [v for v in backing.events if v.type == "SUPPORT"]  # "stille seg bak": to back
+    assert support.text == "stilte seg fullt ut bak" and [e.name for e in backing.entities
+                                                          if e.id in support.actors] == ["Høyre"]
+    for text in ("Hun stilte seg foran bilen.", "Han gjemte seg bak døra.", "Hun stilte seg opp, bak stod de andre."):
+        assert not any(t == "SUPPORT" for t, _ in events(text)), text
     assert not any(t == "RETREAT" for t, _ in events("Hun gikk av med pensjon i 1988."))
 
 

@@ -93,6 +93,11 @@ def trigger_of(toks: list[Token], i: int) -> tuple[str, str | None, int] | None:
         return etype, mode or MODES.get(low), i + 1
     if low in words("go_verbs"):
         return _go_phrase(toks, i)
+    if low in words("stand_verbs") and i + 2 < len(toks) and toks[i + 1].lower_ == "seg":
+        # "stilte seg (fullt og heilt) bak forslaget": backing it; a few adverbs may come between
+        ahead = [t.lower_ for t in toks[i + 2:i + 7]]
+        if "bak" in ahead and not any(toks[i + 2 + k].is_punct for k in range(ahead.index("bak"))):
+            return "SUPPORT", "endorse", i + 3 + ahead.index("bak")
     if low in GIVE_VERBS and any(t.text.casefold() in MONEY for t in toks[i + 1:i + 7]) and not any(
             _AID_NOUN.fullmatch(t.text.casefold()) for t in toks[i + 1:]):  # "… i nødhjelp": that noun triggers
         return "AID", "economic", i + 1  # "Norge gir 1,5 milliarder kroner til luftvern"
