@@ -191,6 +191,12 @@ def test_titles_before_a_name_are_no_part_of_it():
     assert "Carl Thomas Berntsen" in [e.name for e in rec.entities]
 
 
+def test_after_meetings_with_someone_is_news_after_the_attack_is_not():
+    rec = record("Statsministeren uttalte seg etter møter med fagforeningene i Oslo tirsdag.")
+    assert [v.type for v in rec.events] == ["CONSULT"]  # indefinite, with whom: meetings not told before
+    assert not any(t == "ASSAULT" for t, _ in events("Etter angrepet sa ministeren at landet står samlet."))
+
+
 def test_saying_no_asking_someone_to_act_and_going_in_for_something():
     assert ("REJECT", "nei til") in events("Venstre har sagt nei til den nye motorvegen.")
     rec = record("Russland la ned veto mot resolusjonen i Sikkerhetsrådet torsdag.")

@@ -59,6 +59,14 @@ POSSIBLE = {"kan", "kunne", "trolig", "truleg", "muligens", "mogleg", "kanskje",
 REPORTED = {"angivelig", "angiveleg", "visstnok", "reportedly"}
 
 
+def _new_after_time_word(toks: list[Token], i: int) -> bool:
+    """"etter møter med ambassadørene": an indefinite noun after "etter"/"før" that a phrase of its
+    own follows tells of events not reported before, unlike "etter angrepet" (the one we know)."""
+    t = toks[i]
+    return (toks[i - 1].text.casefold() in ("etter", "før") and t.pos_ == "NOUN"
+            and "Ind" in t.morph.get("Definite") and i + 1 < len(toks) and toks[i + 1].pos_ == "ADP")
+
+
 def trigger_of(toks: list[Token], i: int) -> tuple[str, str | None, int] | None:
     """(type, mode, end token index) when toks[i] opens an event trigger."""
     low = toks[i].text.casefold()
@@ -502,7 +510,7 @@ def events(doc: Doc) -> Doc:
             etype, mode, end = found
             t0 = toks[i]
             inside_quote = bool(direct.covering(t0.idx))
-            anaphoric = i and toks[i - 1].text.casefold() in ANAPHORIC or (
+            anaphoric = (i and toks[i - 1].text.casefold() in ANAPHORIC and not _new_after_time_word(toks, i)) or (
                 i > 1 and toks[i - 2].text.casefold() in ANAPHORIC and toks[i - 1].text.casefold().endswith("s"))
             no_comma = prev_end >= 0 and not any(t.text in ",;" for t in toks[prev_end:i]) and i - prev_end < 14
             earlier = next((v for v in reversed(out[-3:]) if v.type == etype
