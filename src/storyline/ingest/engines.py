@@ -180,7 +180,8 @@ class PartWriter:
         folder.mkdir(parents=True, exist_ok=True)
         self.rows: list[dict] = []
         self.written: list[Path] = []
-        self.next = len(list(folder.glob("part-*.parquet")))
+        numbers = [int(p.stem.split("-")[1]) for p in folder.glob("part-*.parquet") if p.stem.split("-")[1].isdigit()]
+        self.next = max(numbers, default=-1) + 1  # after the highest: a part removed by hand is never overwritten
 
     @staticmethod
     def done_keys(folder: Path) -> set[str]:
