@@ -153,3 +153,18 @@ def test_batch_says_what_it_needs(tmp_path):
         pytest.skip("Ray is not installed")
     out = batch(str(MIXED), "--engine", "ray", "--address", "127.0.0.1:1", "--out", str(tmp_path), check=False)
     assert out.returncode == 2 and "no Ray cluster at 127.0.0.1:1" in out.stderr
+
+
+def test_parquet_parts_are_numbered_on_and_never_overwritten(tmp_path):
+    from storyline.ingest.engines import PartWriter
+
+    first = PartWriter(tmp_path)
+    for i in range(3):
+        first.add(f"a{i}", "{}")
+        first.flush()  # part-00000, -00001, -00002
+    (tmp_path / "part-00001.parquet").unlink()  # removed by hand: its articles are done no more
+    again = PartWriter(tmp_path)
+    again.add("b", "{}")
+    again.flush()
+    assert [p.name for p in again.written] == ["part-00003.parquet"]
+    assert PartWriter.done_keys(tmp_path) == {"a0", "a2", "b"}
