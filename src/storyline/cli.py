@@ -253,8 +253,6 @@ def batch(
     from .ingest.engines import EngineError, run_batch
     from .ingest.sources import read
 
-    if out is None and db is None:
-        _fail("give --out DIR (Parquet records) or --db URL (the store), or both")
     errors = errors or (out / "errors.jsonl" if out else Path("batch-errors.jsonl"))
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=err, transient=True) as progress:

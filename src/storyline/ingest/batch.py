@@ -55,6 +55,17 @@ def known(store: Store, item: Item, published: str | None = None) -> Saved | Non
     return store.known(key_of(item), item.text, _day(item.published or published))
 
 
+def article(item: Item, published: str | None = None) -> dict:
+    """An item as `storyline.extract_many` takes it (plain values: it may travel to a worker)."""
+    return {"id": key_of(item), "text": item.text, "published": item.published or published, "title": item.title,
+            "url": item.url, "source": item.source}
+
+
+def failure(name: str, error: InputError) -> str:
+    """Why an article failed, naming where it came from."""
+    return str(error).replace("input:", f"{name}:", 1)
+
+
 def save(store: Store, stories: Stories, key: str, rec: Record, stored_before: int) -> Saved:
     """One article and its story in one transaction; `stored_before`: articles this run stored,
     for the message of a store that fails."""
@@ -88,12 +99,10 @@ def ingest_items(store: Store, items: Iterable[Item], published: str | None = No
     batch: list[tuple[Item, str]] = []
 
     def flush() -> None:
-        records = storyline.extract_many([{"text": it.text, "published": it.published or published, "id": key,
-                                           "title": it.title, "url": it.url, "source": it.source}
-                                          for it, key in batch])
+        records = storyline.extract_many([article(it, published) for it, _ in batch])
         for (item, key), rec in zip(batch, records, strict=True):
             if isinstance(rec, InputError):
-                result.failures.append((item.name, str(rec).replace("input:", f"{item.name}:", 1)))
+                result.failures.append((item.name, failure(item.name, rec)))
                 done(item, "failed")
                 continue
             saved = save(store, stories, key, rec, len(result.saved))

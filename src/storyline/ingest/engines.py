@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .batch import key_of, known, refusal, save
+from .batch import article, failure, key_of, known, refusal, save
 from .sources import Item
 
 CHUNK = 8  # articles a worker extracts together: the statistical components' batch
@@ -31,9 +31,8 @@ ONE_THREAD = {v: "1" for v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_N
 
 
 def task(item: Item, published: str | None) -> dict:
-    """What a worker needs of an article (plain values: it travels to another process)."""
-    return {"key": key_of(item), "name": item.name, "text": item.text, "title": item.title, "url": item.url,
-            "published": item.published or published, "source": item.source}
+    """What a worker needs of an article: `batch.article`, and where it came from for messages."""
+    return {**article(item, published), "name": item.name}
 
 
 def extract_chunk(tasks: list[dict]) -> list[dict]:
@@ -42,14 +41,11 @@ def extract_chunk(tasks: list[dict]) -> list[dict]:
 
     from .text import InputError
 
-    records = storyline.extract_many([{"text": t["text"], "published": t["published"], "id": t["key"],
-                                       "title": t["title"], "url": t["url"], "source": t["source"]}
-                                      for t in tasks], batch_size=CHUNK)
     out = []
-    for t, rec in zip(tasks, records, strict=True):
+    for t, rec in zip(tasks, storyline.extract_many(tasks, batch_size=CHUNK), strict=True):
         failed = isinstance(rec, InputError)
-        out.append({"key": t["key"], "name": t["name"], "record": None if failed else rec.model_dump_json(),
-                    "error": str(rec).replace("input:", f"{t['name']}:", 1) if failed else None})
+        out.append({"key": t["id"], "name": t["name"], "record": None if failed else rec.model_dump_json(),
+                    "error": failure(t["name"], rec) if failed else None})
     return out
 
 
@@ -180,7 +176,7 @@ class PartWriter:
         folder.mkdir(parents=True, exist_ok=True)
         self.rows: list[dict] = []
         self.written: list[Path] = []
-        numbers = [int(p.stem.split("-")[1]) for p in folder.glob("part-*.parquet") if p.stem.split("-")[1].isdigit()]
+        numbers = [int(n) for p in folder.glob("part-*.parquet") if (n := p.stem.removeprefix("part-")).isdigit()]
         self.next = max(numbers, default=-1) + 1  # after the highest: a part removed by hand is never overwritten
 
     @staticmethod
