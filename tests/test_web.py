@@ -191,6 +191,7 @@ def test_a_map_cluster_through_an_event_report_to_its_sentence(server, page):
     cluster.wait_for()
     assert int(cluster.inner_text()) >= 2  # several events in one town
     assert page.locator(".legend-box").inner_text().startswith("Hendelsestyper")
+    page.wait_for_url("**win=*")  # the timeline has reported its first range (it once redrew the map)
     cluster.click()
     marker = page.locator(".leaflet-marker-icon.marker").first
     marker.wait_for()

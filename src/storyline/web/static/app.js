@@ -309,10 +309,13 @@ async function eventsView(storyId, params, route, sources) {
   const ready = () => {
     const geo = drawMap(mapBox, present, storyId);
     geo.show(events);
+    let shownIds = events.map(e => e.id).join();
     const timeline = drawTimeline(timelineBox, events, params, (start, end) => {
       const inside = events.filter(e => { const t = instant(e.date); return !t || (t >= start && t <= end); });
-      geo.show(inside);
-      renderList(inside);
+      // the map is redrawn (and refitted) only when the window shows other events: a pan that
+      // keeps the same events, or the range the timeline reports once it is drawn, leaves a zoomed map be
+      const ids = inside.map(e => e.id).join();
+      if (ids !== shownIds) { shownIds = ids; geo.show(inside); renderList(inside); }
       const p = new URLSearchParams(location.hash.split("?")[1] || "");
       p.set("win", `${start.getTime()},${end.getTime()}`);
       history.replaceState(null, "", `${location.pathname}${location.search}${route}?${p}`);
