@@ -383,3 +383,32 @@ def test_reported_speech_after_a_dashed_sub_heading_is_found():
     said = next(q for q in rec.quotes if "stort problem" in q.text)
     assert not said.direct and names.get(said.speaker) == "Kari Nordbø" and "nissar" not in said.text
 
+
+
+def named_event(rec, etype):
+    names = {e.id: e.name for e in rec.entities}
+    [event] = [v for v in rec.events if v.type == etype]
+    return event.text, [names[a] for a in event.actors], [names[t] for t in event.targets]
+
+
+def test_an_attack_on_a_party_is_criticism_and_an_attack_on_a_city_is_violence():
+    rec = record("Frp angriper Arbeiderpartiet for skattepolitikken.")
+    assert named_event(rec, "ACCUSE") == ("angriper", ["Fremskrittspartiet"], ["Arbeiderpartiet"])
+    assert not any(v.type == "ASSAULT" for v in rec.events)
+    assert ("ACCUSE", "Angrepet") in events("Angrepet på Venstre for å svikte bøndene var hardt.")
+    assert ("ASSAULT", "angrep") in events("Russiske styrker angrep Kyiv natt til fredag.")
+    assert ("ASSAULT", "angrep") in events("To menn angrep en drosjesjåfør i Bergen natt til søndag.")
+
+
+def test_sharpening_the_tone_toward_someone_criticises_them():
+    rec = record("Siv Jensen har de siste dagene skjerpet tonen overfor Høyre.")
+    assert named_event(rec, "ACCUSE") == ("skjerpet tonen", ["Siv Jensen"], ["Høyre"])
+    assert ("ACCUSE", "skjerpar tonen") in events("Ordføraren skjerpar tonen mot Statens vegvesen.")
+    assert not any(t == "ACCUSE" for t, _ in events("Hun skjerpet blikket og tonen ble lys."))
+
+
+def test_words_of_praise_to_someone_support_them_but_a_convict_is_no_event():
+    rec = record("I talen sin kom konsul Per Carlsen med rosende ord til Ellen Nord og Dag Vik.")
+    assert named_event(rec, "SUPPORT") == ("rosende", ["Per Carlsen"], ["Ellen Nord", "Dag Vik"])
+    assert ("SUPPORT", "rosande") in events("Ordføraren hadde berre rosande ord til Kari Lie.")
+    assert not any(t == "COERCE" for t, _ in events("Den dømte mannen anket saken."))

@@ -13,6 +13,7 @@ from spacy.tokens import Doc, Span, Token
 from ..record.model import Event
 from .entities import entity_by_id, entity_of_token, mentions_between
 from .figures import ifolge_source
+from .gazetteer import PARTY_NAMES
 from .lexicon import read_triggers, table, words
 from .speakers import Focus, kind_antecedent
 from .util import SpanIndex, paragraph_index, text_of
@@ -86,8 +87,8 @@ def trigger_of(toks: list[Token], i: int) -> tuple[str, str | None, int] | None:
             return None  # "ba om", or someone asked to do something: "ba statsministeren møte pasienter"
         if etype in ("ASSAULT", "CONSULT") and any(_sport_word(t.text.casefold()) for t in toks):
             return None  # "kampene spilles på Ullevaal", "lagene møtes i Bergen": sport, not fighting or talks
-        if toks[i].pos_ == "ADJ" and i + 1 < len(toks) and toks[i + 1].pos_ == "NOUN" and low not in (
-                "enige", "einige", "samde"):  # "ble … enige fredag": predicative, before a day, not attributive
+        if toks[i].pos_ == "ADJ" and i + 1 < len(toks) and toks[i + 1].pos_ == "NOUN" and low not in words(
+                "adjective_triggers"):
             return None  # "den dømte mannen": a participle describing someone, not an event here
         if etype == "CONSULT" and low.startswith("møt") and any(
                 t.text.casefold() in MEET_NOT_PEOPLE for t in toks[i + 1:i + 4]):
@@ -299,6 +300,14 @@ def _unplaced_entities(ctx: _Context, span: list[Token]) -> list[str]:
     return [e for e in _phrase_entities(ctx, span) if e not in nested]
 
 
+PARTY_FORMS = frozenset(PARTY_NAMES) | {name.casefold() for name in PARTY_NAMES.values()}
+
+
+def _is_party(ctx: _Context, eid: str) -> bool:
+    ent = ctx.ents[eid]
+    return ent.type == "ORG" and ent.name.casefold() in PARTY_FORMS
+
+
 def _passive(trig: Token) -> bool:
     """A participle with a passive auxiliary: "ble drept", "er evakuert", "har blitt arrestert",
     or joined to one ("ble arrestert i juni, og tiltalt for …"); an s-passive: "som støttes av
@@ -339,6 +348,8 @@ def _targets(ctx: _Context, toks: list[Token], i: int, end: int, actors: list[st
     toward = ("mot", "overfor", "til") if etype == "AID" else ("mot", "overfor")
     if etype == "CONSULT" and trig.text.casefold().startswith("ring"):
         toward += ("til",)  # "ringte til Macron" (but not "møttes til samtaler"; "med X" makes X a party)
+    if trig.pos_ in ("NOUN", "ADJ") and etype == "SUPPORT":
+        toward += ("til",)  # "støtte til Ukraina", "rosende ord til trenaren"
     if trig.pos_ == "NOUN" and etype in TARGETED_BY_PA:
         toward += ("på",)  # "angrep på Ap", "press på Russland" (a city after "på" is the place)
     out = []
@@ -348,7 +359,7 @@ def _targets(ctx: _Context, toks: list[Token], i: int, end: int, actors: list[st
     for k in range(end, min(end + 6, len(toks))):
         low = toks[k].text.casefold()
         if low in toward:
-            hit = _unplaced_entities(ctx, toks[k + 1:k + 5])
+            hit = _unplaced_entities(ctx, _noun_phrase(toks, k + 1))
             if low == "på":  # "angrep på Kyiv": a city is where, not whom
                 hit = [e for e in hit if not (ctx.ents[e].type in ("GPE", "LOC", "FAC") and ctx.ents[e].links.geonames)]
             out += hit
@@ -373,6 +384,15 @@ def _targets(ctx: _Context, toks: list[Token], i: int, end: int, actors: list[st
             out += sorted((e for e in named if ctx.ents[e].type in ("PER", "ORG", "GPE")),
                           key=lambda e: ctx.ents[e].type == "GPE")[:1]  # the person, not "russiske"
     return [e for e in dict.fromkeys(out) if e not in actors]
+
+
+def _noun_phrase(toks: list[Token], k: int, size: int = 4) -> list[Token]:
+    """The words from k that name whom: four, and on to the end of a name the fourth is in
+    ("til Ellen Nord og Dag Vik")."""
+    end = min(k + size, len(toks))
+    while end < len(toks) and end - k < 2 * size and toks[end].pos_ == "PROPN" and toks[end - 1].pos_ == "PROPN":
+        end += 1
+    return toks[k:end]
 
 
 def _location(ctx: _Context, toks: list[Token], i: int) -> str | None:
@@ -551,6 +571,8 @@ def events(doc: Doc) -> Doc:
                 agent = next((_unplaced_entities(ctx, toks[k + 1:k + 5]) for k in range(end, min(end + 4, len(toks)))
                               if toks[k].text.casefold() == "av"), [])
                 actors, targets = agent, [e for e in dict.fromkeys(hit + targets) if e not in agent]
+            if etype == "ASSAULT" and targets and all(_is_party(ctx, t) for t in targets):
+                etype, mode = "ACCUSE", "criticize"  # "angrepet på Høyre": words against a party, not violence
             if _suffered(toks, i):
                 # "Russland er rammet av sanksjoner fra Vesten": the subject suffers the event
                 by = next((_phrase_entities(ctx, toks[k + 1:k + 5]) for k in range(end, min(end + 4, len(toks)))

@@ -11,6 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..text import fold, transliterate_to_english  # noqa: F401  (re-exported for the nlp modules)
+from .lexicon import table
 
 # Norwegian press names that CLDR does not use as the primary name.
 EXTRA_COUNTRY_NAMES = {
@@ -272,10 +273,10 @@ ORGANISATIONS = (
     "Norsk Sykepleierforbund", "Utdanningsforbundet", "Akademikerne", "Statsforvaltaren", "Statsforvalteren",
     "Statistisk sentralbyrå", "Raudekrossen", "Raude Kross", "Eiendom Norge", "Handelsbanken", "Sparebank 1",
 )
-# Norwegian parties' short names, so that "Ap" and "Arbeiderpartiet" are one entity
-PARTIES = {"ap": "Arbeiderpartiet", "frp": "Fremskrittspartiet",
-           "sp": "Senterpartiet", "krf": "Kristelig Folkeparti", "mdg": "Miljøpartiet De Grønne",
-           "sosialistisk venstreparti": "SV"}
+# Norwegian parties (lexicon/parties.tsv): their short names, so that "Ap" and "Arbeiderpartiet"
+# are one entity, and every form that names a party
+PARTY_NAMES = table("parties")
+PARTIES = {form: name for form, name in PARTY_NAMES.items() if form != name.casefold()}
 # Norwegian counties (old and new) and regions, which GeoNames' city list does not hold and NER
 # often tags as persons ("Nordland"). Bokmål and Nynorsk forms.
 NORWEGIAN_REGIONS = (
