@@ -2,7 +2,7 @@
 opened by a dash inside a paragraph), and for event words real writing uses. Our own sentences:
 each asserts what the rule finds and what it leaves alone."""
 import storyline
-from storyline.nlp.lexicon import LEXICON, read_triggers, roles, words
+from storyline.nlp.lexicon import read_triggers, roles, rows, words
 
 
 def record(text, published="2024-03-14"):
@@ -106,11 +106,13 @@ def test_no_word_stands_in_two_lexicons_that_contradict_each_other():
     forms = [form for form, _, _ in singles]
     assert len(forms) == len(set(forms)), "a trigger form listed twice"
     # speech verbs: every form once, every role one the quote rules read
-    rows = [line.split("\t") for line in (LEXICON / "speech_verbs.tsv").read_text(encoding="utf-8").splitlines()
-            if line.strip() and not line.startswith("#")]
-    assert len({r[0] for r in rows}) == len(rows), "a speech verb listed twice"
+    verbs = [r[0] for r in rows("speech_verbs")]
+    assert len(set(verbs)) == len(verbs), "a speech verb listed twice"
     assert set().union(*roles("speech_verbs").values()) <= {"cue", "at", "inf", "trailing", "bare"}
     assert not words("first_person") & set(roles("speech_verbs"))
+    # a demonym names one country
+    forms = [w for _, *columns in rows("demonyms") for column in columns for w in column.split() if w != "-"]
+    assert len(forms) == len(set(forms)), "a demonym listed twice"
 
 
 def test_a_report_verb_of_the_lexicon_opens_reported_speech():
@@ -412,3 +414,11 @@ def test_words_of_praise_to_someone_support_them_but_a_convict_is_no_event():
     assert named_event(rec, "SUPPORT") == ("rosende", ["Per Carlsen"], ["Ellen Nord", "Dag Vik"])
     assert ("SUPPORT", "rosande") in events("Ordføraren hadde berre rosande ord til Kari Lie.")
     assert not any(t == "COERCE" for t, _ in events("Den dømte mannen anket saken."))
+
+
+def test_inhabitants_named_by_their_country_act_for_it():
+    rec = record("Hundretusenvis av chilenere demonstrerer mot regjeringen i Santiago.")
+    assert named_event(rec, "PROTEST")[1] == ["Chile"]
+    rec = record("Tusenvis av egyptere protesterte mot presidenten fredag.")
+    assert named_event(rec, "PROTEST")[1] == ["Egypt"]
+    assert not any(e.name == "Chile" for e in record("Hundretusenvis av studenter demonstrerer i byen.").entities)

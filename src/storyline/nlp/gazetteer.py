@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..text import fold, transliterate_to_english  # noqa: F401  (re-exported for the nlp modules)
-from .lexicon import table
+from .lexicon import rows, table
 
 # Norwegian press names that CLDR does not use as the primary name.
 EXTRA_COUNTRY_NAMES = {
@@ -23,39 +23,16 @@ EXTRA_COUNTRY_NAMES = {
     "Tyrkia": "TR", "Kirgisistan": "KG", "Makedonia": "MK", "Nord-Makedonia": "MK",
 }
 
-# Adjective stem -> ISO 3166 alpha-2. "russisk" also gives russiske; inhabitants are listed apart.
-DEMONYM_ADJECTIVES = {
-    "russisk": "RU", "ukrainsk": "UA", "hviterussisk": "BY", "belarusisk": "BY", "amerikansk": "US",
-    "canadisk": "CA", "kanadisk": "CA", "fransk": "FR", "norsk": "NO", "svensk": "SE", "dansk": "DK",
-    "finsk": "FI", "islandsk": "IS", "tysk": "DE", "britisk": "GB", "engelsk": "GB", "skotsk": "GB",
-    "irsk": "IE", "nederlandsk": "NL", "belgisk": "BE", "spansk": "ES", "portugisisk": "PT",
-    "italiensk": "IT", "gresk": "GR", "tyrkisk": "TR", "polsk": "PL", "tsjekkisk": "CZ",
-    "slovakisk": "SK", "ungarsk": "HU", "rumensk": "RO", "romansk": "RO", "bulgarsk": "BG",
-    "serbisk": "RS", "kroatisk": "HR", "bosnisk": "BA", "albansk": "AL", "estisk": "EE",
-    "latvisk": "LV", "litauisk": "LT", "moldovsk": "MD", "georgisk": "GE", "armensk": "AM",
-    "aserbajdsjansk": "AZ", "kasakhisk": "KZ", "kinesisk": "CN", "japansk": "JP", "koreansk": "KR",
-    "sørkoreansk": "KR", "nordkoreansk": "KP", "indisk": "IN", "pakistansk": "PK", "afghansk": "AF",
-    "iransk": "IR", "irakisk": "IQ", "syrisk": "SY", "israelsk": "IL", "palestinsk": "PS",
-    "libanesisk": "LB", "jordansk": "JO", "saudiarabisk": "SA", "egyptisk": "EG", "libysk": "LY",
-    "tunisisk": "TN", "marokkansk": "MA", "algerisk": "DZ", "etiopisk": "ET", "somalisk": "SO",
-    "kenyansk": "KE", "nigeriansk": "NG", "sørafrikansk": "ZA", "sudansk": "SD", "eritreisk": "ER",
-    "meksikansk": "MX", "brasiliansk": "BR", "argentinsk": "AR", "chilensk": "CL", "colombiansk": "CO",
-    "venezuelansk": "VE", "cubansk": "CU", "australsk": "AU", "newzealandsk": "NZ", "østerriksk": "AT",
-    "sveitsisk": "CH", "slovensk": "SI", "thailandsk": "TH", "vietnamesisk": "VN", "indonesisk": "ID",
-    "filippinsk": "PH", "myanmarsk": "MM", "taiwansk": "TW", "jemenittisk": "YE", "qatarsk": "QA",
-    "kypriotisk": "CY", "maltesisk": "MT", "luxembourgsk": "LU", "montenegrinsk": "ME",
-}
-# Inhabitant nouns (singular stem -> ISO); plural "-e" and definite "-ne" forms are derived.
-DEMONYM_NOUNS = {
-    "russer": "RU", "ukrainer": "UA", "amerikaner": "US", "canadier": "CA", "franskmann": "FR",
-    "nordmann": "NO", "svenske": "SE", "danske": "DK", "tysker": "DE", "brite": "GB", "polakk": "PL",
-    "kineser": "CN", "japaner": "JP", "syrer": "SY", "israeler": "IL", "palestiner": "PS",
-    "afghaner": "AF", "iraker": "IQ", "iraner": "IR", "tyrker": "TR", "italiener": "IT",
-    "spanjol": "ES", "hviterusser": "BY", "georgier": "GE", "litauer": "LT", "latvier": "LV",
-    "estlender": "EE", "finne": "FI", "islending": "IS", "nederlender": "NL", "belgier": "BE",
-}
-# Irregular inhabitant plurals.
-DEMONYM_NOUN_FORMS = {"franskmenn": "FR", "franskmennene": "FR", "nordmenn": "NO", "nordmennene": "NO"}
+def _demonyms() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    """lexicon/demonyms.tsv: (adjective stem -> ISO, inhabitant noun -> ISO, irregular form -> ISO)."""
+    tables: tuple[dict[str, str], ...] = ({}, {}, {})
+    for iso, *columns in rows("demonyms"):
+        for table_, column in zip(tables, columns, strict=True):
+            table_.update((w, iso) for w in column.casefold().split() if w != "-")
+    return tables
+
+
+DEMONYM_ADJECTIVES, DEMONYM_NOUNS, DEMONYM_NOUN_FORMS = _demonyms()
 
 
 @dataclass(frozen=True)

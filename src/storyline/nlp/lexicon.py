@@ -16,20 +16,19 @@ def words(name: str) -> frozenset[str]:
     return frozenset(e for e in entries if e)
 
 
-def _rows(name: str, suffix: str = "tsv") -> list[list[str]]:
-    path = LEXICON / f"{name}.{suffix}"
-    rows = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.lstrip().startswith("#"):
-            rows.append([c.strip() for c in line.split("\t")])
-    return rows
+@cache
+def rows(name: str, suffix: str = "tsv") -> tuple[tuple[str, ...], ...]:
+    """The rows of a lexicon of columns (NAME.tsv, tab-separated), in the file's order."""
+    lines = (LEXICON / f"{name}.{suffix}").read_text(encoding="utf-8").splitlines()
+    return tuple(tuple(c.strip() for c in line.split("\t")) for line in lines
+                 if line.strip() and not line.lstrip().startswith("#"))
 
 
 @cache
 def roles(name: str) -> dict[str, frozenset[str]]:
     """A lexicon of forms and the roles each plays (NAME.tsv: a form, then its roles separated by
     spaces), in the file's order: the order a regex alternation tries them."""
-    return {form.casefold(): frozenset(r.split()) for form, r in _rows(name)}
+    return {form.casefold(): frozenset(r.split()) for form, r in rows(name)}
 
 
 def forms_with(name: str, *wanted: str) -> list[str]:
@@ -40,14 +39,14 @@ def forms_with(name: str, *wanted: str) -> list[str]:
 @cache
 def table(name: str) -> dict[str, str]:
     """A two-column lexicon (NAME.tsv): key -> value."""
-    return {key.casefold(): value for key, value in _rows(name)}
+    return {key.casefold(): value for key, value in rows(name)}
 
 
 @cache
 def read_triggers() -> tuple[list[tuple[str, str, str | None]], dict[tuple[str, str], tuple[str, str | None]]]:
     """triggers.tsv: ([(regex over one token, type, mode)], {(word, word): (type, mode)}), in the file's order."""
     singles, pairs = [], {}
-    for etype, mode, form in _rows("triggers"):
+    for etype, mode, form in rows("triggers"):
         mode = None if mode == "-" else mode
         if " " in form:
             first, second = form.casefold().split()
