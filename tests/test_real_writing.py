@@ -422,3 +422,17 @@ def test_inhabitants_named_by_their_country_act_for_it():
     rec = record("Tusenvis av egyptere protesterte mot presidenten fredag.")
     assert named_event(rec, "PROTEST")[1] == ["Egypt"]
     assert not any(e.name == "Chile" for e in record("Hundretusenvis av studenter demonstrerer i byen.").entities)
+
+
+def test_the_two_are_the_last_two_people_named():
+    rec = record("Erna Solberg har kritisert Siv Jensen i flere uker. Da de to møttes i NRK i går kveld, var tonen saklig.")
+    assert sorted(named_event(rec, "CONSULT")[1]) == ["Erna Solberg", "Siv Jensen"]
+    rec = record("Erna Solberg talte i Bergen. Da de to møttes i går, var tonen saklig.")
+    assert named_event(rec, "CONSULT")[1] == []  # one person named: "de to" is no one we know
+
+
+def test_a_complaint_from_someone_is_theirs():
+    rec = record("Torsdag handsama kommunestyret ei klage frå åleineforsørgjar Gunnhild Wik på eit vedtak.")
+    assert named_event(rec, "ACCUSE")[1] == ["Gunnhild Wik"]
+    rec = record("Regjeringen fikk kritikk fra Høyre for budsjettet.")
+    assert named_event(rec, "ACCUSE")[1] == ["Høyre"]

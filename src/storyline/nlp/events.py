@@ -179,6 +179,11 @@ class _Context:
     def eid_at(self, start: int, end: int) -> list[str]:
         return [eid for s, e, eid in mentions_between(self.doc, start, end)]
 
+    def last_two_people(self, before: int) -> list[str]:
+        named = [eid for s, e, eid in self.doc._.mention_index if s < before and self.ents[eid].type == "PER"]
+        two = list(dict.fromkeys(reversed(named)))[:2]
+        return two if len(two) == 2 else []
+
     def parties(self, before: int) -> list[str]:
         if len(self.last_parties) >= 2:
             return self.last_parties[:2]
@@ -195,6 +200,8 @@ def _phrase_entities(ctx: _Context, tokens: list[Token]) -> list[str]:
     text = text_of(ctx.doc)[start:end]
     if PARTIES.search(text):
         return ctx.parties(start)
+    if text.casefold() in words("the_two"):
+        return ctx.last_two_people(start)  # "Da de to møttes": the two people the text has just named
     out = []
     for eid in ctx.eid_at(start, end):
         if eid not in out:
@@ -230,6 +237,11 @@ def _actors(ctx: _Context, sent: Span, toks: list[Token], i: int) -> list[str]:
         between = _phrase_entities(ctx, span)
         if between:
             return between
+    if trig.pos_ == "NOUN" and i + 1 < len(toks) and toks[i + 1].lower_ in ("fra", "frå"):
+        # "ei klage frå Gunnhild Wik", "kritikken fra Høyre": who it comes from acts
+        source = _unplaced_entities(ctx, _noun_phrase(toks, i + 2))
+        if source:
+            return source
     subject = _subject_tokens(trig)
     front = toks[:i]
     if subject and subject[0].i > trig.i and front and front[0].pos_ in ("NOUN", "PROPN", "DET", "ADJ") and not any(
