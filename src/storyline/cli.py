@@ -573,26 +573,20 @@ def export(
     db: str | None = typer.Option(None, help=DB_HELP),
 ) -> None:
     """Export the records (jsonl) or a flat events table in ACLED's layout (csv, parquet)."""
-    from sqlalchemy import select
-
-    from .store import schema as sch
     from .story.export import acled_rows, parquet_bytes, write_csv
 
-    queries = _story(db, story)
-    if format == "jsonl":
-        with queries.store.engine.connect() as conn:
-            rows = conn.execute(select(sch.versions.c.record).where(
-                sch.versions.c.id.in_(queries.latest(conn)))).fetchall()
-        fh = out.open("w", encoding="utf-8") if out else sys.stdout
-        for r in rows:
-            fh.write(r.record + "\n")
-        if out:
-            fh.close()
-        return
-    if format not in ("csv", "parquet"):
+    if format not in ("jsonl", "csv", "parquet"):
         _fail(f"--format {format!r}: choose jsonl, csv or parquet")
     if format == "parquet" and out is None:
         _fail("--format parquet needs --out FILE")
+    queries = _story(db, story)
+    if format == "jsonl":
+        fh = out.open("w", encoding="utf-8") if out else sys.stdout
+        for record in queries.latest_records():
+            fh.write(record + "\n")
+        if out:
+            fh.close()
+        return
     rows = acled_rows(queries.timeline())
     if format == "parquet":
         out.write_bytes(parquet_bytes(rows))

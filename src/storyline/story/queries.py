@@ -137,7 +137,52 @@ class Story:
         return (select(func.max(s.versions.c.id)).join(s.documents, s.documents.c.id == s.versions.c.document_id)
                 .where(s.documents.c.story_id == self.story).group_by(s.versions.c.document_id))
 
+    # -- documents -----------------------------------------------------------------------
+    def documents(self, title: str | None = None, source: str | None = None, sort: str = "first_seen",
+                  descending: bool = True) -> list[dict]:
+        """The documents (of the story), each with its version count and latest publication date,
+        sorted by `sort`; the undated (or untitled, …) last either way."""
+        with self.store.engine.connect() as conn:
+            n = func.count(s.versions.c.id).label("versions")
+            query = (select(s.documents.c.key, s.documents.c.title, s.documents.c.source, s.documents.c.url,
+                            s.documents.c.first_seen, s.documents.c.story_id.label("story"), n,
+                            func.max(s.versions.c.published).label("published"))
+                     .join(s.versions, s.versions.c.document_id == s.documents.c.id).group_by(s.documents.c.id))
+            if self.story is not None:
+                query = query.where(s.documents.c.story_id == self.story)
+            if source:
+                query = query.where(s.documents.c.source == source)
+            if title:
+                query = query.where(s.documents.c.title.contains(title, autoescape=True))
+            rows = [dict(r._mapping) for r in conn.execute(query).fetchall()]
+        known = sorted((r for r in rows if r[sort] is not None), key=lambda r: (r[sort], r["key"]), reverse=descending)
+        return known + [r for r in rows if r[sort] is None]
+
+    def latest_records(self) -> list[str]:
+        """The record (JSON) of the newest version of every document (of the story)."""
+        with self.store.engine.connect() as conn:
+            return list(conn.execute(select(s.versions.c.record).where(
+                s.versions.c.id.in_(self.latest(conn)))).scalars())
+
     # -- entities ------------------------------------------------------------------------
+    def entity_list(self, name: str | None = None, like: str | None = None, type: str | None = None) -> list[dict]:
+        """Entities of the newest versions, most mentioned first: `name` in any spelling, `like`
+        words that begin words of a name, `type` an entity type."""
+        with self.store.engine.connect() as conn:
+            query = (select(s.entities.c.key, s.entities.c.type, func.count().label("documents"),
+                            func.sum(s.entities.c.mentions).label("mentions"))
+                     .where(s.entities.c.version_id.in_(self.latest(conn)))
+                     .group_by(s.entities.c.key, s.entities.c.type))
+            if name:
+                query = query.where(s.entities.c.key.in_(self.keys_for(conn, name)))
+            if like:
+                query = query.where(s.entities.c.key.in_(self.keys_matching(conn, like)))
+            if type:
+                query = query.where(s.entities.c.type == type)
+            rows = conn.execute(query.order_by(func.sum(s.entities.c.mentions).desc(), s.entities.c.key)).fetchall()
+            names = self.names(conn, {r.key for r in rows})
+        return [{**dict(r._mapping), "name": names.get(r.key)} for r in rows]
+
     def names(self, conn, keys: Iterable[str | None] | None = None) -> dict[str, str]:
         """Entity key -> the display name used most often across articles (of these keys only,
         when given: reading every entity of a large store costs more than the query it serves)."""
@@ -184,6 +229,23 @@ class Story:
         rows = conn.execute(select(s.entities.c.key, s.entities.c.latitude, s.entities.c.longitude).where(
             s.entities.c.key.in_(keys), s.entities.c.latitude.is_not(None)))
         return {r.key: (r.latitude, r.longitude) for r in rows}
+
+    # -- quotes --------------------------------------------------------------------------
+    def quotes(self, speaker: str | None = None) -> list[dict]:
+        """The quotes of the newest versions by publication date (`speaker`: a name, any spelling)."""
+        with self.store.engine.connect() as conn:
+            q = (select(s.quotes, s.documents.c.key.label("document"), s.documents.c.source.label("doc_source"),
+                        s.versions.c.version, s.versions.c.published)
+                 .join(s.versions, s.quotes.c.version_id == s.versions.c.id)
+                 .join(s.documents, s.versions.c.document_id == s.documents.c.id)
+                 .where(s.quotes.c.version_id.in_(self.latest(conn))))
+            if speaker:
+                q = q.where(s.quotes.c.speaker.in_(self.keys_for(conn, speaker)))
+            rows = conn.execute(q.order_by(s.versions.c.published, s.documents.c.key, s.quotes.c.local_id)).fetchall()
+            names = self.names(conn, {r.speaker for r in rows})
+        return [{"document": r.document, "version": r.version, "quote": r.local_id, "doc_source": r.doc_source,
+                 "published": r.published, "text": r.text, "direct": bool(r.direct),
+                 "speaker": names.get(r.speaker) or r.speaker_text} for r in rows]
 
     # -- timeline ------------------------------------------------------------------------
     def timeline(self, entity: str | None = None, type: str | None = None, date_from: str | None = None,
