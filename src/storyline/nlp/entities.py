@@ -215,87 +215,87 @@ def _country_genitive(word: str) -> bool:
     return len(word) > 3 and word.endswith("s") and fold(word[:-1]) in countries()
 
 
-@Language.component("storyline_entities")
-def entities(doc: Doc) -> Doc:
-    raw: list[tuple[int, int, str, str]] = []  # start_char, end_char, label, name
-    covered: set[int] = set()
-    ent_at = {e.start: e for e in doc.ents}
-    for span in _organisations(doc):  # before NER, which splits these names
-        longer = ent_at.get(span.start)
-        if longer is not None and longer.end > span.end and longer[-1].is_title:
-            span = longer  # "DNB Markets": the known name is the start of a longer one
-        raw.append((span.start_char, span.end_char, "ORG", span.text))
-        covered.update(range(span.start, span.end))
-    # words a text also capitalises mid-sentence are names there ("stemte på Høyre"), whatever else
-    name_words = {t.text for e in doc.ents if len(e) > 1 for t in e} | {
-        t.text for t in doc if t.is_title and not t.is_sent_start and t.i and not doc[t.i - 1].is_punct}
-    common = _CommonNouns(doc)
-    for whole in doc.ents:
-        if any(i in covered for i in range(whole.start, whole.end)):
-            continue
-        if len(whole) == 1 and whole[0].is_sent_start and whole.text not in name_words and whole[0] in common:
-            continue  # "Ferja hadde 148 passasjerer": a common noun opening a sentence, not a name
-        for ent in _coordinated(whole):
-            label = whole.label_
-            if len(ent) > 1 and ent[0].text.casefold().endswith(ORG_HEAD_SUFFIXES) and not (
-                    len(ent) == 2 and (ent[1].text in COMPASS or lookup_place(ent[1].text))):
-                ent = ent[1:]  # "Rederiet Havbrott" tagged as one name: the kind is not part of it
-                # (but "Sparebanken Vest", "Sparebanken Møre" are names)
-            while len(ent) > 1 and ((ent[0].is_lower and ent[0].pos_ == "NOUN") or (
-                    label == "PER" and is_role_word(ent[0].text))):
-                ent = ent[1:]  # "storbyen Trondheim", "Aktor Hilde Berg": the noun or title is not part of the name
-            if len(ent) == 1 and ent[0].text.casefold().endswith(ORG_HEAD_SUFFIXES) and ent.end < len(doc) and (
-                    doc[ent.end].is_title or doc[ent.end].is_upper):
-                continue  # "Forsikringsselskapet Gjensidige": the kind opens the sentence, the name follows
-            if label == "ORG" and 2 <= len(ent) <= 3 and all(t.pos_ == "PROPN" and t.is_title for t in ent) \
-                    and first_name_gender(ent[0].text) and fold(ent.text) not in MEDIA:
-                label = "PER"  # "Scott Bessent" tagged as an organisation: a first name opens it
-            while label == "PER" and ent.start > 0 and ent.start - 1 not in covered and doc[ent.start - 1].pos_ == "PROPN" \
-                    and doc[ent.start - 1].is_title and not doc[ent.start - 1].is_sent_start \
-                    and not is_role_word(doc[ent.start - 1].text):
-                ent = doc[ent.start - 1:ent.end]  # "visestatsminister He Lifeng": NER took only "Lifeng"
-            if label == "PER":  # "Mohammed bin Salman", "Ursula von der Leyen": NER took a part
-                first = _particle_before(doc, ent.start, covered)
-                ent = doc[first if first is not None else ent.start:_particles_after(doc, ent, covered)]
-            if len(ent) > 1 and ent[-1].text == "kommune" and _within_place(doc, ent.start):
-                ent, label = ent[:-1], "GPE_LOC"
-            if ent.end < len(doc) and doc[ent.end].text in ORG_LAST_WORDS and ent.end not in covered and not (
-                    doc[ent.end].text == "kommune" and _within_place(doc, ent.start)):
-                ent = doc[ent.start:ent.end + 1]  # "Hålogaland lagmannsrett", "Bergen kommune": the institution
-            if _after_org_head(doc, ent.start) or (len(ent) > 1 and ent[-1].text.casefold() in ORG_LAST_WORDS):
-                label = "ORG"
-            elif label == "PER" and (
-                    (len(ent) > 1 and fold(ent[-1].text) in countries())  # "Eiendom Norge", "Amnesty Sverige"
-                    or (len(ent) == 1 and any(fold(ent.text).endswith(x) and len(ent.text) > len(x) + 2
-                                              for x in ("banken", "selskapet", "partiet", *INSTITUTION_SUFFIXES)))):
-                label = "ORG"  # "Handelsbanken", "Kremlpalasset": no person's name ends so
-            if len(ent) > 1 and _country_genitive(ent[0].text) and all(t.is_lower for t in ent[1:]):
-                ent, label = ent[:1], "GPE_LOC"  # "Ukrainas atomkraftverk": the country, then a common noun
-            while len(ent) > 1 and _is_calendar_word(ent[-1].text):
-                ent = ent[:-1]  # "Røst onsdag": the weekday is not part of the name
-            if len(ent) > 1 and ent[-1].text.casefold() == "sentrum":
-                ent, label = ent[:-1], "GPE_LOC"  # "i Førde sentrum": in the town
-            text = ent.text.strip("«»\"'()")
-            if not text or not any(c.isalpha() for c in text) or _is_calendar_word(text):
-                continue
-            if not any(c.isupper() or c.isdigit() for c in text) and "." not in text:
-                continue  # "ved landets atomkraftverk": a common noun is no name (web addresses may be)
-            if len(ent) == 1 and ent[0].is_stop and ent[0].pos_ in ("DET", "PRON", "ADP", "CCONJ", "SCONJ", "AUX"):
-                continue  # "Det russiske forsvarsdepartementet" with only "Det" tagged
-            if _parsed_genitive(ent[-1]) and text.endswith(ent[-1].text):
-                text = text[:-1]  # "Høyres angrep": the party is Høyre, even when named only this once
-            if label == "DRV":
-                code = demonym_country(text)
-                if code is None or ent.root.pos_ in ("VERB", "AUX"):
-                    continue  # not "å finne ein stad": the verb, not a Finn
-                raw.append((ent.start_char, ent.end_char, "DRV", f"iso:{code}"))
-            elif text.endswith(".") and ent[-1].text[:-1].isdigit() and (
-                    ent.end == len(doc) or doc[ent.end].is_sent_start or doc[ent.end].is_space):
-                # "France 24." at a sentence's end: the tokenizer took the full stop for an ordinal's
-                raw.append((ent.start_char, ent.end_char - 1, label, text[:-1]))
-            else:
-                raw.append((ent.start_char, ent.end_char, label, text))
-            covered.update(range(ent.start, ent.end))
+def _ner_mention(doc: Doc, ent: Span, label: str, covered: set[int]) -> tuple[int, int, str, str] | None:
+    """One name NER tagged, trimmed and relabelled where the tagger is known to err: (start_char,
+    end_char, label, name), or None where it is no name."""
+    if len(ent) > 1 and ent[0].text.casefold().endswith(ORG_HEAD_SUFFIXES) and not (
+            len(ent) == 2 and (ent[1].text in COMPASS or lookup_place(ent[1].text))):
+        ent = ent[1:]  # "Rederiet Havbrott" tagged as one name: the kind is not part of it
+        # (but "Sparebanken Vest", "Sparebanken Møre" are names)
+    while len(ent) > 1 and ((ent[0].is_lower and ent[0].pos_ == "NOUN") or (
+            label == "PER" and is_role_word(ent[0].text))):
+        ent = ent[1:]  # "storbyen Trondheim", "Aktor Hilde Berg": the noun or title is not part of the name
+    if len(ent) == 1 and ent[0].text.casefold().endswith(ORG_HEAD_SUFFIXES) and ent.end < len(doc) and (
+            doc[ent.end].is_title or doc[ent.end].is_upper):
+        return None  # "Forsikringsselskapet Gjensidige": the kind opens the sentence, the name follows
+    if label == "ORG" and 2 <= len(ent) <= 3 and all(t.pos_ == "PROPN" and t.is_title for t in ent) \
+            and first_name_gender(ent[0].text) and fold(ent.text) not in MEDIA:
+        label = "PER"  # "Scott Bessent" tagged as an organisation: a first name opens it
+    if label == "PER":
+        ent = _whole_person(doc, ent, covered)
+    ent, label = _institution(doc, ent, label, covered)
+    if len(ent) > 1 and _country_genitive(ent[0].text) and all(t.is_lower for t in ent[1:]):
+        ent, label = ent[:1], "GPE_LOC"  # "Ukrainas atomkraftverk": the country, then a common noun
+    while len(ent) > 1 and _is_calendar_word(ent[-1].text):
+        ent = ent[:-1]  # "Røst onsdag": the weekday is not part of the name
+    if len(ent) > 1 and ent[-1].text.casefold() == "sentrum":
+        ent, label = ent[:-1], "GPE_LOC"  # "i Førde sentrum": in the town
+    text = ent.text.strip("«»\"'()")
+    if not text or not any(c.isalpha() for c in text) or _is_calendar_word(text):
+        return None
+    if not any(c.isupper() or c.isdigit() for c in text) and "." not in text:
+        return None  # "ved landets atomkraftverk": a common noun is no name (web addresses may be)
+    if len(ent) == 1 and ent[0].is_stop and ent[0].pos_ in ("DET", "PRON", "ADP", "CCONJ", "SCONJ", "AUX"):
+        return None  # "Det russiske forsvarsdepartementet" with only "Det" tagged
+    if _parsed_genitive(ent[-1]) and text.endswith(ent[-1].text):
+        text = text[:-1]  # "Høyres angrep": the party is Høyre, even when named only this once
+    if label == "DRV":
+        code = demonym_country(text)
+        if code is None or ent.root.pos_ in ("VERB", "AUX"):
+            return None  # not "å finne ein stad": the verb, not a Finn
+        found = ent.start_char, ent.end_char, "DRV", f"iso:{code}"
+    elif text.endswith(".") and ent[-1].text[:-1].isdigit() and (
+            ent.end == len(doc) or doc[ent.end].is_sent_start or doc[ent.end].is_space):
+        # "France 24." at a sentence's end: the tokenizer took the full stop for an ordinal's
+        found = ent.start_char, ent.end_char - 1, label, text[:-1]
+    else:
+        found = ent.start_char, ent.end_char, label, text
+    covered.update(range(ent.start, ent.end))
+    return found
+
+
+def _whole_person(doc: Doc, ent: Span, covered: set[int]) -> Span:
+    """A person's name where NER took a part of it."""
+    while ent.start > 0 and ent.start - 1 not in covered and doc[ent.start - 1].pos_ == "PROPN" \
+            and doc[ent.start - 1].is_title and not doc[ent.start - 1].is_sent_start \
+            and not is_role_word(doc[ent.start - 1].text):
+        ent = doc[ent.start - 1:ent.end]  # "visestatsminister He Lifeng": NER took only "Lifeng"
+    # "Mohammed bin Salman", "Ursula von der Leyen"
+    first = _particle_before(doc, ent.start, covered)
+    return doc[first if first is not None else ent.start:_particles_after(doc, ent, covered)]
+
+
+def _institution(doc: Doc, ent: Span, label: str, covered: set[int]) -> tuple[Span, str]:
+    """The name of an institution: its kind after it ("Bergen kommune"), and an organisation's
+    label where the tagger gave another."""
+    if len(ent) > 1 and ent[-1].text == "kommune" and _within_place(doc, ent.start):
+        ent, label = ent[:-1], "GPE_LOC"
+    if ent.end < len(doc) and doc[ent.end].text in ORG_LAST_WORDS and ent.end not in covered and not (
+            doc[ent.end].text == "kommune" and _within_place(doc, ent.start)):
+        ent = doc[ent.start:ent.end + 1]  # "Hålogaland lagmannsrett", "Bergen kommune": the institution
+    if _after_org_head(doc, ent.start) or (len(ent) > 1 and ent[-1].text.casefold() in ORG_LAST_WORDS):
+        label = "ORG"
+    elif label == "PER" and (
+            (len(ent) > 1 and fold(ent[-1].text) in countries())  # "Eiendom Norge", "Amnesty Sverige"
+            or (len(ent) == 1 and any(fold(ent.text).endswith(x) and len(ent.text) > len(x) + 2
+                                      for x in ("banken", "selskapet", "partiet", *INSTITUTION_SUFFIXES)))):
+        label = "ORG"  # "Handelsbanken", "Kremlpalasset": no person's name ends so
+    return ent, label
+
+
+def _token_mentions(doc: Doc, raw: list[tuple[int, int, str, str]], covered: set[int]) -> None:
+    """Names NER missed, a token at a time: organisations before a title or a kind of institution,
+    demonyms, countries, media, institutions, acronyms in brackets."""
     for tok in doc:
         head, _, tail = tok.text.partition("-")
         if tok.i not in covered and tail and head[:1].isupper() and head.isalpha() and is_role_word(tail):
@@ -314,24 +314,85 @@ def entities(doc: Doc) -> Doc:
         if code and (tok.is_lower or tok.is_sent_start or tok.is_title):
             raw.append((tok.idx, tok.idx + len(tok.text), "DRV", f"iso:{code}"))
         elif tok.is_title or tok.is_upper:
-            # names NER missed: countries, media, institutions ("Utenriksdepartementet")
-            key = fold(tok.text)
-            if _after_org_head(doc, tok.i):
-                end = tok.i + 1
-                while end < len(doc) and end not in covered and (doc[end].is_title or doc[end].is_upper):
-                    end += 1
-                raw.append((tok.idx, doc[end - 1].idx + len(doc[end - 1].text), "ORG", doc[tok.i:end].text))
-                covered.update(range(tok.i, end))
-            elif key in countries() or (key.endswith("s") and key[:-1] in countries()):
-                raw.append((tok.idx, tok.idx + len(tok.text), "GPE_LOC", tok.text))
-            elif tok.is_upper and 2 <= len(tok.text) <= 6 and 0 < tok.i < len(doc) - 1 and \
-                    doc[tok.i - 1].text == "(" and doc[tok.i + 1].text == ")":
-                raw.append((tok.idx, tok.idx + len(tok.text), "ORG", tok.text))  # "Helsedirektoratet (HDIR)"
-            elif key in MEDIA and not tok.is_sent_start:
-                raw.append((tok.idx, tok.idx + len(tok.text), "ORG", tok.text))
-            elif any(key.endswith(x) and len(key) >= len(x) + 3 for x in INSTITUTION_SUFFIXES):
-                raw.append((tok.idx, tok.idx + len(tok.text), "ORG", tok.text))
+            _missed_name(doc, tok, raw, covered)
 
+
+def _missed_name(doc: Doc, tok: Token, raw: list[tuple[int, int, str, str]], covered: set[int]) -> None:
+    """A capitalised word NER missed that names a country, a medium or an institution ("Utenriksdepartementet")."""
+    key = fold(tok.text)
+    if _after_org_head(doc, tok.i):
+        end = tok.i + 1
+        while end < len(doc) and end not in covered and (doc[end].is_title or doc[end].is_upper):
+            end += 1
+        raw.append((tok.idx, doc[end - 1].idx + len(doc[end - 1].text), "ORG", doc[tok.i:end].text))
+        covered.update(range(tok.i, end))
+    elif key in countries() or (key.endswith("s") and key[:-1] in countries()):
+        raw.append((tok.idx, tok.idx + len(tok.text), "GPE_LOC", tok.text))
+    elif tok.is_upper and 2 <= len(tok.text) <= 6 and 0 < tok.i < len(doc) - 1 and \
+            doc[tok.i - 1].text == "(" and doc[tok.i + 1].text == ")":
+        raw.append((tok.idx, tok.idx + len(tok.text), "ORG", tok.text))  # "Helsedirektoratet (HDIR)"
+    elif key in MEDIA and not tok.is_sent_start:
+        raw.append((tok.idx, tok.idx + len(tok.text), "ORG", tok.text))
+    elif any(key.endswith(x) and len(key) >= len(x) + 3 for x in INSTITUTION_SUFFIXES):
+        raw.append((tok.idx, tok.idx + len(tok.text), "ORG", tok.text))
+
+
+def _raw_mentions(doc: Doc) -> tuple[list[tuple[int, int, str, str]], set[int]]:
+    """Every name the text has, before they are grouped into entities: (start_char, end_char,
+    label, name), and the tokens they cover."""
+    raw: list[tuple[int, int, str, str]] = []
+    covered: set[int] = set()
+    ent_at = {e.start: e for e in doc.ents}
+    for span in _organisations(doc):  # before NER, which splits these names
+        longer = ent_at.get(span.start)
+        if longer is not None and longer.end > span.end and longer[-1].is_title:
+            span = longer  # "DNB Markets": the known name is the start of a longer one
+        raw.append((span.start_char, span.end_char, "ORG", span.text))
+        covered.update(range(span.start, span.end))
+    # words a text also capitalises mid-sentence are names there ("stemte på Høyre"), whatever else
+    name_words = {t.text for e in doc.ents if len(e) > 1 for t in e} | {
+        t.text for t in doc if t.is_title and not t.is_sent_start and t.i and not doc[t.i - 1].is_punct}
+    common = _CommonNouns(doc)
+    for whole in doc.ents:
+        if any(i in covered for i in range(whole.start, whole.end)):
+            continue
+        if len(whole) == 1 and whole[0].is_sent_start and whole.text not in name_words and whole[0] in common:
+            continue  # "Ferja hadde 148 passasjerer": a common noun opening a sentence, not a name
+        for ent in _coordinated(whole):
+            found = _ner_mention(doc, ent, whole.label_, covered)
+            if found is not None:
+                raw.append(found)
+    _token_mentions(doc, raw, covered)
+    return raw, covered
+
+
+def _person_owners(raw: list[tuple[int, int, str, str]], known: set[str]) -> dict[tuple[str, ...], str]:
+    """The words of a person's name -> the full name they stand for."""
+    # persons: a shorter name that ends a longer one is the same person (Putin ~ Vladimir Putin);
+    # the longest name registers its endings first, so every ending maps to its longest owner
+    per_names = sorted({strip_genitive(n, known) for _, _, lab, n in raw if lab == "PER"}, key=lambda n: (-len(n), n))
+    owner: dict[tuple[str, ...], str] = {}
+    for full in per_names:
+        toks = tuple(full.split())
+        owner.setdefault(toks, full)
+        for k in range(1, len(toks)):
+            owner.setdefault(toks[-k:], owner[toks])
+
+    # a first name alone is the one person of the article who has it ("Aksel" ~ Aksel Lund Svindal,
+    # "Berit" ~ Berit Hårklau), as sports and local news write; not when two share it
+    by_first = defaultdict(set)
+    for full in per_names:
+        if len(full.split()) > 1 and first_name_gender(full.split()[0]):
+            by_first[full.split()[0]].add(owner[tuple(full.split())])
+    for first, fulls in by_first.items():
+        if len(fulls) == 1 and owner.get((first,), first) == first:
+            owner[(first,)] = next(iter(fulls))
+    return owner
+
+
+@Language.component("storyline_entities")
+def entities(doc: Doc) -> Doc:
+    raw, covered = _raw_mentions(doc)
     _unmatched_person_mentions(doc, raw, covered)
     known = {name for _, _, lab, name in raw if lab != "DRV"}
     groups: dict[str, _Group] = defaultdict(_Group)
@@ -359,25 +420,7 @@ def entities(doc: Doc) -> Doc:
             return f"name:{person.casefold()}", None
         return f"name:{name.casefold()}", None
 
-    # persons: a shorter name that ends a longer one is the same person (Putin ~ Vladimir Putin);
-    # the longest name registers its endings first, so every ending maps to its longest owner
-    per_names = sorted({strip_genitive(n, known) for _, _, lab, n in raw if lab == "PER"}, key=lambda n: (-len(n), n))
-    owner: dict[tuple[str, ...], str] = {}
-    for full in per_names:
-        toks = tuple(full.split())
-        owner.setdefault(toks, full)
-        for k in range(1, len(toks)):
-            owner.setdefault(toks[-k:], owner[toks])
-
-    # a first name alone is the one person of the article who has it ("Aksel" ~ Aksel Lund Svindal,
-    # "Berit" ~ Berit Hårklau), as sports and local news write; not when two share it
-    by_first = defaultdict(set)
-    for full in per_names:
-        if len(full.split()) > 1 and first_name_gender(full.split()[0]):
-            by_first[full.split()[0]].add(owner[tuple(full.split())])
-    for first, fulls in by_first.items():
-        if len(fulls) == 1 and owner.get((first,), first) == first:
-            owner[(first,)] = next(iter(fulls))
+    owner = _person_owners(raw, known)
 
     def person_of(name: str) -> str | None:
         return owner.get(tuple(name.split()))
