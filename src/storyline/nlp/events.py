@@ -81,23 +81,7 @@ def trigger_of(toks: list[Token], i: int) -> tuple[str, str | None, int] | None:
     k = _trigger_index(low)
     if k is not None:
         _, etype, mode = TRIGGERS[k]
-        if etype == "REQUEST" and low in ("ba", "bad", "ber") and not _followed_by(toks, i, "om", 5) and not any(
-                t.pos_ == "VERB" and ("Inf" in t.morph.get("VerbForm") or t.lemma_.casefold() == t.lower_)
-                for t in toks[i + 2:i + 12]):  # an infinitive is its own lemma, whatever the tagger says
-            return None  # "ba om", or someone asked to do something: "ba statsministeren møte pasienter"
-        if etype in ("ASSAULT", "CONSULT") and any(_sport_word(t.text.casefold()) for t in toks):
-            return None  # "kampene spilles på Ullevaal", "lagene møtes i Bergen": sport, not fighting or talks
-        if toks[i].pos_ == "ADJ" and i + 1 < len(toks) and toks[i + 1].pos_ == "NOUN" and low not in words(
-                "adjective_triggers"):
-            return None  # "den dømte mannen": a participle describing someone, not an event here
-        if etype == "CONSULT" and low.startswith("møt") and any(
-                t.text.casefold() in MEET_NOT_PEOPLE for t in toks[i + 1:i + 4]):
-            return None  # "møte behov", "møtte motstand": to meet something, not someone
-        if etype == "AGREE" and low.startswith("signer") and not any(
-                AGREEMENT.match(t.text.casefold()) for t in toks[i + 1:i + 5]):
-            return None  # "signerte for Rosenborg", "signert kontrakt": no agreement between parties
-        if etype == "AGREE" and low in ("enige", "einige") and not any(  # "ble natt til torsdag enige"
-                t.text.casefold() in AGREE_AUX for t in toks[max(0, i - 5):i] if not t.is_punct):
+        if _vetoed(toks, i, etype, low):
             return None
         return etype, mode or MODES.get(low), i + 1
     if low in words("go_verbs"):
@@ -122,6 +106,29 @@ def trigger_of(toks: list[Token], i: int) -> tuple[str, str | None, int] | None:
             if toks[k].text.casefold() in ("bort", "vekk"):
                 return "COERCE", None, i + 1
     return None
+
+
+def _vetoed(toks: list[Token], i: int, etype: str, low: str) -> bool:
+    """A word of the trigger table that is no event here."""
+    if etype == "REQUEST" and low in ("ba", "bad", "ber") and not _followed_by(toks, i, "om", 5) and not any(
+            t.pos_ == "VERB" and ("Inf" in t.morph.get("VerbForm") or t.lemma_.casefold() == t.lower_)
+            for t in toks[i + 2:i + 12]):  # an infinitive is its own lemma, whatever the tagger says
+        return True  # "ba om", or someone asked to do something: "ba statsministeren møte pasienter"
+    if etype in ("ASSAULT", "CONSULT") and any(_sport_word(t.text.casefold()) for t in toks):
+        return True  # "kampene spilles på Ullevaal", "lagene møtes i Bergen": sport, not fighting or talks
+    if toks[i].pos_ == "ADJ" and i + 1 < len(toks) and toks[i + 1].pos_ == "NOUN" and low not in words(
+            "adjective_triggers"):
+        return True  # "den dømte mannen": a participle describing someone, not an event here
+    if etype == "CONSULT" and low.startswith("møt") and any(
+            t.text.casefold() in MEET_NOT_PEOPLE for t in toks[i + 1:i + 4]):
+        return True  # "møte behov", "møtte motstand": to meet something, not someone
+    if etype == "AGREE" and low.startswith("signer") and not any(
+            AGREEMENT.match(t.text.casefold()) for t in toks[i + 1:i + 5]):
+        return True  # "signerte for Rosenborg", "signert kontrakt": no agreement between parties
+    if etype == "AGREE" and low in ("enige", "einige") and not any(  # "ble natt til torsdag enige"
+            t.text.casefold() in AGREE_AUX for t in toks[max(0, i - 5):i] if not t.is_punct):
+        return True
+    return False
 
 
 def _go_phrase(toks: list[Token], i: int) -> tuple[str, str | None, int] | None:
@@ -226,7 +233,26 @@ def _subject_tokens(trigger: Token) -> list[Token]:
 
 
 def _actors(ctx: _Context, sent: Span, toks: list[Token], i: int) -> list[str]:
-    trig = toks[i]
+    named_after = _named_after(ctx, toks, i)
+    if named_after:
+        return named_after
+    subject = _subject_phrase(ctx, toks, i)
+    actors = _phrase_entities(ctx, subject)
+    if len(actors) > 1 and any(ctx.ents[a].type == "PER" for a in actors):
+        # "Ordføraren i Ullensvang, Roald Haug, kritiserte": the person acts, not where they are from
+        actors = [a for a in actors if ctx.ents[a].type not in ("GPE", "LOC", "FAC")]
+    if not actors:
+        actors = _actors_elsewhere(ctx, toks, i, subject)
+    for k in range(i + 1, min(i + 4, len(toks))):  # "telefonsamtale med Macron"
+        if toks[k].text.casefold() == "med":
+            extra = _phrase_entities(ctx, toks[k + 1:k + 6])
+            actors += [e for e in extra[:1] if e not in actors]
+            break
+    return actors
+
+
+def _named_after(ctx: _Context, toks: list[Token], i: int) -> list[str]:
+    """Actors a noun trigger names after it: "kampene mellom hæren og RSF", "ei klage frå X"."""
     if i + 1 < len(toks) and toks[i + 1].text.casefold() == "mellom":
         # "kampene / samtalene mellom hæren og RSF": the parties come after the trigger
         span = []
@@ -237,11 +263,15 @@ def _actors(ctx: _Context, sent: Span, toks: list[Token], i: int) -> list[str]:
         between = _phrase_entities(ctx, span)
         if between:
             return between
-    if trig.pos_ == "NOUN" and i + 1 < len(toks) and toks[i + 1].lower_ in ("fra", "frå"):
+    if toks[i].pos_ == "NOUN" and i + 1 < len(toks) and toks[i + 1].lower_ in ("fra", "frå"):
         # "ei klage frå Gunnhild Wik", "kritikken fra Høyre": who it comes from acts
-        source = _unplaced_entities(ctx, _noun_phrase(toks, i + 2))
-        if source:
-            return source
+        return _unplaced_entities(ctx, _noun_phrase(toks, i + 2))
+    return []
+
+
+def _subject_phrase(ctx: _Context, toks: list[Token], i: int) -> list[Token]:
+    """The words of the trigger's subject, or of the part of it that acts."""
+    trig = toks[i]
     subject = _subject_tokens(trig)
     front = toks[:i]
     if subject and subject[0].i > trig.i and front and front[0].pos_ in ("NOUN", "PROPN", "DET", "ADJ") and not any(
@@ -259,18 +289,20 @@ def _actors(ctx: _Context, sent: Span, toks: list[Token], i: int) -> list[str]:
                     break
                 after.append(t)
         subject = before if _phrase_entities(ctx, before) else after
-    actors = _phrase_entities(ctx, subject)
-    if len(actors) > 1 and any(ctx.ents[a].type == "PER" for a in actors):
-        # "Ordføraren i Ullensvang, Roald Haug, kritiserte": the person acts, not where they are from
-        actors = [a for a in actors if ctx.ents[a].type not in ("GPE", "LOC", "FAC")]
-    if not actors:
-        # the clause before the trigger: from the last comma (or the sentence start)
-        start = 0
-        for k in range(i - 1, -1, -1):
-            if toks[k].text in (",", ";", ":") and k < i - 1:
-                start = k + 1
-                break
-        actors = _phrase_entities(ctx, [t for t in toks[start:i] if not _is_place_prep_obj(toks, t)])
+    return subject
+
+
+def _actors_elsewhere(ctx: _Context, toks: list[Token], i: int, subject: list[Token]) -> list[str]:
+    """Actors when the subject names none: the clause before the trigger, an organisation of the
+    subject's kind named before, a name right after the verb, the person in focus."""
+    trig = toks[i]
+    # the clause before the trigger: from the last comma (or the sentence start)
+    start = 0
+    for k in range(i - 1, -1, -1):
+        if toks[k].text in (",", ";", ":") and k < i - 1:
+            start = k + 1
+            break
+    actors = _phrase_entities(ctx, [t for t in toks[start:i] if not _is_place_prep_obj(toks, t)])
     if not actors and subject and subject[0].is_sent_start and subject[0].pos_ == "NOUN":
         # "Partiet krever …", "Sentralbanken venter …": the organisation of that kind named before
         who = kind_antecedent(ctx.doc, subject[0].idx, subject[0].text)
@@ -291,11 +323,6 @@ def _actors(ctx: _Context, sent: Span, toks: list[Token], i: int) -> list[str]:
         if pronoun or (clause and clause[-1] in ("og", "men")):
             who = ctx.focus.at(toks[i].idx, pronoun)
             actors = [who] if who else []
-    for k in range(i + 1, min(i + 4, len(toks))):  # "telefonsamtale med Macron"
-        if toks[k].text.casefold() == "med":
-            extra = _phrase_entities(ctx, toks[k + 1:k + 6])
-            actors += [e for e in extra[:1] if e not in actors]
-            break
     return actors
 
 
@@ -505,6 +532,70 @@ def _lead_date(doc: Doc, body, timexes, published) -> str | None:
     return None
 
 
+def _anaphoric(ctx: _Context, toks: list[Token], i: int, etype: str, named_before: set[tuple[str, str]],
+               earlier: Event | None) -> bool:
+    """The trigger names an event the article has already reported ("etter angrepet", "kuppet
+    skapte", "Samtalene, som foregikk i X": which then gives the earlier event its place)."""
+    t0 = toks[i]
+    if (i and toks[i - 1].text.casefold() in ANAPHORIC and not _new_after_time_word(toks, i)) or (
+            i > 1 and toks[i - 2].text.casefold() in ANAPHORIC and toks[i - 1].text.casefold().endswith("s")):
+        return True
+    if t0.pos_ == "NOUN" and "Def" in t0.morph.get("Definite") and (etype, t0.lemma_.casefold()) in named_before:
+        return True  # "et kupp i mars … kuppet skapte et vakuum": the event already reported
+    if earlier is not None and _refers_back(toks, i):
+        if earlier.location is None or earlier.location_inferred:  # "Samtalene, som foregikk i X"
+            place = _location(ctx, toks, i)  # where the earlier talks were
+            if place is not None:
+                earlier.location, earlier.location_inferred = place, False
+        return True
+    return False
+
+
+def _roles(ctx: _Context, toks: list[Token], i: int, end: int, actors: list[str],
+           targets: list[str]) -> tuple[list[str], list[str]]:
+    """Actors and targets where the grammar turns them round: a passive, or "rammet av"."""
+    if _passive(toks[i]):
+        # "Minst 67 mennesker ble drept (av X)": the subject is acted on; the agent after "av" acts
+        hit = _phrase_entities(ctx, _subject_tokens(toks[i]))
+        if any(ctx.ents[e].type == "PER" for e in hit):  # "Den saudiarabiske journalisten X ble drept"
+            hit = [e for e in hit if ctx.ents[e].type == "PER"]
+        agent = next((_unplaced_entities(ctx, toks[k + 1:k + 5]) for k in range(end, min(end + 4, len(toks)))
+                      if toks[k].text.casefold() == "av"), [])
+        actors, targets = agent, [e for e in dict.fromkeys(hit + targets) if e not in agent]
+    if _suffered(toks, i):
+        # "Russland er rammet av sanksjoner fra Vesten": the subject suffers the event
+        by = next((_phrase_entities(ctx, toks[k + 1:k + 5]) for k in range(end, min(end + 4, len(toks)))
+                   if toks[k].text.casefold() == "fra"), [])
+        actors, targets = by, actors + [t for t in targets if t not in actors and t not in by]
+    return actors, targets
+
+
+def _place(ctx: _Context, toks: list[Token], i: int, etype: str,
+           targets: list[str]) -> tuple[str | None, bool, list[str]]:
+    """Where the event happened: (place, inferred from the article, the targets without a place
+    that was where rather than whom)."""
+    t0 = toks[i]
+    location = _location(ctx, toks, i)
+    if location is None and etype in ("ASSAULT", "COERCE"):  # "angrep havnebyen Odesa": hit there
+        location = next((t for t in targets if ctx.ents[t].type in ("GPE", "LOC", "FAC")
+                         and ctx.ents[t].links.geonames), None)
+    if location is None and etype == "CONSULT":
+        location = _travelled_to(ctx, toks, i)  # "reiser til Stjørdal for å møte de evakuerte"
+    if location is None and etype == "CONSULT":  # "besøkte Lillehammer": the visited place
+        visit = t0.text.casefold().startswith(("besøk", "vitj"))  # any place; after "møtte", a city
+        place = next((t for t in targets if ctx.ents[t].type in ("GPE", "LOC", "FAC")
+                      and (visit or ctx.ents[t].links.geonames)), None)
+        if place:
+            location = place
+            targets = [t for t in targets if t != place]
+    # not where the event names another place as its target: aid "til Sudan" is not in Norway
+    inferred = location is None and ctx.main_place is not None and not any(
+        t == ctx.main_place or ctx.ents[t].type in ("GPE", "LOC") for t in targets)
+    if inferred:
+        location = ctx.main_place  # news says where once: "Santiago" for the strike reported below
+    return location, inferred, targets
+
+
 @Language.component("storyline_events")
 def events(doc: Doc) -> Doc:
     ctx = _Context(doc)
@@ -542,20 +633,10 @@ def events(doc: Doc) -> Doc:
             etype, mode, end = found
             t0 = toks[i]
             inside_quote = bool(direct.covering(t0.idx))
-            anaphoric = (i and toks[i - 1].text.casefold() in ANAPHORIC and not _new_after_time_word(toks, i)) or (
-                i > 1 and toks[i - 2].text.casefold() in ANAPHORIC and toks[i - 1].text.casefold().endswith("s"))
             no_comma = prev_end >= 0 and not any(t.text in ",;" for t in toks[prev_end:i]) and i - prev_end < 14
             earlier = next((v for v in reversed(out[-3:]) if v.type == etype
                             and v.sentence["end"] >= sent.start_char - 400), None)
-            if not anaphoric and t0.pos_ == "NOUN" and "Def" in t0.morph.get("Definite") and (
-                    etype, t0.lemma_.casefold()) in named_before:
-                anaphoric = True  # "et kupp i mars … kuppet skapte et vakuum": the event already reported
-            if not anaphoric and earlier is not None and _refers_back(toks, i):
-                anaphoric = True
-                if earlier.location is None or earlier.location_inferred:  # "Samtalene, som foregikk i X"
-                    place = _location(ctx, toks, i)  # where the earlier talks were
-                    if place is not None:
-                        earlier.location, earlier.location_inferred = place, False
+            anaphoric = _anaphoric(ctx, toks, i, etype, named_before, earlier)
             conditional = any(t.text.casefold() in CONDITIONAL for t in toks[max(0, i - 4):i])
             # one event a clause, but "Etter forhandlinger … ble partene enige": a noun's event, then the verb's
             second = prev_noun and etype != prev_type and t0.pos_ != "NOUN"
@@ -575,41 +656,12 @@ def events(doc: Doc) -> Doc:
                     c.dep_ in ("obj", "iobj") and _phrase_entities(ctx, [c]) for c in t0.children):
                 i = end  # a warning is a threat only when it is addressed to someone: not "advarer om glatte veier"
                 continue
-            if _passive(toks[i]):
-                # "Minst 67 mennesker ble drept (av X)": the subject is acted on; the agent after "av" acts
-                hit = _phrase_entities(ctx, _subject_tokens(toks[i]))
-                if any(ctx.ents[e].type == "PER" for e in hit):  # "Den saudiarabiske journalisten X ble drept"
-                    hit = [e for e in hit if ctx.ents[e].type == "PER"]
-                agent = next((_unplaced_entities(ctx, toks[k + 1:k + 5]) for k in range(end, min(end + 4, len(toks)))
-                              if toks[k].text.casefold() == "av"), [])
-                actors, targets = agent, [e for e in dict.fromkeys(hit + targets) if e not in agent]
+            actors, targets = _roles(ctx, toks, i, end, actors, targets)
             if etype == "ASSAULT" and targets and all(_is_party(ctx, t) for t in targets):
                 etype, mode = "ACCUSE", "criticize"  # "angrepet på Høyre": words against a party, not violence
-            if _suffered(toks, i):
-                # "Russland er rammet av sanksjoner fra Vesten": the subject suffers the event
-                by = next((_phrase_entities(ctx, toks[k + 1:k + 5]) for k in range(end, min(end + 4, len(toks)))
-                           if toks[k].text.casefold() == "fra"), [])
-                actors, targets = by, actors + [t for t in targets if t not in actors and t not in by]
             if etype == "CONSULT" and len(actors) >= 2:
                 ctx.last_parties = actors[:2]
-            location = _location(ctx, toks, i)
-            if location is None and etype in ("ASSAULT", "COERCE"):  # "angrep havnebyen Odesa": hit there
-                location = next((t for t in targets if ctx.ents[t].type in ("GPE", "LOC", "FAC")
-                                 and ctx.ents[t].links.geonames), None)
-            if location is None and etype == "CONSULT":
-                location = _travelled_to(ctx, toks, i)  # "reiser til Stjørdal for å møte de evakuerte"
-            if location is None and etype == "CONSULT":  # "besøkte Lillehammer": the visited place
-                visit = t0.text.casefold().startswith(("besøk", "vitj"))  # any place; after "møtte", a city
-                place = next((t for t in targets if ctx.ents[t].type in ("GPE", "LOC", "FAC")
-                              and (visit or ctx.ents[t].links.geonames)), None)
-                if place:
-                    location = place
-                    targets = [t for t in targets if t != place]
-            # not where the event names another place as its target: aid "til Sudan" is not in Norway
-            inferred = location is None and ctx.main_place is not None and not any(
-                t == ctx.main_place or ctx.ents[t].type in ("GPE", "LOC") for t in targets)
-            if inferred:
-                location = ctx.main_place  # news says where once: "Santiago" for the strike reported below
+            location, inferred, targets = _place(ctx, toks, i, etype, targets)
             near = _attached_period(doc, sent_periods, t0) or (
                 min(dates, key=lambda t: abs(t.start - t0.idx)).value if dates else (
                     last_date[1] if last_date and last_date[0] == para[0] else lead or pub))
