@@ -263,8 +263,9 @@ def _named_after(ctx: _Context, toks: list[Token], i: int) -> list[str]:
         between = _phrase_entities(ctx, span)
         if between:
             return between
-    if toks[i].pos_ == "NOUN" and i + 1 < len(toks) and toks[i + 1].lower_ in ("fra", "frå"):
-        # "ei klage frå Gunnhild Wik", "kritikken fra Høyre": who it comes from acts
+    if toks[i].pos_ == "NOUN" and i + 1 < len(toks) and toks[i + 1].lower_ in ("fra", "frå") and not _suffered(toks, i):
+        # "ei klage frå Gunnhild Wik", "kritikken fra Høyre": who it comes from acts (but in
+        # "rammet av sanksjoner fra X", see _roles, the subject is hit)
         return _unplaced_entities(ctx, _noun_phrase(toks, i + 2))
     return []
 
@@ -566,7 +567,7 @@ def _roles(ctx: _Context, toks: list[Token], i: int, end: int, actors: list[str]
         # "Russland er rammet av sanksjoner fra Vesten": the subject suffers the event
         by = next((_phrase_entities(ctx, toks[k + 1:k + 5]) for k in range(end, min(end + 4, len(toks)))
                    if toks[k].text.casefold() == "fra"), [])
-        actors, targets = by, actors + [t for t in targets if t not in actors and t not in by]
+        actors, targets = by, [e for e in dict.fromkeys(actors + targets) if e not in by]
     return actors, targets
 
 
