@@ -130,96 +130,142 @@ def _number(s: str) -> float | None:
         return None
 
 
+def _weekday(g: dict, ref: date, anchors: dict[str, date]) -> tuple[str, str] | None:
+    wd = WEEKDAYS[g["wd"].casefold()]
+    if g.get("day") and g.get("mon"):
+        year = int(g["year"]) if g.get("year") else ref.year
+        d = date(year, MONTHS[g["mon"].casefold()], int(g["day"]))
+    elif g.get("wk"):
+        which = g["wk"].casefold().split()[-2]
+        monday = ref - timedelta(days=ref.weekday())
+        shift = {"forrige": -7, "førre": -7, "neste": 7, "denne": 0}[which]
+        d = monday + timedelta(days=shift + wd)
+    elif g.get("dir") and g["dir"].casefold() in ("neste", "kommende"):
+        d = ref + timedelta(days=(wd - ref.weekday()) % 7 or 7)
+    elif g.get("dir") and g["dir"].casefold() in ("forrige", "sist", "siste"):
+        d = ref - timedelta(days=(ref.weekday() - wd) % 7 or 7)
+    else:
+        d = _last_weekday_on_or_before(ref, wd)
+    pod = PARTS_OF_DAY.get((g.get("pod") or "").casefold())
+    return ("TIME", f"{d.isoformat()}T{pod}") if pod else ("DATE", d.isoformat())
+
+
+def _daymonth(g: dict, ref: date, anchors: dict[str, date]) -> tuple[str, str] | None:
+    # the year before publication's
+    year = int(g["year"]) if g.get("year") else ref.year + RELYEAR_SHIFT.get(" ".join((g.get("rel") or "i år").casefold().split()), 0)
+    try:
+        d = date(year, MONTHS[g["mon"].casefold()], int(g["day"]))
+    except ValueError:
+        return None
+    return "DATE", d.isoformat()
+
+
+def _relday(g: dict, ref: date, anchors: dict[str, date]) -> tuple[str, str] | None:
+    rel = " ".join(g["rel"].casefold().split())
+    shift = {"i forgårs": -2, "i går": -1, "i dag": 0, "i morgen": 1, "i overmorgen": 2, "i kveld": 0,
+             "i natt": 0, "i morges": 0}[rel]
+    d = ref + timedelta(days=shift)
+    pod = PARTS_OF_DAY.get((g.get("pod") or "").casefold()) or {"i kveld": "EV", "i natt": "NI",
+                                                                 "i morges": "MO"}.get(rel)
+    return ("TIME", f"{d.isoformat()}T{pod}") if pod else ("DATE", d.isoformat())
+
+
+def _relyear(g: dict, ref: date, anchors: dict[str, date]) -> tuple[str, str] | None:
+    rel = " ".join(g["rel"].casefold().split())
+    shift = RELYEAR_SHIFT[rel]
+    return "DATE", str(ref.year + shift)
+
+
+def _relweek(g: dict, ref: date, anchors: dict[str, date]) -> tuple[str, str] | None:
+    rel, unit = g["rel"].casefold(), g["u"].casefold()
+    shift = {"neste": 1, "kommende": 1, "forrige": -1, "sist": -1, "førre": -1, "denne": 0}[rel]
+    if unit.startswith(("uke", "uka", "vek")):
+        return "DATE", _iso_week(ref + timedelta(weeks=shift))
+    if unit.startswith("helg"):
+        sat = ref + timedelta(days=(5 - ref.weekday()) % 7) + timedelta(weeks=shift if shift <= 0 else 0)
+        if shift < 0:
+            sat = ref - timedelta(days=(ref.weekday() - 5) % 7 or 7)
+        return "DATE", f"{_iso_week(sat)}-WE"
+    month = ref.month + shift
+    year = ref.year + (month - 1) // 12
+    return "DATE", f"{year}-{(month - 1) % 12 + 1:02d}"
+
+
+def _season(g: dict, ref: date, anchors: dict[str, date]) -> tuple[str, str] | None:
+    word = (g.get("season") or g["this"]).casefold()
+    return "DATE", f"{g['year'] or ref.year}-{SEASONS[word]}"
+
+
+def _decade(g: dict, ref: date, anchors: dict[str, date]) -> tuple[str, str] | None:
+    century = g.get("century") or ("19" if int(g["decade"]) >= 2 else "20")  # "90-tallet", "10-tallet"
+    return "DATE", f"{century}{g['decade']}"
+
+
+def _relgen(g: dict, ref: date, anchors: dict[str, date]) -> tuple[str, str] | None:
+    rel = g["rel"].casefold()
+    if rel.endswith("årets"):
+        return "DATE", str(ref.year - (rel == "fjorårets"))
+    shift = {"forgårsdagens": -2, "gårsdagens": -1, "dagens": 0, "morgendagens": 1}[rel]
+    return "DATE", (ref + timedelta(days=shift)).isoformat()
+
+
+def _monthyear(g: dict, ref: date, anchors: dict[str, date]) -> tuple[str, str] | None:
+    rel = " ".join((g.get("rel") or "i år").casefold().split())
+    year = int(g["year"]) if g.get("year") else ref.year + RELYEAR_SHIFT[rel]
+    return "DATE", f"{year}-{MONTHS[g['mon'].casefold()]:02d}"
+
+
+def _year(g: dict, ref: date, anchors: dict[str, date]) -> tuple[str, str] | None:
+    return "DATE", g["year"]
+
+
+def _clock(g: dict, ref: date, anchors: dict[str, date]) -> tuple[str, str] | None:
+    h, mi = int(g["h"]), int(g["m"] or 0)
+    if h > 24 or mi > 59:
+        return None
+    return "TIME", f"{ref.isoformat()}T{h:02d}:{mi:02d}"
+
+
+def _period(g: dict, ref: date, anchors: dict[str, date]) -> tuple[str, str] | None:
+    n = _number(g["n"]) if g.get("n") else 1
+    if n is None:
+        return None
+    value = _duration(n, g["unit"])
+    return ("DURATION", value) if value else None
+
+
+def _nth_day(g: dict, ref: date, anchors: dict[str, date]) -> tuple[str, str] | None:
+    start = anchors.get(_stem(g["what"]))
+    o = g["ord"].casefold()
+    n = ORDINALS.get(o) or (int(o.rstrip(".")) if o.rstrip(".").isdigit() else None)
+    if start is None or n is None:
+        return None
+    return "DATE", (start + timedelta(days=n - 1)).isoformat()
+
+# a kind of match (a named pattern of the timex patterns) -> how its value is worked out
+RESOLVERS = {
+    "weekday": _weekday,
+    "daymonth": _daymonth,
+    "relday": _relday,
+    "relyear": _relyear,
+    "relweek": _relweek,
+    "season": _season,
+    "decade": _decade,
+    "relgen": _relgen,
+    "monthyear": _monthyear,
+    "month": _monthyear,
+    "year": _year,
+    "clock": _clock,
+    "last_period": _period,
+    "duration": _period,
+    "nth_day": _nth_day,
+}
+
+
 def resolve(kind: str, m: re.Match, ref: date, anchors: dict[str, date]) -> tuple[str, str] | None:
     """(TIMEX3 type, value) for one match, or None when it does not resolve."""
-    g = m.groupdict()
-    if kind == "weekday":
-        wd = WEEKDAYS[g["wd"].casefold()]
-        if g.get("day") and g.get("mon"):
-            year = int(g["year"]) if g.get("year") else ref.year
-            d = date(year, MONTHS[g["mon"].casefold()], int(g["day"]))
-        elif g.get("wk"):
-            which = g["wk"].casefold().split()[-2]
-            monday = ref - timedelta(days=ref.weekday())
-            shift = {"forrige": -7, "førre": -7, "neste": 7, "denne": 0}[which]
-            d = monday + timedelta(days=shift + wd)
-        elif g.get("dir") and g["dir"].casefold() in ("neste", "kommende"):
-            d = ref + timedelta(days=(wd - ref.weekday()) % 7 or 7)
-        elif g.get("dir") and g["dir"].casefold() in ("forrige", "sist", "siste"):
-            d = ref - timedelta(days=(ref.weekday() - wd) % 7 or 7)
-        else:
-            d = _last_weekday_on_or_before(ref, wd)
-        pod = PARTS_OF_DAY.get((g.get("pod") or "").casefold())
-        return ("TIME", f"{d.isoformat()}T{pod}") if pod else ("DATE", d.isoformat())
-    if kind == "daymonth":  # "7. oktober i fjor": the year before publication's
-        year = int(g["year"]) if g.get("year") else ref.year + RELYEAR_SHIFT.get(" ".join((g.get("rel") or "i år").casefold().split()), 0)
-        try:
-            d = date(year, MONTHS[g["mon"].casefold()], int(g["day"]))
-        except ValueError:
-            return None
-        return "DATE", d.isoformat()
-    if kind == "relday":
-        rel = " ".join(g["rel"].casefold().split())
-        shift = {"i forgårs": -2, "i går": -1, "i dag": 0, "i morgen": 1, "i overmorgen": 2, "i kveld": 0,
-                 "i natt": 0, "i morges": 0}[rel]
-        d = ref + timedelta(days=shift)
-        pod = PARTS_OF_DAY.get((g.get("pod") or "").casefold()) or {"i kveld": "EV", "i natt": "NI",
-                                                                     "i morges": "MO"}.get(rel)
-        return ("TIME", f"{d.isoformat()}T{pod}") if pod else ("DATE", d.isoformat())
-    if kind == "relyear":
-        rel = " ".join(g["rel"].casefold().split())
-        shift = RELYEAR_SHIFT[rel]
-        return "DATE", str(ref.year + shift)
-    if kind == "relweek":
-        rel, unit = g["rel"].casefold(), g["u"].casefold()
-        shift = {"neste": 1, "kommende": 1, "forrige": -1, "sist": -1, "førre": -1, "denne": 0}[rel]
-        if unit.startswith(("uke", "uka", "vek")):
-            return "DATE", _iso_week(ref + timedelta(weeks=shift))
-        if unit.startswith("helg"):
-            sat = ref + timedelta(days=(5 - ref.weekday()) % 7) + timedelta(weeks=shift if shift <= 0 else 0)
-            if shift < 0:
-                sat = ref - timedelta(days=(ref.weekday() - 5) % 7 or 7)
-            return "DATE", f"{_iso_week(sat)}-WE"
-        month = ref.month + shift
-        year = ref.year + (month - 1) // 12
-        return "DATE", f"{year}-{(month - 1) % 12 + 1:02d}"
-    if kind == "season":
-        word = (g.get("season") or g["this"]).casefold()
-        return "DATE", f"{g['year'] or ref.year}-{SEASONS[word]}"
-    if kind == "decade":
-        century = g.get("century") or ("19" if int(g["decade"]) >= 2 else "20")  # "90-tallet", "10-tallet"
-        return "DATE", f"{century}{g['decade']}"
-    if kind == "relgen":
-        rel = g["rel"].casefold()
-        if rel.endswith("årets"):
-            return "DATE", str(ref.year - (rel == "fjorårets"))
-        shift = {"forgårsdagens": -2, "gårsdagens": -1, "dagens": 0, "morgendagens": 1}[rel]
-        return "DATE", (ref + timedelta(days=shift)).isoformat()
-    if kind in ("monthyear", "month"):
-        rel = " ".join((g.get("rel") or "i år").casefold().split())
-        year = int(g["year"]) if g.get("year") else ref.year + RELYEAR_SHIFT[rel]
-        return "DATE", f"{year}-{MONTHS[g['mon'].casefold()]:02d}"
-    if kind == "year":
-        return "DATE", g["year"]
-    if kind == "clock":
-        h, mi = int(g["h"]), int(g["m"] or 0)
-        if h > 24 or mi > 59:
-            return None
-        return "TIME", f"{ref.isoformat()}T{h:02d}:{mi:02d}"
-    if kind in ("last_period", "duration"):
-        n = _number(g["n"]) if g.get("n") else 1
-        if n is None:
-            return None
-        value = _duration(n, g["unit"])
-        return ("DURATION", value) if value else None
-    if kind == "nth_day":
-        start = anchors.get(_stem(g["what"]))
-        o = g["ord"].casefold()
-        n = ORDINALS.get(o) or (int(o.rstrip(".")) if o.rstrip(".").isdigit() else None)
-        if start is None or n is None:
-            return None
-        return "DATE", (start + timedelta(days=n - 1)).isoformat()
-    return None
+    resolver = RESOLVERS.get(kind)
+    return resolver(m.groupdict(), ref, anchors) if resolver else None
 
 
 def _stem(noun: str) -> str:
