@@ -39,6 +39,7 @@ demo: $(STAMP)
 	$(BIN)/storyline serve --db demo.db --port $(PORT)
 
 test: $(STAMP)
+	$(BIN)/ruff check src tests bench
 	$(BIN)/pytest -q
 
 # The README's illustrated tour: screenshots the browser tests take, written to docs/tour/.

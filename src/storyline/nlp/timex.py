@@ -151,7 +151,7 @@ def _weekday(g: dict, ref: date, anchors: dict[str, date]) -> tuple[str, str] | 
 
 
 def _daymonth(g: dict, ref: date, anchors: dict[str, date]) -> tuple[str, str] | None:
-    # the year before publication's
+    """"7. oktober i fjor": the year before publication's."""
     year = int(g["year"]) if g.get("year") else ref.year + RELYEAR_SHIFT.get(" ".join((g.get("rel") or "i år").casefold().split()), 0)
     try:
         d = date(year, MONTHS[g["mon"].casefold()], int(g["day"]))

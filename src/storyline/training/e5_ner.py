@@ -300,6 +300,34 @@ def export(run: Path, out: Path, data: Path, lang: str = "nb", vocab_words: int 
     return out
 
 
+def encoded_splits(data: Path, lang: str, limit: int, e5, tok) -> tuple[dict[str, list], dict[str, list], np.ndarray]:
+    """NorNE's splits: their sentences, the same as (piece ids, first piece of each word, tag ids)
+    with piece ids renumbered to the rows kept (those the data uses), and the kept rows."""
+    # "nb+nn" trains on both written standards; model-best is chosen on the first one's dev
+    langs = lang.split("+")
+    splits = {"train": [s for one in langs for s in train_sentences(data, one)]}
+    for split in ("dev", "test"):
+        splits[split] = eval_sentences(data, langs[0], split)
+    for other in langs[1:]:
+        splits[f"{other}-test"] = eval_sentences(data, other, "test")
+    if limit:
+        splits["train"] = splits["train"][:limit]
+    encoded = {}
+    for split, sents in splits.items():
+        encoded[split] = []
+        for s in sents:
+            ids, first = encode(tok, e5, s.words)
+            encoded[split].append((ids, first, [TAG_ID.get(t, 0) for t in s.ner]))
+    keep = np.unique(np.concatenate([[e5.bos, e5.eos, e5.pad, e5.unk]] +
+                                    [np.array(ids) for items in encoded.values() for ids, _, _ in items]))
+    remap = np.full(e5.config["vocab"], 0, np.int32)
+    remap[keep] = np.arange(len(keep))
+    for items in encoded.values():
+        for item in items:
+            item[0][:] = remap[item[0]].tolist()
+    return splits, encoded, keep
+
+
 def main() -> None:
     import jax
     import jax.numpy as jnp
@@ -324,28 +352,7 @@ def main() -> None:
 
     e5 = read_e5()
     tok = PieceVocab(e5.pieces, e5.scores, e5.unk, e5.normalise)
-    # "nb+nn" trains on both written standards; model-best is chosen on the first one's dev
-    langs = args.lang.split("+")
-    splits = {"train": [s for lang in langs for s in train_sentences(args.data, lang)]}
-    for split in ("dev", "test"):
-        splits[split] = eval_sentences(args.data, langs[0], split)
-    for lang in langs[1:]:
-        splits[f"{lang}-test"] = eval_sentences(args.data, lang, "test")
-    if args.limit:
-        splits["train"] = splits["train"][:args.limit]
-    encoded = {}
-    for split, sents in splits.items():
-        encoded[split] = []
-        for s in sents:
-            ids, first = encode(tok, e5, s.words)
-            encoded[split].append((ids, first, [TAG_ID.get(t, 0) for t in s.ner]))
-    keep = np.unique(np.concatenate([[e5.bos, e5.eos, e5.pad, e5.unk]] +
-                                    [np.array(ids) for items in encoded.values() for ids, _, _ in items]))
-    remap = np.full(e5.config["vocab"], 0, np.int32)
-    remap[keep] = np.arange(len(keep))
-    for items in encoded.values():
-        for item in items:
-            item[0][:] = remap[item[0]].tolist()
+    splits, encoded, keep = encoded_splits(args.data, args.lang, args.limit, e5, tok)
     n_pieces = sum(len(i[0]) for i in encoded["train"])
     print(f"{len(encoded['train'])} training sentences, {n_pieces} pieces, {len(keep)} piece rows kept", flush=True)
 
