@@ -71,7 +71,7 @@ def extract_many(articles, batch_size: int = 8, ner: str | None = None):
 
 def _extract_chunk(articles: list[dict], batch_size: int, ner: str | None):
     from .ingest.text import InputError, check_text, parse_published
-    from .record.build import to_record
+    from .nlp.build import to_record
 
     ready, results = [], [None] * len(articles)
     for i, a in enumerate(articles):

@@ -6,8 +6,8 @@ from datetime import date
 
 from spacy.tokens import Doc
 
-from ..nlp.util import text_of
-from .model import DocumentInfo, Heading, Record
+from ..record.model import DocumentInfo, Heading, Record
+from .util import text_of
 
 # Facts of one kind that one document may yield: far above any article (the longest of ours has
 # 60 figures), so only a text that is no article meets it; the record says when it does
