@@ -110,6 +110,9 @@ def test_no_word_stands_in_two_lexicons_that_contradict_each_other():
     assert len(set(verbs)) == len(verbs), "a speech verb listed twice"
     assert set().union(*roles("speech_verbs").values()) <= {"cue", "at", "inf", "trailing", "bare"}
     assert not words("first_person") & set(roles("speech_verbs"))
+    # auxiliaries: one table of forms and roles, read for passives, "ble enige" and a count's verb
+    assert set().union(*roles("auxiliaries").values()) == {"be", "become", "have", "modal", "finite"}
+    assert not set(roles("auxiliaries")) & set(roles("speech_verbs"))
     # a demonym names one country
     forms = [w for _, *columns in rows("demonyms") for column in columns for w in column.split() if w != "-"]
     assert len(forms) == len(set(forms)), "a demonym listed twice"

@@ -14,7 +14,7 @@ from ..record.model import Event
 from .entities import entity_by_id, entity_of_token, mentions_between
 from .figures import ifolge_source
 from .gazetteer import PARTY_NAMES
-from .lexicon import read_triggers, table, words
+from .lexicon import forms_with, read_triggers, table, words
 from .speakers import Focus, kind_antecedent
 from .util import SpanIndex, paragraph_index, text_of
 
@@ -46,7 +46,8 @@ AGREEMENT = re.compile(r"avtal|erklæring|traktat|overenskomst|våpenhvile|freds
 GIVE_VERBS = {"gir", "ga", "gav", "gjev", "bevilger", "bevilget", "bevilga", "bevilgar", "donerer", "donerte",
               "donerar", "sender", "sendte", "sende"}
 MONEY = {"kroner", "dollar", "euro", "pund", "kr", "mrd", "millioner", "milliarder", "millionar", "milliardar"}
-AGREE_AUX = {"ble", "bli", "er", "var", "blitt", "vart", "blei", "vere", "være", "blir", "vert"}
+# "ble enige", "er einige", and the passive's auxiliary: a form of be or become (lexicon/auxiliaries.tsv)
+BE_OR_BECOME = frozenset(forms_with("auxiliaries", "be", "become"))
 ANAPHORIC = {"etter", "før", "slikt", "slik", "sånt", "sånn"}
 TARGETED_BY_PA = {"ASSAULT", "COERCE", "THREATEN", "ACCUSE", "SANCTION"}
 PLACE_PREPS = {"i", "ved", "på", "nær", "utenfor", "utanfor", "mot", "fra", "frå", "inn"}
@@ -126,7 +127,7 @@ def _vetoed(toks: list[Token], i: int, etype: str, low: str) -> bool:
             AGREEMENT.match(t.text.casefold()) for t in toks[i + 1:i + 5]):
         return True  # "signerte for Rosenborg", "signert kontrakt": no agreement between parties
     if etype == "AGREE" and low in ("enige", "einige") and not any(  # "ble natt til torsdag enige"
-            t.text.casefold() in AGREE_AUX for t in toks[max(0, i - 5):i] if not t.is_punct):
+            t.text.casefold() in BE_OR_BECOME for t in toks[max(0, i - 5):i] if not t.is_punct):
         return True
     return False
 
@@ -356,14 +357,13 @@ def _passive(trig: Token) -> bool:
         return True
     if trig.pos_ != "VERB" or "Part" not in trig.morph.get("VerbForm"):
         return False
-    if any(c.dep_ in ("aux:pass", "nsubj:pass") or (c.dep_ == "aux" and c.text.casefold() in PASSIVE_AUX)
+    if any(c.dep_ in ("aux:pass", "nsubj:pass") or (c.dep_ == "aux" and c.text.casefold() in BE_OR_BECOME)
            for c in trig.children):
         return True
     own_subject = any(c.dep_.startswith("nsubj") or c.dep_.startswith("aux") for c in trig.children)
     return trig.dep_ == "conj" and not own_subject and trig.head != trig and _passive(trig.head)
 
 
-PASSIVE_AUX = {"ble", "blir", "bli", "blitt", "vart", "vert", "blei", "er", "var", "vore", "vært"}
 SUFFER_VERBS = {"rammet", "rammes", "ramma", "truffet", "utsatt", "utsett", "offer"}
 
 

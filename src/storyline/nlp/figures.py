@@ -11,7 +11,7 @@ from spacy.tokens import Doc
 
 from ..record.model import Figure
 from .entities import mentions_between
-from .lexicon import table, words
+from .lexicon import forms_with, table, words
 from .util import SpanIndex, paragraph_index, text_of
 
 CARDINALS = {word: float(value) for word, value in table("number_words").items()}  # lexicon/number_words.tsv
@@ -194,8 +194,7 @@ def figures(doc: Doc) -> Doc:
 
 
 # a closed class, listed: the tagger also calls an unknown plural noun AUX ("5.200 fotballkamper")
-AUXILIARIES = {"er", "var", "ble", "blei", "blir", "vart", "vert", "har", "hadde", "kan", "kunne", "skal",
-               "skulle", "vil", "ville", "må", "måtte", "bør", "burde"}
+AUXILIARIES = frozenset(forms_with("auxiliaries", "finite"))  # lexicon/auxiliaries.tsv
 
 
 def _verb_follows(doc: Doc, start_char: int, end_char: int) -> bool:
