@@ -54,11 +54,9 @@ PLACE_PREPS = {"i", "ved", "på", "nær", "utenfor", "utanfor", "mot", "fra", "f
 PLACE_NOUNS = re.compile(r"(stor)?by(en)?|hovedstad(en)?|landsby(en)?|region(en)?|provins(en)?|"
                          r"kjernekraftverk(et)?|atomkraftverk(et)?|havn(en|a)?|flyplass(en)?|fylke[t]?|kommune(n)?")
 PARTIES = re.compile(r"\b(partene|begge parter|begge land(ene)?|de to landene|de to partene)\b", re.I)
-CONDITIONAL = {"dersom", "hvis", "viss", "om"}  # "dersom Ukraina faller": no event happened
-NEGATION = {"ikke", "ikkje", "aldri", "ingen"}
-PLANNED = {"vil", "skal", "planlegger", "planlegg", "kommer", "kjem"}
-POSSIBLE = {"kan", "kunne", "trolig", "truleg", "muligens", "mogleg", "kanskje", "sannsynligvis", "sannsynlegvis"}
-REPORTED = {"angivelig", "angiveleg", "visstnok", "reportedly"}
+# words before a trigger that say it did not happen as told (lexicon/event_status.tsv)
+NEGATION, REPORTED, PLANNED, POSSIBLE, CONDITIONAL = (frozenset(forms_with("event_status", status)) for status in (
+    "negated", "reported", "planned", "possible", "conditional"))
 
 
 def _new_after_time_word(toks: list[Token], i: int) -> bool:
@@ -502,7 +500,7 @@ def _status(toks: list[Token], i: int) -> str:
     before = [t.text.casefold() for t in toks[max(0, i - 5):i]]
     if any(w in NEGATION for w in window):
         return "negated"
-    if any(w in REPORTED for w in before) or "meldt" in before:
+    if any(w in REPORTED for w in before):
         return "reported"
     if any(w in PLANNED for w in before):
         return "planned"
