@@ -3,8 +3,8 @@ length, and the facts one document may yield are capped, the record saying when.
 import pytest
 
 import storyline
+from storyline.nlp import build
 from storyline.nlp.structure import MAX_SENTENCE_TOKENS
-from storyline.record import build
 
 CLAUSE = "politiet opplyser at {n} personer ble evakuert fra Bergen mandag, og"
 
