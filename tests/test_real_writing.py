@@ -439,3 +439,17 @@ def test_a_complaint_from_someone_is_theirs():
     assert named_event(rec, "ACCUSE")[1] == ["Gunnhild Wik"]
     rec = record("Regjeringen fikk kritikk fra Høyre for budsjettet.")
     assert named_event(rec, "ACCUSE")[1] == ["Høyre"]
+
+
+def test_a_state_action_in_the_passive_is_done_by_the_country_where_it_happened():
+    rec = record("To amerikanske journalister ble arrestert i Nord-Korea i mars. Nord-Korea er et lukket land.")
+    assert named_event(rec, "COERCE")[1] == ["Nord-Korea"]
+    rec = record("En 30-åring ble pågrepet i Bergen natt til søndag.")
+    assert named_event(rec, "COERCE")[1] == []  # no country named: no actor made up
+    rec = record("Demonstranter ble skadet i Kairo i Egypt fredag.")
+    assert all(not v.actors for v in rec.events)  # not a state's act: no actor from the place
+
+
+def test_a_hyphenated_title_after_a_prefix_names_no_organisation():
+    rec = record("Eks-presidenten brukte under ett døgn. Høyre-leder Erna Solberg svarte.")
+    assert [e.name for e in rec.entities] == ["Høyre", "Erna Solberg"]

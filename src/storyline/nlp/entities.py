@@ -298,7 +298,8 @@ def _token_mentions(doc: Doc, raw: list[tuple[int, int, str, str]], covered: set
     demonyms, countries, media, institutions, acronyms in brackets."""
     for tok in doc:
         head, _, tail = tok.text.partition("-")
-        if tok.i not in covered and tail and head[:1].isupper() and head.isalpha() and is_role_word(tail):
+        if tok.i not in covered and tail and head[:1].isupper() and head.isalpha() and is_role_word(tail) and (
+                head.casefold() not in words("title_prefixes")):
             # "Høyre-leder", "NHO-sjef": the organisation the title belongs to is named
             raw.append((tok.idx, tok.idx + len(head), "ORG", head))
             covered.add(tok.i)

@@ -185,6 +185,11 @@ class _Context:
     def eid_at(self, start: int, end: int) -> list[str]:
         return [eid for s, e, eid in mentions_between(self.doc, start, end)]
 
+    def country_of(self, place: str) -> str | None:
+        """The entity of the country a place lies in, when the article names that country."""
+        iso = self.ents[place].links.iso3166
+        return next((eid for eid, e in self.ents.items() if e.key == f"iso:{iso}"), None) if iso else None
+
     def last_two_people(self, before: int) -> list[str]:
         named = [eid for s, e, eid in self.doc._.mention_index if s < before and self.ents[eid].type == "PER"]
         two = list(dict.fromkeys(reversed(named)))[:2]
@@ -661,6 +666,9 @@ def events(doc: Doc) -> Doc:
             if etype == "CONSULT" and len(actors) >= 2:
                 ctx.last_parties = actors[:2]
             location, inferred, targets = _place(ctx, toks, i, etype, targets)
+            if not actors and location is not None and t0.lower_ in words("state_actions") and _passive(t0):
+                # "De ble arrestert og dømt": the state where it happened did it
+                actors = [c for c in (ctx.country_of(location),) if c is not None and c not in targets]
             near = _attached_period(doc, sent_periods, t0) or (
                 min(dates, key=lambda t: abs(t.start - t0.idx)).value if dates else (
                     last_date[1] if last_date and last_date[0] == para[0] else lead or pub))
