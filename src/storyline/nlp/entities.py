@@ -34,14 +34,14 @@ from .gazetteer import (
     transliterate_to_english,
 )
 from .lemmatizer import lemma_of
-from .lexicon import words
+from .lexicon import forms_with, words
 from .timex import MONTHS, WEEKDAYS
 from .util import text_of
 
 # days and months with their genitive and definite forms: "Torsdagens", "Mars"
 CALENDAR_FORMS = {w + end for w in (*WEEKDAYS, *MONTHS) for end in ("", "s", "en", "ens")}
 
-COMPOUND_INSTITUTIONS = ("kommisjonen", "parlamentet", "domstolen", "rådet", "kommisjon", "parlament")
+COMPOUND_INSTITUTIONS = tuple(forms_with("organisation_words", "compound"))  # "EU-kommisjonen"
 MIN_CITY_POPULATION = 15000
 
 TYPE_OF_LABEL = {"PER": "PER", "ORG": "ORG", "GPE_LOC": "GPE", "GPE_ORG": "GPE", "GPE": "GPE", "LOC": "LOC",
@@ -140,8 +140,7 @@ def _coordinated(ent: Span) -> list[Span]:
 
 
 # institutions named by a definite common noun, which the text may also use in compounds
-DEFINITE_INSTITUTIONS = {"senatet", "kongressen", "parlamentet", "regjeringen", "regjeringa", "forsvaret",
-                         "politiet", "kirken", "kyrkja", "hæren", "marinen", "flyvåpenet", "domstolen"}
+DEFINITE_INSTITUTIONS = frozenset(forms_with("organisation_words", "definite"))
 
 
 class _CommonNouns:

@@ -11,17 +11,10 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..text import fold, transliterate_to_english  # noqa: F401  (re-exported for the nlp modules)
-from .lexicon import rows, table
+from .lexicon import entries, forms_with, rows, table, words
 
-# Norwegian press names that CLDR does not use as the primary name.
-EXTRA_COUNTRY_NAMES = {
-    "Hviterussland": "BY", "Storbritannia": "GB", "Britannia": "GB", "England": "GB",
-    "Skottland": "GB", "Wales": "GB", "Holland": "NL", "Tsjekkia": "CZ", "Elfenbenskysten": "CI",
-    "Burma": "MM", "Sør-Korea": "KR", "Nord-Korea": "KP", "Amerika": "US", "De forente stater": "US",
-    "Kongo": "CD", "Russland": "RU", "Ukraina": "UA", "Kina": "CN", "Taiwan": "TW", "Palestina": "PS",
-    "Vest-Sahara": "EH", "Sør-Afrika": "ZA", "Den dominikanske republikk": "DO", "Sør-Sudan": "SS",
-    "Tyrkia": "TR", "Kirgisistan": "KG", "Makedonia": "MK", "Nord-Makedonia": "MK",
-}
+# Norwegian press names that CLDR does not use as the primary name (lexicon/country_names.tsv)
+EXTRA_COUNTRY_NAMES = dict(rows("country_names"))
 
 def _demonyms() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
     """lexicon/demonyms.tsv: (adjective stem -> ISO, inhabitant noun -> ISO, irregular form -> ISO)."""
@@ -198,72 +191,21 @@ def name_variants(name: str) -> list[str]:
     return variants
 
 
-# News organisations and agencies, which NER often tags as persons ("ifølge Bloomberg").
-MEDIA = {
-    "ntb", "reuters", "afp", "ap", "associated press", "bloomberg", "bbc", "cnn", "nrk", "tv 2", "tv2", "vg",
-    "aftenposten", "dagbladet", "dagens næringsliv", "dn", "klassekampen", "nettavisen", "e24", "abc nyheter",
-    "the economist", "economist", "the guardian", "guardian", "new york times", "the new york times",
-    "washington post", "the washington post", "financial times", "wall street journal", "al jazeera",
-    "interfax", "tass", "ria novosti", "ukrinform", "kyiv independent", "politico", "axios", "sky news",
-    "der spiegel", "spiegel", "le monde", "dagens nyheter", "svenska dagbladet", "berlingske", "politiken",
-    "dr", "svt", "yle", "bergens tidende", "adresseavisen", "stavanger aftenblad", "fædrelandsvennen",
-}
-# nouns that introduce an organisation's name: "forsikringsselskapet Gjensidige", "militsen RSF"
-ORG_HEAD_SUFFIXES = ("selskapet", "organisasjonen", "partiet", "foreningen", "forbundet", "avisen", "avisa",
-                     "kanalen", "konsernet", "banken", "firmaet", "bedriften", "gruppen", "gruppa", "militsen",
-                     "bevegelsen", "klubben", "stiftelsen", "fondet", "byrået", "rederiet", "kjeden",
-                     "operatøren", "produsenten", "leverandøren", "nettverket", "alliansen", "lobbyen",
-                     "arrangøren", "hotellet", "appen", "tjenesten", "plattformen", "nettstedet", "kjeden")
-# the last word of a name that only an organisation's name ends with: "Vest politidistrikt",
-# "Hardanger Energi", "Ullensvang kommune" (NER trained on NorNE calls some of these persons)
-ORG_LAST_WORDS = ("politidistrikt", "kommune", "fylkeskommune", "sykehus", "sjukehus", "universitet",
-                  "høgskole", "høgskule", "energi", "kraft", "bank", "sparebank", "forsikring", "asa",
-                  "fotballklubb", "idrettslag", "parti", "stiftelse", "stifting", "direktorat", "tilsyn",
-                  "departement", "lufthavn", "rederi", "forbund", "forening", "foreining", "lagmannsrett",
-                  "tingrett", "jordskifterett", "forliksråd")
-INSTITUTION_SUFFIXES = ("departementet", "direktoratet", "tilsynet", "byrået", "kommisjonen", "palasset",
-                        "tinget", "instituttet", "universitetet", "sykehuset", "forbundet", "etaten",
-                        "rådet", "domstolen", "parlamentet", "senteret", "kontoret")
-# Organisations whose Norwegian names have lower-case or common words in them, which NER trained
-# on NorNE splits or misses ("Leger Uten Grenser" as a person and a place; "Meteorologisk
-# institutt" as a person). Matched case-insensitively as whole phrases.
-ORGANISATIONS = (
-    "Leger Uten Grenser", "Røde Kors", "Den internasjonale Røde Kors-komiteen", "Røde Halvmåne",
-    "Redd Barna", "Kirkens Nødhjelp", "Norsk Folkehjelp", "Flyktninghjelpen", "Amnesty International",
-    "Human Rights Watch", "Verdens matvareprogram", "Verdens helseorganisasjon", "Verdensbanken",
-    "Verdens handelsorganisasjon", "Det internasjonale pengefondet", "Det internasjonale energibyrået",
-    "Den internasjonale straffedomstolen", "Den internasjonale domstolen", "FNs sikkerhetsråd",
-    "FNs generalforsamling", "FNs menneskerettighetsråd", "FNs høykommissær for flyktninger",
-    "FNs barnefond", "FNs befolkningsfond", "FNs utviklingsprogram", "Den europeiske sentralbanken",
-    "Den afrikanske union", "Den arabiske liga", "Det hvite hus", "Meteorologisk institutt",
-    "Statens vegvesen", "Statens helsetilsyn", "Politiets sikkerhetstjeneste", "Politiets fellesforbund",
-    "Norges vassdrags- og energidirektorat", "Direktoratet for samfunnssikkerhet og beredskap",
-    "Norges Bank", "Norges Rederiforbund", "Statens pensjonsfond utland", "Hovedredningssentralen",
-    "Det Norske Veritas", "Landsorganisasjonen i Norge", "Næringslivets Hovedorganisasjon",
-    "Forsvarets forskningsinstitutt", "Norsk institutt for folkehelse", "Folkehelseinstituttet",
-    # Norwegian companies, agencies and unions that news names often and NER trained on 1998–2003
-    # text does not know (left out: names that are also common words, such as Posten, Ruter, Vy, LO)
-    "Finans Norge", "Energi Norge", "Innovasjon Norge", "Sjømat Norge", "Statnett", "Statkraft", "Equinor",
-    "Telenor", "Norsk Hydro", "DNB", "Avinor", "Bane Nor", "Nye Veier", "Mattilsynet", "Skatteetaten",
-    "Helsedirektoratet", "Politidirektoratet", "Utlendingsdirektoratet", "Kripos", "Økokrim", "Sivilforsvaret",
-    "Heimevernet", "Norad", "Enova", "Gjensidige", "Storebrand", "Fagforbundet", "Fellesforbundet",
-    "Norsk Sykepleierforbund", "Utdanningsforbundet", "Akademikerne", "Statsforvaltaren", "Statsforvalteren",
-    "Statistisk sentralbyrå", "Raudekrossen", "Raude Kross", "Eiendom Norge", "Handelsbanken", "Sparebank 1",
-)
+# News organisations and agencies (lexicon/media.txt), which NER often tags as persons ("ifølge Bloomberg")
+MEDIA = words("media")
+# Words for kinds of organisation by the role they play (lexicon/organisation_words.tsv)
+ORG_HEAD_SUFFIXES = tuple(forms_with("organisation_words", "head"))  # "forsikringsselskapet Gjensidige"
+ORG_LAST_WORDS = tuple(forms_with("organisation_words", "last"))  # "Vest politidistrikt", "Ullensvang kommune"
+INSTITUTION_SUFFIXES = tuple(forms_with("organisation_words", "institution"))  # "Utenriksdepartementet"
+# Organisations NER splits or misses (lexicon/organisations.txt), matched case-insensitively as whole phrases
+ORGANISATIONS = entries("organisations")
 # Norwegian parties (lexicon/parties.tsv): their short names, so that "Ap" and "Arbeiderpartiet"
 # are one entity, and every form that names a party
 PARTY_NAMES = table("parties")
 PARTIES = {form: name for form, name in PARTY_NAMES.items() if form != name.casefold()}
-# Norwegian counties (old and new) and regions, which GeoNames' city list does not hold and NER
-# often tags as persons ("Nordland"). Bokmål and Nynorsk forms.
-NORWEGIAN_REGIONS = (
-    "Østfold", "Akershus", "Buskerud", "Innlandet", "Vestfold", "Telemark", "Agder", "Rogaland", "Vestland",
-    "Møre og Romsdal", "Trøndelag", "Nordland", "Troms", "Finnmark", "Viken", "Vestfold og Telemark",
-    "Troms og Finnmark", "Hedmark", "Oppland", "Hordaland", "Sogn og Fjordane", "Aust-Agder", "Vest-Agder",
-    "Sør-Trøndelag", "Nord-Trøndelag", "Vestlandet", "Østlandet", "Sørlandet", "Nord-Norge", "Midt-Norge",
-    "Lofoten", "Vesterålen", "Helgeland", "Hardanger", "Sunnmøre", "Nordmøre", "Romsdal", "Gudbrandsdalen",
-    "Østerdalen", "Hallingdal", "Valdres", "Jæren", "Ryfylke", "Salten", "Senja", "Nordfjord", "Sunnfjord",
-)
+# Norwegian counties (old and new) and regions (lexicon/norwegian_regions.txt), which GeoNames'
+# city list does not hold and NER often tags as persons ("Nordland")
+NORWEGIAN_REGIONS = entries("norwegian_regions")
 MUNICIPALITIES = tuple(line.strip() for line in (Path(__file__).parent / "data" / "municipalities.txt").read_text(
     encoding="utf-8").splitlines() if line.strip() and not line.startswith("#"))
 # counties, regions and the smaller municipalities: places in Norway that GeoNames' list of cities

@@ -17,6 +17,13 @@ def words(name: str) -> frozenset[str]:
 
 
 @cache
+def entries(name: str) -> tuple[str, ...]:
+    """The entries of one lexicon file as written (names keep their case), in the file's order."""
+    lines = (LEXICON / f"{name}.txt").read_text(encoding="utf-8").splitlines()
+    return tuple(e for e in (line.split("#", 1)[0].strip() for line in lines) if e)
+
+
+@cache
 def rows(name: str, suffix: str = "tsv") -> tuple[tuple[str, ...], ...]:
     """The rows of a lexicon of columns (NAME.tsv, tab-separated), in the file's order."""
     lines = (LEXICON / f"{name}.{suffix}").read_text(encoding="utf-8").splitlines()

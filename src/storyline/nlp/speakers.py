@@ -8,6 +8,7 @@ from spacy.tokens import Doc
 
 from .entities import entity_by_id, is_role_word, mentions_between
 from .gazetteer import demonym_country, first_name_gender
+from .lexicon import forms_with
 from .util import text_of
 
 PRONOUNS = {"han", "hun", "ho", "hen"}
@@ -124,8 +125,7 @@ def resolve(doc: Doc, start: int, end: int, focus: Focus, prefer_last: bool = Fa
 
 
 # definite nouns for any organisation of their kind: "Partiet krever …" is the party just named
-GENERIC_KINDS = {"partiet", "selskapet", "organisasjonen", "forbundet", "foreningen", "konsernet", "bedriften",
-                 "firmaet", "gruppa", "gruppen", "militsen", "bevegelsen", "byrået", "laget"}
+GENERIC_KINDS = frozenset(forms_with("organisation_words", "generic"))  # lexicon/organisation_words.tsv
 
 
 def kind_antecedent(doc: Doc, start: int, head: str) -> str | None:
