@@ -212,3 +212,12 @@ def test_the_ui_labels_cover_every_code_of_the_record(client):
 def test_a_name_with_a_slash_reaches_the_entity_operation(client):
     got = client.get("/api/entities/Rogaland/Agder")  # the whole rest of the path is the name
     assert got.status_code == 404 and got.json()["detail"] == "no entity 'Rogaland/Agder'"
+
+
+def test_a_method_an_operation_lacks_is_405_with_the_methods_it_has(client):
+    put = client.put("/api/documents")
+    assert put.status_code == 405 and put.headers["allow"] == "GET"
+    assert client.delete("/api/documents/nrk-flom-1/versions").status_code == 405
+    assert client.get("/api/ingest").headers.get("allow") == "POST"
+    missing = client.get("/api/no-such-operation")
+    assert missing.status_code == 404 and missing.json()["detail"] == "no operation /api/no-such-operation"

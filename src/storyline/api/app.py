@@ -106,9 +106,11 @@ def create_app(db: str, token: str | None = None, max_body: int = MAX_BODY,
             response.headers["Cache-Control"] = "public, max-age=604800, immutable"
         return response
 
-    for router in (routes.documents, routes.facts, routes.writing):
+    routers = (routes.documents, routes.facts, routes.writing)
+    for router in routers:
         app.include_router(router)
-    api_routes = [r for r in app.routes if isinstance(r, APIRoute)]
+    # the operations, read from the routers (the app holds an included router as one entry)
+    api_routes = [r for router in routers for r in router.routes if isinstance(r, APIRoute)]
 
     @app.api_route("/api/{rest:path}", methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
                    include_in_schema=False)
