@@ -30,9 +30,8 @@ def _trigger_index(low: str) -> int | None:
     m = _TRIGGER_RX.fullmatch(low)
     return next(int(name[1:]) for name, v in m.groupdict().items() if v is not None) if m else None
 SPORT = words("sport_words")  # lexicon/sport_words.txt
-MEET_NOT_PEOPLE = {"behov", "behovet", "behovene", "motstand", "kritikk", "kritikken", "utfordringer",
-                   "utfordringene", "utfordring", "krav", "kravet", "kravene", "forventninger", "forventningene",
-                   "problemer", "problemene", "vanskeligheter", "veggen", "virkeligheten", "etterspørselen"}
+# the words the event rules read, by role (lexicon/event_words.tsv)
+MEET_NOT_PEOPLE = frozenset(forms_with("event_words", "not_met"))
 
 
 def _sport_word(w: str) -> bool:
@@ -43,14 +42,13 @@ _AID_NOUN = re.compile("|".join(rx for rx, etype, mode in TRIGGERS if etype == "
 # who is taken in as aid ("ta imot flyktninger"), and what is signed between parties
 RECEIVED = re.compile(r"flykt|asyl|migrant|evakuer|skadd|sår|pasient|barn|nødhjelp|naudhjelp|hjelp|bistand|overlevende")
 AGREEMENT = re.compile(r"avtal|erklæring|traktat|overenskomst|våpenhvile|fredsavtal|protokoll|intensjon")
-GIVE_VERBS = {"gir", "ga", "gav", "gjev", "bevilger", "bevilget", "bevilga", "bevilgar", "donerer", "donerte",
-              "donerar", "sender", "sendte", "sende"}
-MONEY = {"kroner", "dollar", "euro", "pund", "kr", "mrd", "millioner", "milliarder", "millionar", "milliardar"}
+GIVE_VERBS = frozenset(forms_with("event_words", "give"))
+MONEY = frozenset(forms_with("event_words", "money"))
 # "ble enige", "er einige", and the passive's auxiliary: a form of be or become (lexicon/auxiliaries.tsv)
 BE_OR_BECOME = frozenset(forms_with("auxiliaries", "be", "become"))
-ANAPHORIC = {"etter", "før", "slikt", "slik", "sånt", "sånn"}
+ANAPHORIC = frozenset(forms_with("event_words", "back"))
 TARGETED_BY_PA = {"ASSAULT", "COERCE", "THREATEN", "ACCUSE", "SANCTION"}
-PLACE_PREPS = {"i", "ved", "på", "nær", "utenfor", "utanfor", "mot", "fra", "frå", "inn"}
+PLACE_PREPS = frozenset(forms_with("event_words", "place"))
 PLACE_NOUNS = re.compile(r"(stor)?by(en)?|hovedstad(en)?|landsby(en)?|region(en)?|provins(en)?|"
                          r"kjernekraftverk(et)?|atomkraftverk(et)?|havn(en|a)?|flyplass(en)?|fylke[t]?|kommune(n)?")
 PARTIES = re.compile(r"\b(partene|begge parter|begge land(ene)?|de to landene|de to partene)\b", re.I)
@@ -150,7 +148,7 @@ def _go_phrase(toks: list[Token], i: int) -> tuple[str, str | None, int] | None:
     return None
 
 
-CARRY_VERBS = {"bar", "bære", "bærer", "båret", "bera", "bore", "bæres"}  # not "ber": Bokmål "asks"
+CARRY_VERBS = frozenset(forms_with("event_words", "carry"))  # not "ber": Bokmål "asks"
 
 
 def _followed_by(toks, i, word, window) -> bool:
@@ -367,7 +365,7 @@ def _passive(trig: Token) -> bool:
     return trig.dep_ == "conj" and not own_subject and trig.head != trig and _passive(trig.head)
 
 
-SUFFER_VERBS = {"rammet", "rammes", "ramma", "truffet", "utsatt", "utsett", "offer"}
+SUFFER_VERBS = frozenset(forms_with("event_words", "suffer"))
 
 
 def _suffered(toks: list[Token], i: int) -> bool:
@@ -378,7 +376,7 @@ def _suffered(toks: list[Token], i: int) -> bool:
     return False
 
 
-WHERE_PREPS = ("i", "ved", "på")  # what follows says where, not who: "møttes i NRK", "i Stortinget"
+WHERE_PREPS = tuple(forms_with("event_words", "where"))  # what follows says where, not who: "møttes i NRK", "i Stortinget"
 
 
 def _is_place_prep_obj(toks, t) -> bool:
@@ -470,8 +468,7 @@ def _location(ctx: _Context, toks: list[Token], i: int) -> str | None:
     return best
 
 
-TRAVEL_VERBS = {"reiser", "reiste", "drar", "dro", "kommer", "kom", "flyr", "fløy", "reis", "fer", "fór",
-                "kjem", "flaug"}  # Bokmål and Nynorsk
+TRAVEL_VERBS = frozenset(forms_with("event_words", "travel"))  # Bokmål and Nynorsk
 
 
 def _travelled_to(ctx: _Context, toks: list[Token], i: int) -> str | None:
