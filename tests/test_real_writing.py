@@ -458,3 +458,9 @@ def test_a_state_action_in_the_passive_is_done_by_the_country_where_it_happened(
 def test_a_hyphenated_title_after_a_prefix_names_no_organisation():
     rec = record("Eks-presidenten brukte under ett døgn. Høyre-leder Erna Solberg svarte.")
     assert [e.name for e in rec.entities] == ["Høyre", "Erna Solberg"]
+
+
+def test_every_multiplier_of_the_table_multiplies_abbreviated_or_not():
+    for text, value in (("Kommunen får 5 mill. kroner i år.", 5e6), ("Kommunen får 5 mill kroner i år.", 5e6),
+                        ("Staten gir 2 mrd. kroner.", 2e9), ("Fylket får ein million kroner.", 1e6)):
+        assert [(f.value, f.unit) for f in record(text).figures] == [(value, "kroner")], text

@@ -11,25 +11,26 @@ from spacy.tokens import Doc
 
 from ..record.model import Figure
 from .entities import mentions_between
-from .lexicon import forms_with, table, words
+from .lexicon import entries, forms_with, rows, table, words
 from .util import SpanIndex, paragraph_index, text_of
 
 CARDINALS = {word: float(value) for word, value in table("number_words").items()}  # lexicon/number_words.tsv
 ARTICLES = words("indefinite_articles")  # "one" only before a multiplier: "ein million kroner"
-MULTIPLIERS = {"million": 1e6, "millioner": 1e6, "millionar": 1e6, "mill.": 1e6, "mill": 1e6, "milliard": 1e9,
-               "milliarder": 1e9, "milliardar": 1e9, "mrd.": 1e9, "mrd": 1e9, "tusen": 1e3, "hundre": 100,
-               "billion": 1e12, "billioner": 1e12, "billionar": 1e12}  # Bokmål and Nynorsk plurals
-QUALIFIERS = [
-    (r"rundt|omkring|cirka|ca\.|om lag|omtrent|anslagsvis|i overkant av|i underkant av|rundt regnet", "about"),
-    (r"nærmere|nesten|snaut|snaue|bortimot|nær", "nearly"),
-    (r"over|mer enn|meir enn|flere enn|fleire enn|drøyt|drøye|godt over|i overkant av", "over"),
-    (r"minst|i hvert fall|i alle fall|ikke mindre enn", "at_least"),
-    (r"opptil|inntil|maks|maksimalt|høyst|ikke mer enn", "up_to"),
-    (r"under|færre enn|mindre enn|knapt", "at_most"),
-]
+MULTIPLIERS = {word: float(factor) for word, factor in table("multipliers").items()}  # lexicon/multipliers.tsv
+
+
+def _qualifiers() -> list[tuple[str, str]]:
+    """lexicon/qualifiers.tsv as (an alternation of its phrases, the qualifier), in the file's order."""
+    phrases: dict[str, list[str]] = {}
+    for phrase, qualifier in rows("qualifiers"):
+        phrases.setdefault(qualifier, []).append(re.escape(phrase))
+    return [("|".join(alternatives), qualifier) for qualifier, alternatives in phrases.items()]
+
+
+QUALIFIERS = _qualifiers()
 _QUAL = "|".join(q for q, _ in QUALIFIERS)
 _CARD = "|".join(sorted(CARDINALS, key=len, reverse=True))
-_MULT = r"(?:millioner|millionar|million|milliarder|milliardar|milliard|mill\.|mrd\.|billioner|billionar|billion|hundre|tusen)"
+_MULT = f"(?:{'|'.join(re.escape(w) for w in sorted(MULTIPLIERS, key=len, reverse=True))})"
 NUMBER = (
     rf"(?P<num>\d{{1,3}}(?:[.\u00a0\u202f ]\d{{3}})+(?:,\d+)?(?!\d)|\d+(?:,\d+)?(?![^\W_])"  # not "21de"
     rf"|(?:{'|'.join(sorted(ARTICLES))})(?=\s+{_MULT}\b)"
@@ -46,10 +47,7 @@ VAGUE = re.compile(
     r"et ubegrenset antall|ubegrenset antall|et ukjent antall|et stort antall))\b", re.I)
 VAGUE_VALUE = {"et titall": (10, "about"), "et dusin": (12, "about"), "et ubegrenset antall": (None, "unbounded"),
                "ubegrenset antall": (None, "unbounded")}
-OUTCOMES = ("drept", "drepte", "døde", "død", "omkom", "omkommet", "skadet", "skadd", "såret", "savnet",
-            "evakuert", "evakuerte", "arrestert", "pågrepet", "fengslet", "flyktet", "flykter", "flyktninger",
-            "ankommet", "smittet", "innlagt", "permittert", "oppsagt", "streiker", "streikende", "stemte",
-            "stemmer", "tapt", "tap", "sperret", "strømløse", "uten strøm", "rammet", "berørt", "utvist")
+OUTCOMES = entries("outcomes")  # lexicon/outcomes.txt
 # "3. plass", "28.-plass", "3. – 4. juli", "80-tallet", "40-årslag": ordinals and compounds, not counts
 SKIP_AFTER = re.compile(r"^(?:\.\s+[a-zæøå]|\.\s*[-–]|\.$|-[a-zæøå])")
 STOP_UNITS = {"av", "og", "i", "på", "til", "for", "med", "som", "er", "har", "ble", "var", "den", "det", "de",
@@ -81,9 +79,7 @@ def qualifier_of(word: str | None) -> str:
 
 
 # units of measure, which the tagger does not always call nouns ("3500 hektar" as a verb)
-MEASURES = {"hektar", "dekar", "mål", "kilometer", "km", "meter", "mil", "centimeter", "cm", "millimeter", "mm",
-            "kvadratmeter", "kvadratkilometer", "kilo", "kg", "gram", "tonn", "liter", "grader", "prosent",
-            "kroner", "dollar", "euro", "pund", "kilowattimer", "kwh", "megawatt", "mw", "knop", "fat"}
+MEASURES = words("measures")  # lexicon/measures.txt
 
 
 def _unit(doc: Doc, end_char: int, sent_end: int) -> tuple[str | None, int]:
