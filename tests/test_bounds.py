@@ -1,5 +1,8 @@
 """Bounded work for any input: a text without sentence breaks is cut into pieces a sentence's
-length, and the facts one document may yield are capped, the record saying when."""
+length, the facts one document may yield are capped, the record saying when, and an article of
+a batch that takes longer than its time budget fails alone."""
+import signal
+
 import pytest
 
 import storyline
@@ -50,3 +53,35 @@ def test_caps_keep_the_first_facts_in_the_text(kind):
     limits: list[str] = []
     assert build.capped(kind, facts, limits) == facts[:build.MAX_FACTS]
     assert limits == [f"{kind}: the first {build.MAX_FACTS:,} of {len(facts):,} kept"]
+
+
+# about 2.5 s of extraction on our machines, against a budget of half a second; the short
+# article takes a twentieth of it
+SLOW = " ".join(f"Politiet i Bergen opplyser at {i} personer ble evakuert fra Åsane mandag, sier Kari Holm til NRK."
+                for i in range(300))
+QUICK = "Statsminister Jonas Gahr Støre møtte ordføreren i Bergen mandag."
+
+
+def test_an_article_over_its_time_budget_fails_alone_and_the_batch_goes_on():
+    storyline.extract(QUICK)  # the pipeline loaded before the clock runs
+    slow, quick = storyline.extract_many([{"text": SLOW, "id": "slow"}, {"text": QUICK, "id": "quick"}], seconds=0.5)
+    assert isinstance(slow, storyline.ingest.text.ExtractionError)
+    assert str(slow).startswith("input: not extracted: it took over 0.5 s") and str(slow).endswith("[slow]")
+    assert "Jonas Gahr Støre" in [e.name for e in quick.entities]
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)  # no timer left behind
+    assert signal.getsignal(signal.SIGALRM) == signal.SIG_DFL
+    # without a budget (storyline extract, one text alone) the same article is extracted
+    assert storyline.extract(SLOW).figures
+
+
+def test_ingest_gives_each_article_its_budget(tmp_path, monkeypatch):
+    from storyline.ingest.batch import ingest_items
+    from storyline.ingest.sources import Item
+    from storyline.store.db import Store
+
+    monkeypatch.setattr(storyline, "DOCUMENT_SECONDS", 0.5)
+    store = Store(tmp_path / "budget.db")
+    result = ingest_items(store, [Item("slow.txt", key="slow", text=SLOW), Item("quick.txt", key="quick", text=QUICK)])
+    assert result.counts["new"] == 1 and store.record("quick") is not None and store.record("slow") is None
+    [(name, error)] = result.failures
+    assert name == "slow.txt" and "took over 0.5 s" in error

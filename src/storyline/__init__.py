@@ -6,6 +6,9 @@
 """
 from __future__ import annotations
 
+import signal
+import threading
+from contextlib import contextmanager
 from datetime import date
 from functools import lru_cache
 
@@ -55,21 +58,50 @@ def extract(text: str, published: str | date | None = None, *, id: str | None = 
     return record
 
 
-def extract_many(articles, batch_size: int = 8, ner: str | None = None):
+DOCUMENT_SECONDS = 60  # the time one article of a batch may take (a long news article takes 2 s)
+
+
+def extract_many(articles, batch_size: int = 8, ner: str | None = None, seconds: float | None = None):
     """Records of many articles, in order: an iterable of dicts with `text` and optionally
     `published`, `id`, `title`, `url`, `source`. Yields a Record, or the InputError of an
-    article that cannot be processed. Batching makes the statistical components faster."""
+    article that cannot be processed. Batching makes the statistical components faster.
+    `seconds`: the time each article may take (in the main thread; the batch as a whole may
+    take that times its size); one that takes longer fails alone, its batch goes on."""
     chunk: list[dict] = []
     for a in articles:
         chunk.append(a)
         if len(chunk) == batch_size:
-            yield from _extract_chunk(chunk, batch_size, ner)
+            yield from _extract_chunk(chunk, batch_size, ner, seconds)
             chunk = []
     if chunk:
-        yield from _extract_chunk(chunk, batch_size, ner)
+        yield from _extract_chunk(chunk, batch_size, ner, seconds)
 
 
-def _extract_chunk(articles: list[dict], batch_size: int, ner: str | None):
+class OverBudget(Exception):
+    """An article took longer than its time budget."""
+
+
+@contextmanager
+def _budget(seconds: float | None):
+    """Raise OverBudget here once `seconds` have passed. A signal timer, so only in the main
+    thread (elsewhere, as under the API's thread pool, there is no budget)."""
+    if not seconds or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum, frame):
+        raise OverBudget(f"took over {seconds:g} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _extract_chunk(articles: list[dict], batch_size: int, ner: str | None, seconds: float | None = None):
     from .ingest.text import InputError, check_text, parse_published
     from .nlp.build import to_record
 
@@ -85,7 +117,8 @@ def _extract_chunk(articles: list[dict], batch_size: int, ner: str | None):
         nlp = pipeline_for(lang, ner)
         if len(text) > LONG_TEXT:
             try:
-                results[i] = (process(nlp, text, pub), lang)
+                with _budget(seconds):
+                    results[i] = (process(nlp, text, pub), lang)
             except Exception as e:  # noqa: BLE001
                 results[i] = _failed(e, a.get("id"))
             continue
@@ -95,12 +128,13 @@ def _extract_chunk(articles: list[dict], batch_size: int, ner: str | None):
     for nlp in {id(r[3]): r[3] for r in ready}.values():  # one batch per pipeline
         mine = [r for r in ready if r[3] is nlp]
         try:
-            for (i, _, lang, _), doc in zip(mine, nlp.pipe((r[1] for r in mine), batch_size=batch_size),
-                                            strict=True):
-                results[i] = (doc, lang)
-        except Exception:  # noqa: BLE001  one article broke the batch: each again alone
+            with _budget(seconds and seconds * len(mine)):
+                for (i, _, lang, _), doc in zip(mine, nlp.pipe((r[1] for r in mine), batch_size=batch_size),
+                                                strict=True):
+                    results[i] = (doc, lang)
+        except Exception:  # noqa: BLE001  one article broke the batch, or took too long: each again alone
             for i, doc, lang, _ in mine:
-                results[i] = _alone(nlp, doc, lang, articles[i].get("id"))
+                results[i] = _alone(nlp, doc, lang, articles[i].get("id"), seconds)
     for a, res in zip(articles, results, strict=True):
         if isinstance(res, InputError):
             yield res
@@ -113,14 +147,15 @@ def _extract_chunk(articles: list[dict], batch_size: int, ner: str | None):
             yield _failed(e, a.get("id"))
 
 
-def _alone(nlp, doc, lang: str, id: str | None):
+def _alone(nlp, doc, lang: str, id: str | None, seconds: float | None = None):
     """(doc, lang) for an article run through the pipeline by itself, or its ExtractionError."""
     from .nlp.util import remember_text
 
     fresh = remember_text(nlp.make_doc(doc.text), doc.text)
     fresh._.published = doc._.published
     try:
-        return nlp(fresh), lang
+        with _budget(seconds):
+            return nlp(fresh), lang
     except Exception as e:  # noqa: BLE001
         return _failed(e, id)
 
@@ -128,8 +163,9 @@ def _alone(nlp, doc, lang: str, id: str | None):
 def _failed(e: Exception, id: str | None):
     from .ingest.text import ExtractionError
 
-    return ExtractionError(f"input: extraction failed ({type(e).__name__}: {e}); the other articles are not affected"
-                           + (f" [{id}]" if id else ""))
+    why = f"not extracted: it {e} (the time one article may take)" if isinstance(e, OverBudget) else (
+        f"extraction failed ({type(e).__name__}: {e})")
+    return ExtractionError(f"input: {why}; the other articles are not affected" + (f" [{id}]" if id else ""))
 
 
 def _make_doc(nlp, text: str):
