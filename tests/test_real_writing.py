@@ -464,3 +464,11 @@ def test_every_multiplier_of_the_table_multiplies_abbreviated_or_not():
     for text, value in (("Kommunen får 5 mill. kroner i år.", 5e6), ("Kommunen får 5 mill kroner i år.", 5e6),
                         ("Staten gir 2 mrd. kroner.", 2e9), ("Fylket får ein million kroner.", 1e6)):
         assert [(f.value, f.unit) for f in record(text).figures] == [(value, "kroner")], text
+
+
+def test_a_definite_title_in_an_event_is_the_person_named_before_with_it():
+    rec = record("Statsminister Jens Stoltenberg la fram budsjettet. Senere kritiserte Siv Jensen statsministeren "
+                 "for budsjettet.")
+    assert named_event(rec, "ACCUSE") == ("kritiserte", ["Siv Jensen"], ["Jens Stoltenberg"])
+    rec = record("Siv Jensen kritiserte statsministeren for budsjettet.")
+    assert named_event(rec, "ACCUSE")[2] == []  # no one named with the title before: no target made up

@@ -15,7 +15,7 @@ from .entities import entity_by_id, entity_of_token, mentions_between
 from .figures import ifolge_source
 from .gazetteer import PARTY_NAMES
 from .lexicon import forms_with, read_triggers, table, words
-from .speakers import Focus, kind_antecedent
+from .speakers import Focus, by_title, kind_antecedent
 from .util import SpanIndex, paragraph_index, text_of
 
 TRIGGERS, PHRASES = read_triggers()  # nlp/data/lexicon/triggers.tsv: (regex, type, mode), in order; two-word ones
@@ -211,10 +211,10 @@ def _phrase_entities(ctx: _Context, tokens: list[Token]) -> list[str]:
         return ctx.parties(start)
     if text.casefold() in words("the_two"):
         return ctx.last_two_people(start)  # "Da de to møttes": the two people the text has just named
-    out = []
-    for eid in ctx.eid_at(start, end):
-        if eid not in out:
-            out.append(eid)
+    out = list(dict.fromkeys(ctx.eid_at(start, end)))
+    if not out:  # "statsministeren", "den russiske presidenten": the person named before with that title
+        who = by_title(ctx.doc, [t.lower_ for t in tokens], start)
+        out = [who] if who else []
     return out
 
 

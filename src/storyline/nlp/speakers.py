@@ -106,13 +106,9 @@ def resolve(doc: Doc, start: int, end: int, focus: Focus, prefer_last: bool = Fa
         return _same_sentence_subject(doc, start, pronoun) or focus.at(start, pronoun), words[0] if low[0] in PRONOUNS else words[-1]
     if not low or all(w in ("og", "men", "samt", "så") for w in low):  # "…, og ba om at": elided subject
         return focus.at(start), phrase
-    for i, w in enumerate(low[:4]):
-        role = is_role_word(w)
-        if role and w != role:  # a definite title: "presidenten" refers back to someone named
-            country = next((demonym_country(x) for x in low[:i] if demonym_country(x)), None)
-            eid = _by_role(doc, role, country, start)
-            if eid:
-                return eid, phrase
+    eid = by_title(doc, low, start)
+    if eid:
+        return eid, phrase
     head = _head_phrase(phrase)
     # an organisation or place speaks only from the head of the phrase: not "Bergen" in "en brannmann
     # fra Bergen", nor "svenske" in "politiet til det svenske nyhetsbyrået TT"
@@ -182,6 +178,19 @@ def _same_sentence_subject(doc: Doc, pos: int, pronoun: str | None = None) -> st
             if not t.nbor(-1).text[:1].isupper() or t.nbor(-1).is_sent_start:
                 best = eid
     return best
+
+
+def by_title(doc: Doc, words: list[str], start: int) -> str | None:
+    """The person a definite title among the first words of a phrase refers back to
+    ("presidenten", "den russiske presidenten": the one named before with that role)."""
+    for i, w in enumerate(words[:4]):
+        role = is_role_word(w)
+        if role and w != role:
+            country = next((demonym_country(x) for x in words[:i] if demonym_country(x)), None)
+            eid = _by_role(doc, role, country, start)
+            if eid:
+                return eid
+    return None
 
 
 def _by_role(doc: Doc, role: str, country: str | None, before: int) -> str | None:
