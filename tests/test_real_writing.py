@@ -472,3 +472,9 @@ def test_a_definite_title_in_an_event_is_the_person_named_before_with_it():
     assert named_event(rec, "ACCUSE") == ("kritiserte", ["Siv Jensen"], ["Jens Stoltenberg"])
     rec = record("Siv Jensen kritiserte statsministeren for budsjettet.")
     assert named_event(rec, "ACCUSE")[2] == []  # no one named with the title before: no target made up
+
+
+def test_a_day_said_inside_a_quote_is_not_the_day_of_the_events_told_around_it():
+    rec = record("Kommunestyret møttes torsdag. - I dag skal vi vurdere klagen på nytt, sa ordfører Kari Dahl. "
+                 "Flertallet avviste klagen fra Per Lie.", published="2009-06-20")
+    assert [(v.type, v.date) for v in rec.events] == [("CONSULT", "2009-06-18"), ("REJECT", "2009-06-18")]

@@ -617,8 +617,10 @@ def events(doc: Doc) -> Doc:
             continue
         para = (found[0].start, found[0].end)
         toks = [t for t in sent if not t.is_space]
+        # a day, or a week ("i forrige uke"); not one said inside a direct quote ("- I dag skal me …"),
+        # whose today is the speaker's, not the events' told around it
         dates = [t for t in timexes.within(sent.start_char, sent.end_char) if t.type in ("DATE", "TIME")
-                 and re.match(r"\d{4}-(?:\d\d-\d\d|W\d\d)", t.value)]  # a day, or a week ("i forrige uke")
+                 and re.match(r"\d{4}-(?:\d\d-\d\d|W\d\d)", t.value) and not direct.covering(t.start)]
         if dates:
             last_date = (para[0], dates[0].value)
         sent_periods = [t for t in timexes.within(sent.start_char, sent.end_char) if t.type == "DATE"
