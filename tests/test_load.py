@@ -1,6 +1,7 @@
 """The shipped pipeline loads offline and has every component."""
 import socket
-from pathlib import Path
+import subprocess
+import sys
 
 import pytest
 
@@ -49,22 +50,28 @@ def test_missing_model_is_a_clear_error(monkeypatch, tmp_path):
 
 
 def test_components_are_registered_for_other_pipelines():
-    import spacy
+    # in a fresh process: importing the component is all another pipeline needs (its Doc
+    # extensions are registered at import)
+    code = """
+from datetime import date
+import spacy
+from storyline.nlp import timex
+nlp = spacy.blank("nb")
+nlp.add_pipe("storyline_timex")
+doc = nlp.make_doc("Møtet var i går.")
+doc._.published = date(2024, 5, 24)
+print([(t.text, t.value) for t in nlp(doc)._.timexes])
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[('i går', '2024-05-23')]"
 
-    import storyline.nlp  # noqa: F401  (registers the factories)
 
-    storyline.nlp.register_extensions()
-    from storyline.nlp import timex  # noqa: F401
-
-    nlp = spacy.blank("nb")
-    nlp.add_pipe("storyline_timex")
-    doc = nlp.make_doc("Møtet var i går.")
-    from datetime import date
-
-    doc._.published = date(2024, 5, 24)
-    doc = nlp(doc)
-    assert [(t.text, t.value) for t in doc._.timexes] == [("i går", "2024-05-23")]
-    assert Path(storyline.__file__).exists()
+def test_every_component_declares_what_it_assigns_and_gets_what_it_requires():
+    nlp = storyline.load()
+    analysis = nlp.analyze_pipes()
+    assert not any(analysis["problems"].values()), analysis["problems"]
+    assigned = {a for name in nlp.pipe_names for a in analysis["summary"][name]["assigns"]}
+    assert {"doc._.entities", "doc._.quotes", "doc._.figures", "doc._.events", "doc._.timexes"} <= assigned
 
 
 def test_pipeline_multiplies_with_numpy_not_blis():

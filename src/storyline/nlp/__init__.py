@@ -41,6 +41,9 @@ def register_extensions() -> None:
             Doc.set_extension(name, default=default if not isinstance(default, list) else None)
 
 
+register_extensions()  # at import: spacy.blank("nb").add_pipe("storyline_timex") needs nothing more
+
+
 def model_path(lang: str = "nb") -> Path:
     override = os.environ.get("STORYLINE_MODEL")
     path = Path(override) if override else MODEL_DIR / lang

@@ -19,7 +19,7 @@ AUXILIARY_LEMMAS = {"være", "vere", "ha", "bli", "verte", "få", "kunne", "skul
 AUXILIARY_DEPS = {"aux", "aux:pass", "cop"}
 
 
-@Language.component("storyline_auxiliaries")
+@Language.component("storyline_auxiliaries", assigns=["token.pos"], requires=["token.dep", "token.lemma"])
 def auxiliaries(doc: Doc) -> Doc:
     # only verbs are visited: building a Token object for every word costs more than the rule
     pos = doc.to_array(POS)

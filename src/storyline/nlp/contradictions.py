@@ -10,7 +10,7 @@ from ..record.quantity import quantity, quantity_key
 from .util import SpanIndex
 
 
-@Language.component("storyline_contradictions")
+@Language.component("storyline_contradictions", assigns=["doc._.contradictions"], requires=["doc._.figures"])
 def contradictions(doc: Doc) -> Doc:
     names = {e.id: e.name for e in doc._.entities}
     quotes = SpanIndex(doc._.quotes)

@@ -390,7 +390,8 @@ def _person_owners(raw: list[tuple[int, int, str, str]], known: set[str]) -> dic
     return owner
 
 
-@Language.component("storyline_entities")
+@Language.component("storyline_entities", assigns=["doc._.entities", "doc._.mention_index"],
+                    requires=["doc.ents", "token.pos", "token.dep"])
 def entities(doc: Doc) -> Doc:
     raw, covered = _raw_mentions(doc)
     _unmatched_person_mentions(doc, raw, covered)

@@ -597,7 +597,8 @@ def _place(ctx: _Context, toks: list[Token], i: int, etype: str,
     return location, inferred, targets
 
 
-@Language.component("storyline_events")
+@Language.component("storyline_events", assigns=["doc._.events"],
+                    requires=["doc._.entities", "doc._.timexes", "doc._.quotes", "doc._.paragraphs"])
 def events(doc: Doc) -> Doc:
     ctx = _Context(doc)
     text = text_of(doc)

@@ -115,7 +115,8 @@ def _term(timex) -> bool:
     return timex.type == "DURATION" and timex.text.endswith("s")
 
 
-@Language.component("storyline_figures")
+@Language.component("storyline_figures", assigns=["doc._.figures"],
+                    requires=["doc._.entities", "doc._.quotes"])
 def figures(doc: Doc) -> Doc:
     text = text_of(doc)
     timexes = SpanIndex(doc._.timexes)

@@ -17,7 +17,7 @@ def lemma_of(word: str, lang: str) -> str:
     return simplemma.lemmatize(word, lang=lang)
 
 
-@Language.factory("storyline_lemmatizer", default_config={"lang": "nb"})
+@Language.factory("storyline_lemmatizer", default_config={"lang": "nb"}, assigns=["token.lemma"])
 def create_lemmatizer(nlp: Language, name: str, lang: str):
     def lemmatize(doc: Doc) -> Doc:
         for tok in doc:

@@ -576,7 +576,8 @@ def _guillemets(b: _Builder, sent) -> None:
                   (sent.start_char, sent.end_char))
 
 
-@Language.component("storyline_quotes")
+@Language.component("storyline_quotes", assigns=["doc._.quotes"],
+                    requires=["doc._.entities", "doc._.paragraphs"])
 def quotes(doc: Doc) -> Doc:
     b = _Builder(doc)
     paras = [(p.start_char, p.end_char) for p in doc._.paragraphs]

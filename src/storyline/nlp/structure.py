@@ -134,7 +134,8 @@ def _span(doc: Doc, start: int, end: int) -> Span | None:
     return doc.char_span(start, end, alignment_mode="expand")
 
 
-@Language.component("storyline_structure")
+@Language.component("storyline_structure",
+                    assigns=["doc._.headings", "doc._.paragraphs", "doc._.live", "token.is_sent_start"])
 def structure(doc: Doc) -> Doc:
     headings, body, live = [], [], False
     parsed = doc.has_annotation("DEP")  # a doc joined from parsed chunks keeps its sentences

@@ -351,7 +351,7 @@ def parse_published(value: str | date | None) -> date | None:
     return date.fromisoformat(str(value)[:10])
 
 
-@Language.component("storyline_timex")
+@Language.component("storyline_timex", assigns=["doc._.timexes"])  # doc._.published: set by the caller
 def timex(doc: Doc) -> Doc:
     ref = parse_published(doc._.published) or date.today()
     doc._.timexes = [Timex(start=f.start, end=f.end, text=text_of(doc)[f.start:f.end], type=f.type, value=f.value)
