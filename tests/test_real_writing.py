@@ -478,3 +478,11 @@ def test_a_day_said_inside_a_quote_is_not_the_day_of_the_events_told_around_it()
     rec = record("Kommunestyret møttes torsdag. - I dag skal vi vurdere klagen på nytt, sa ordfører Kari Dahl. "
                  "Flertallet avviste klagen fra Per Lie.", published="2009-06-20")
     assert [(v.type, v.date) for v in rec.events] == [("CONSULT", "2009-06-18"), ("REJECT", "2009-06-18")]
+
+
+def test_a_speech_verb_of_several_words_may_have_its_subject_inside():
+    rec = record("I talen sin la konsul Per Carlsen vekt på at de to ildsjelene har bygd opp et kultursenter.")
+    assert speaker_names(rec) == [("de to ildsjelene har bygd opp et kultursenter", False, "Per Carlsen")]
+    rec = record("Kari Holm var tidlig ute med å annonsere at hele partiet ville støtte forslaget.")
+    assert speaker_names(rec) == [("hele partiet ville støtte forslaget", False, "Kari Holm")]
+    assert record("Per Lie la boka på bordet at kvelden.").quotes == []  # "la … på" is no "la vekt på"

@@ -312,6 +312,19 @@ def _dash_paragraphs(b: _Builder, paragraphs) -> list[tuple[int, int]]:
     return done
 
 
+# speech verbs of several words: "la til at", "la (konsul Carlsen) vekt på at"
+PHRASE_VERBS = [form.split() for form in INDIRECT_VERBS if " " in form]
+
+
+def _phrase_verb(toks, i: int) -> bool:
+    """toks[i] opens a speech verb of several words, its other words together within the next six
+    (a subject may come between: "la konsul Carlsen vekt på at")."""
+    low = toks[i].text.casefold()
+    ahead = [t.text.casefold() for t in toks[i + 1:i + 7]]
+    return any(first == low and any(ahead[k:k + len(rest)] == rest for k in range(len(ahead)))
+               for first, *rest in PHRASE_VERBS)
+
+
 def _indirect(b: _Builder, sent, from_char: int = 0) -> list[tuple[int, int]]:
     """Reported speech in one sentence (from `from_char` on); returns the spans it covers."""
     text = text_of(b.doc)
@@ -322,9 +335,8 @@ def _indirect(b: _Builder, sent, from_char: int = 0) -> list[tuple[int, int]]:
         i += 1
         tok = toks[i]
         low = tok.text.casefold()
-        two_word = low in ("la", "legger", "legg") and i + 1 < len(toks) and toks[i + 1].text.casefold() == "til"
-        if low not in INDIRECT_VERBS and low not in INFINITIVE_VERBS and not two_word:
-            continue  # ("la til at …" is a speech verb of two words)
+        if low not in INDIRECT_VERBS and low not in INFINITIVE_VERBS and not _phrase_verb(toks, i):
+            continue
         j = None
         omitted_at = _at_omitted(toks, i)
         if omitted_at:
