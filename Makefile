@@ -15,7 +15,7 @@ STEPS_nn = 2400
 STAMP := $(VENV)/.installed
 PORT ?= 8000
 
-.PHONY: demo test tour train train-e5ner bench bench-store lint clean
+.PHONY: demo test rescore tour train train-e5ner bench bench-store lint clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PY) >/dev/null || { echo "need $(PY) (Python 3.11)"; exit 1; }
@@ -41,6 +41,11 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/pytest -q
+
+# Raise tests/scores.json (each article's score by section, both taggers) after a change that
+# improves the record; it refuses to write a lower score (tests/rescore.py --allow-lower does).
+rescore: $(STAMP)
+	$(BIN)/python tests/rescore.py
 
 # The README's illustrated tour: screenshots the browser tests take, written to docs/tour/.
 tour: $(STAMP)
