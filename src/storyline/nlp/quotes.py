@@ -314,12 +314,15 @@ def _dash_paragraphs(b: _Builder, paragraphs) -> list[tuple[int, int]]:
 
 # speech verbs of several words: "la til at", "la (konsul Carlsen) vekt på at"
 PHRASE_VERBS = [form.split() for form in INDIRECT_VERBS if " " in form]
+PHRASE_VERB_STARTS = {first for first, *_ in PHRASE_VERBS}  # most tokens open none: asked first
 
 
 def _phrase_verb(toks, i: int) -> bool:
     """toks[i] opens a speech verb of several words, its other words together within the next six
     (a subject may come between: "la konsul Carlsen vekt på at")."""
     low = toks[i].text.casefold()
+    if low not in PHRASE_VERB_STARTS:
+        return False
     ahead = [t.text.casefold() for t in toks[i + 1:i + 7]]
     return any(first == low and any(ahead[k:k + len(rest)] == rest for k in range(len(ahead)))
                for first, *rest in PHRASE_VERBS)
