@@ -486,3 +486,14 @@ def test_a_speech_verb_of_several_words_may_have_its_subject_inside():
     rec = record("Kari Holm var tidlig ute med å annonsere at hele partiet ville støtte forslaget.")
     assert speaker_names(rec) == [("hele partiet ville støtte forslaget", False, "Kari Holm")]
     assert record("Per Lie la boka på bordet at kvelden.").quotes == []  # "la … på" is no "la vekt på"
+
+
+def test_an_invitation_with_no_one_named_is_no_event():
+    assert not any(t == "CONSULT" for t, _ in events("Innbydelsen kom overraskende på mange i byen."))
+    rec = record("Statsminister Jonas Gahr Støre har invitert president Emmanuel Macron til Oslo.")
+    assert named_event(rec, "CONSULT")[1:] == (["Jonas Gahr Støre"], ["Emmanuel Macron"])
+
+
+def test_a_name_with_particles_tagged_as_an_organisation_is_a_person():
+    rec = record("Statsminister Jonas Gahr Støre har invitert Ursula von der Leyen til Oslo.")
+    assert [(e.name, e.type) for e in rec.entities if e.name.startswith("Ursula")] == [("Ursula von der Leyen", "PER")]

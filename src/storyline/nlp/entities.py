@@ -227,9 +227,10 @@ def _ner_mention(doc: Doc, ent: Span, label: str, covered: set[int]) -> tuple[in
     if len(ent) == 1 and ent[0].text.casefold().endswith(ORG_HEAD_SUFFIXES) and ent.end < len(doc) and (
             doc[ent.end].is_title or doc[ent.end].is_upper):
         return None  # "Forsikringsselskapet Gjensidige": the kind opens the sentence, the name follows
-    if label == "ORG" and 2 <= len(ent) <= 3 and all(t.pos_ == "PROPN" and t.is_title for t in ent) \
+    if label == "ORG" and 2 <= len(ent) <= 3 and all((t.pos_ == "PROPN" and t.is_title) or (
+            k and t.text in NAME_PARTICLES) for k, t in enumerate(ent)) \
             and first_name_gender(ent[0].text) and fold(ent.text) not in MEDIA:
-        label = "PER"  # "Scott Bessent" tagged as an organisation: a first name opens it
+        label = "PER"  # "Scott Bessent", "Ursula von" tagged as an organisation: a first name opens it
     if label == "PER":
         ent = _whole_person(doc, ent, covered)
     ent, label = _institution(doc, ent, label, covered)
