@@ -497,3 +497,11 @@ def test_an_invitation_with_no_one_named_is_no_event():
 def test_a_name_with_particles_tagged_as_an_organisation_is_a_person():
     rec = record("Statsminister Jonas Gahr Støre har invitert Ursula von der Leyen til Oslo.")
     assert [(e.name, e.type) for e in rec.entities if e.name.startswith("Ursula")] == [("Ursula von der Leyen", "PER")]
+
+
+def test_sending_in_is_mobilising_only_when_forces_are_sent():
+    assert ("MOBILIZE", "satte inn") in events("Politiet satte inn ekstra mannskaper natt til søndag.")
+    assert ("MOBILIZE", "satt inn") in events("I starten ble to helikoptre satt inn i søket.")
+    for text in ("Ved å sette inn glassbyggerstein slipper lyset inn.", "Han satte inn pengene i banken.",
+                 "Treneren forteller hvilke spillere du burde sette inn."):
+        assert not any(t == "MOBILIZE" for t, _ in events(text)), text

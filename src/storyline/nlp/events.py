@@ -70,6 +70,9 @@ def trigger_of(toks: list[Token], i: int) -> tuple[str, str | None, int] | None:
     low = toks[i].text.casefold()
     if i + 1 < len(toks) and (low, toks[i + 1].text.casefold()) in PHRASES:
         etype, mode = PHRASES[(low, toks[i + 1].text.casefold())]
+        if etype == "MOBILIZE" and toks[i + 1].lower_ == "inn" and not any(
+                t.lower_.startswith(tuple(words("forces"))) for t in toks[max(0, i - 6):i + 8]):
+            return None  # "sette inn glassbyggerstein": nothing sent in to act
         if etype == "AID" and toks[i + 1].text.casefold() == "imot":
             objs = [t for t in toks[i + 2:i + 8] if t.pos_ in ("NOUN", "PROPN")]
             if objs and not any(RECEIVED.match(t.text.casefold()) for t in objs):
