@@ -1,0 +1,63 @@
+"""Event rules on hand-built Docs (words, heads, dependencies, parts of speech, entities, as spaCy
+tests its components): the extraction components alone, on a blank pipeline, so what is tested
+is the rule and not what a retrained tagger or parser makes of the sentence."""
+from datetime import date
+
+import pytest
+import spacy
+from spacy.tokens import Doc
+
+from storyline.nlp import EXTRACTION, contradictions, entities, events, figures, quotes, structure, timex  # noqa: F401
+from storyline.nlp.util import remember_text
+
+
+@pytest.fixture(scope="module")
+def rules():
+    nlp = spacy.blank("nb")
+    for name in ["storyline_structure", *EXTRACTION]:
+        nlp.add_pipe(name)
+    return nlp
+
+
+def parsed(rules, rows: list[tuple]) -> Doc:
+    """A Doc from (word, head index, dependency, part of speech, entity label or "", morphology) rows."""
+    words = [r[0] for r in rows]
+    doc = Doc(rules.vocab, words=words, spaces=[i + 1 < len(words) and words[i + 1] != "." for i in range(len(words))],
+              heads=[r[1] for r in rows], deps=[r[2] for r in rows], pos=[r[3] for r in rows],
+              ents=[f"B-{r[4]}" if r[4] else "O" for r in rows], morphs=[r[5] if len(r) > 5 else "" for r in rows],
+              lemmas=[r[0].casefold() for r in rows])
+    doc = remember_text(doc, doc.text)
+    doc._.published = date(2024, 3, 14)
+    return rules(doc)
+
+
+def named(doc: Doc) -> list[tuple]:
+    names = {e.id: e.name for e in doc._.entities}
+    return [(v.type, v.text, [names[a] for a in v.actors], [names[t] for t in v.targets]) for v in doc._.events]
+
+
+def test_an_attack_on_a_party_is_criticism(rules):
+    doc = parsed(rules, [("Frp", 1, "nsubj", "PROPN", "ORG"), ("angriper", 1, "ROOT", "VERB", ""),
+                         ("Arbeiderpartiet", 1, "obj", "PROPN", "ORG"), ("for", 4, "case", "ADP", ""),
+                         ("skattepolitikken", 1, "obl", "NOUN", ""), (".", 1, "punct", "PUNCT", "")])
+    assert named(doc) == [("ACCUSE", "angriper", ["Fremskrittspartiet"], ["Arbeiderpartiet"])]
+
+
+def test_an_arrest_in_the_passive_is_the_countrys(rules):
+    doc = parsed(rules, [("To", 1, "nummod", "NUM", ""), ("journalister", 3, "nsubj:pass", "NOUN", ""),
+                         ("ble", 3, "aux:pass", "AUX", ""), ("arrestert", 3, "ROOT", "VERB", "", "VerbForm=Part"),
+                         ("i", 5, "case", "ADP", ""), ("Nord-Korea", 3, "obl", "PROPN", "GPE_LOC"),
+                         (".", 3, "punct", "PUNCT", "")])
+    assert named(doc) == [("COERCE", "arrestert", ["Nord-Korea"], [])]
+
+
+def test_a_complaint_from_someone_is_theirs_and_a_sanction_from_someone_hits_the_subject(rules):
+    doc = parsed(rules, [("Regjeringen", 1, "nsubj", "NOUN", ""), ("fikk", 1, "ROOT", "VERB", ""),
+                         ("kritikk", 1, "obj", "NOUN", ""), ("fra", 4, "case", "ADP", ""),
+                         ("Høyre", 2, "nmod", "PROPN", "ORG"), (".", 1, "punct", "PUNCT", "")])
+    assert named(doc) == [("ACCUSE", "kritikk", ["Høyre"], [])]
+    doc = parsed(rules, [("Iran", 2, "nsubj:pass", "PROPN", "GPE_LOC"), ("er", 2, "aux:pass", "AUX", ""),
+                         ("rammet", 2, "ROOT", "VERB", "", "VerbForm=Part"), ("av", 4, "case", "ADP", ""),
+                         ("sanksjoner", 2, "obl", "NOUN", ""), ("fra", 6, "case", "ADP", ""),
+                         ("Storbritannia", 4, "nmod", "PROPN", "GPE_LOC"), (".", 2, "punct", "PUNCT", "")])
+    assert named(doc) == [("SANCTION", "sanksjoner", ["Storbritannia"], ["Iran"])]
