@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from functools import cached_property, lru_cache
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Token
 
 from ..record.model import Event
 from .entities import entity_by_id, entity_of_token, mentions_between
@@ -237,7 +237,7 @@ def _subject_tokens(trigger: Token) -> list[Token]:
     return []
 
 
-def _actors(ctx: _Context, sent: Span, toks: list[Token], i: int) -> list[str]:
+def _actors(ctx: _Context, toks: list[Token], i: int) -> list[str]:
     named_after = _named_after(ctx, toks, i)
     if named_after:
         return named_after
@@ -650,7 +650,7 @@ def events(doc: Doc) -> Doc:
             if inside_quote or anaphoric or conditional or (no_comma and prev_type is not None and not second):
                 i = end
                 continue
-            actors = _actors(ctx, sent, toks, i)
+            actors = _actors(ctx, toks, i)
             targets = _targets(ctx, toks, i, end, actors, etype)
             if t0.pos_ == "NOUN" and not actors and not targets and t0.lower_.startswith(
                     tuple(words("unnamed_event_nouns"))):
