@@ -81,22 +81,31 @@ class OverBudget(Exception):
     """An article took longer than its time budget."""
 
 
+RETRY_SECONDS = 0.25  # how often the budget's timer fires again once it has run out
+
+
 @contextmanager
 def _budget(seconds: float | None):
     """Raise OverBudget here once `seconds` have passed. A signal timer, so only in the main
-    thread (elsewhere, as under the API's thread pool, there is no budget)."""
+    thread (elsewhere, as under the API's thread pool, there is no budget). It fires again every
+    RETRY_SECONDS until the block ends: a raise that lands in a garbage-collector callback, or in
+    someone's `except Exception`, is swallowed there, and the next one gets through."""
     if not seconds or threading.current_thread() is not threading.main_thread():
         yield
         return
+    running = [True]
 
     def expire(signum, frame):
-        raise OverBudget(f"took over {seconds:g} s")
+        if running[0]:
+            raise OverBudget(f"took over {seconds:g} s")
+        signal.setitimer(signal.ITIMER_REAL, 0)  # the block is over: no more alarms
 
     previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    signal.setitimer(signal.ITIMER_REAL, seconds, RETRY_SECONDS)
     try:
         yield
     finally:
+        running[0] = False  # first: from here on an alarm raises nothing
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
 
