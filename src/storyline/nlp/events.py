@@ -13,7 +13,7 @@ from spacy.tokens import Doc, Token
 from ..record.model import Event
 from .entities import entity_by_id, entity_of_token, mentions_between
 from .figures import ifolge_source
-from .gazetteer import PARTY_NAMES
+from .gazetteer import PARTY_FORMS
 from .lexicon import forms_with, read_triggers, table, words
 from .speakers import Focus, by_title, kind_antecedent
 from .util import SpanIndex, paragraph_index, text_of
@@ -30,6 +30,7 @@ def _trigger_index(low: str) -> int | None:
     m = _TRIGGER_RX.fullmatch(low)
     return next(int(name[1:]) for name, v in m.groupdict().items() if v is not None) if m else None
 SPORT = words("sport_words")  # lexicon/sport_words.txt
+FORCES = tuple(words("forces"))  # what is sent in to act (lexicon/forces.txt)
 # the words the event rules read, by role (lexicon/event_words.tsv)
 MEET_NOT_PEOPLE = frozenset(forms_with("event_words", "not_met"))
 
@@ -71,7 +72,7 @@ def trigger_of(toks: list[Token], i: int) -> tuple[str, str | None, int] | None:
     if i + 1 < len(toks) and (low, toks[i + 1].text.casefold()) in PHRASES:
         etype, mode = PHRASES[(low, toks[i + 1].text.casefold())]
         if etype == "MOBILIZE" and toks[i + 1].lower_ == "inn" and not any(
-                t.lower_.startswith(tuple(words("forces"))) for t in toks[max(0, i - 6):i + 8]):
+                t.lower_.startswith(FORCES) for t in toks[max(0, i - 6):i + 8]):
             return None  # "sette inn glassbyggerstein": nothing sent in to act
         if etype == "AID" and toks[i + 1].text.casefold() == "imot":
             objs = [t for t in toks[i + 2:i + 8] if t.pos_ in ("NOUN", "PROPN")]
@@ -343,9 +344,6 @@ def _unplaced_entities(ctx: _Context, span: list[Token]) -> list[str]:
     nested = {e for t in span[1:] if placed(t) for e in ctx.eid_at(t.idx, t.idx + len(t.text))
               if ctx.ents[e].type in ("GPE", "LOC", "FAC")}
     return [e for e in _phrase_entities(ctx, span) if e not in nested]
-
-
-PARTY_FORMS = frozenset(PARTY_NAMES) | {name.casefold() for name in PARTY_NAMES.values()}
 
 
 def _is_party(ctx: _Context, eid: str) -> bool:

@@ -203,6 +203,7 @@ ORGANISATIONS = entries("organisations")
 # are one entity, and every form that names a party
 PARTY_NAMES = table("parties")
 PARTIES = {form: name for form, name in PARTY_NAMES.items() if form != name.casefold()}
+PARTY_FORMS = frozenset(PARTY_NAMES) | {name.casefold() for name in PARTY_NAMES.values()}
 # Norwegian counties (old and new) and regions (lexicon/norwegian_regions.txt), which GeoNames'
 # city list does not hold and NER often tags as persons ("Nordland")
 NORWEGIAN_REGIONS = entries("norwegian_regions")
