@@ -209,6 +209,19 @@ def test_a_map_cluster_through_an_event_report_to_its_sentence(server, page):
     assert target.first.is_visible()
 
 
+def test_the_map_reads_the_detailed_countries_only_when_zoomed_in(server, page):
+    asked = []
+    page.on("request", lambda r: asked.append(r.url.rsplit("/", 1)[-1]))
+    open_route(page, server, f"#/story/{story_id(server, 'Flom i Lillehammer')}")
+    page.locator(".leaflet-marker-icon").first.wait_for()
+    assert "countries-110m.json" in asked and "countries-50m.json" not in asked
+    page.wait_for_url("**win=*")  # the timeline has reported its first range
+    page.wait_for_function("() => !window.__map._animatingZoom")  # Leaflet ignores a zoom asked for during its fit
+    with page.expect_request("**/countries-50m.json"):
+        page.evaluate("window.__map.setZoom(9) && null")  # a town's streets: the coarse coast is no use there
+    assert page.locator(".map").get_attribute("data-basemap") == "50m"
+
+
 def test_search_for_a_name_from_the_header(server, page):
     open_route(page, server, "#/")
     page.fill("#search input", "Gahr")

@@ -26,7 +26,7 @@ VENDORED: dict[str, tuple[str, list[str], str]] = {
                                                  "styles/vis-timeline-graph2d.min.css"], "LICENSE.MIT.txt"),
     "topojson-client@3.1.0": ("ISC", ["dist/topojson-client.min.js"], "LICENSE"),
     # Natural Earth's countries (public domain) as TopoJSON: the base map, no tile server
-    "world-atlas@2.0.2": ("ISC", ["countries-50m.json"], "LICENSE"),
+    "world-atlas@2.0.2": ("ISC", ["countries-110m.json", "countries-50m.json"], "LICENSE"),
     "swagger-ui-dist@5.35.0": ("Apache-2.0", ["swagger-ui-bundle.js", "swagger-ui.css"], "LICENSE"),
     "redoc@2.5.4": ("MIT", ["bundles/redoc.standalone.js"], "LICENSE"),
 }

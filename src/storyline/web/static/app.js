@@ -5,7 +5,10 @@
 const main = document.getElementById("main");
 const details = document.getElementById("details");
 let L10N = null;  // labels.json: Norwegian names of types, statuses, qualifiers and time words
-let BASEMAP = null;  // a promise of the base map as GeoJSON, fetched once per page
+// the base map as GeoJSON, fetched once per page: Natural Earth's 1:110m countries, and its
+// 1:50m ones (seven times the bytes, the most of a story page's drawing time) only once a map is zoomed in
+const BASEMAPS = {};
+const DETAILED_FROM_ZOOM = 7;  // past the first view of a story (fitted at zoom 6 at most)
 
 // Build DOM nodes; text always goes through text nodes, never innerHTML, so article text stays text.
 function el(tag, attrs = {}, ...children) {
@@ -21,12 +24,19 @@ function el(tag, attrs = {}, ...children) {
   return node;
 }
 
-const LABELS = api("/labels.json");  // started at once, awaited by the first route
+// labels.json is asked for at once; every page's data is handed over only with it, so a page asks
+// for its data before the libraries and the labels are there, and draws with both
+const LABELS = fetchJSON("/labels.json").then(labels => { L10N = labels; });
 // Leaflet, vis-timeline and topojson-client (deferred scripts) have run once the document is loaded
 const LIBS = document.readyState === "loading"
   ? new Promise(resolve => document.addEventListener("DOMContentLoaded", resolve)) : Promise.resolve();
 
 async function api(path) {
+  const [body] = await Promise.all([fetchJSON(path), LABELS]);
+  return body;
+}
+
+async function fetchJSON(path) {
   const res = await fetch(path);
   if (!res.ok) {
     const body = await res.json().catch(() => ({}));
@@ -229,10 +239,10 @@ function drawTimeline(box, events, params, onRange, onPick) {
   return timeline;
 }
 
-function basemap() {
-  BASEMAP = BASEMAP || Promise.all([api("/vendor/world-atlas/countries-50m.json"), LIBS])
+function basemap(scale = "110m") {
+  BASEMAPS[scale] = BASEMAPS[scale] || Promise.all([api(`/vendor/world-atlas/countries-${scale}.json`), LIBS])
     .then(([w]) => topojson.feature(w, w.objects.countries));
-  return BASEMAP;
+  return BASEMAPS[scale];
 }
 
 function drawMap(box, legendTypes, story) {
@@ -240,8 +250,19 @@ function drawMap(box, legendTypes, story) {
     .setView([62, 12], 4);
   map.attributionControl.setPrefix(false).addAttribution("Grunnkart: Natural Earth");
   // the base map on a canvas: 240 countries as SVG paths cost the page a third of its time
-  basemap().then(geo => L.geoJSON(geo, { renderer: L.canvas({ padding: 0.2 }), interactive: false,
-    style: { color: "#b9b4a5", weight: 0.6, fillColor: "#f3f1ea", fillOpacity: 1 } }).addTo(map));
+  const renderer = L.canvas({ padding: 0.2 });
+  const countries = geo => L.geoJSON(geo, { renderer, interactive: false,
+    style: { color: "#b9b4a5", weight: 0.6, fillColor: "#f3f1ea", fillOpacity: 1 } });
+  let drawn = null;  // the base map layer on the map
+  basemap().then(geo => { if (!drawn) drawn = countries(geo).addTo(map); });
+  map.on("zoomend", () => {
+    if (box.dataset.basemap || map.getZoom() < DETAILED_FROM_ZOOM) return;
+    box.dataset.basemap = "50m";
+    basemap("50m").then(geo => {
+      if (drawn) drawn.remove();
+      drawn = countries(geo).addTo(map).bringToBack();
+    });
+  });
   const clusters = L.markerClusterGroup({
     maxClusterRadius: 40, showCoverageOnHover: false,
     // a cluster takes the colour of the type most of its events have
@@ -406,11 +427,19 @@ function contradictionCard(c) {
 
 async function storyPage(id, params) {
   const story = api(`/api/stories/${id}`);
-  const [info, view, claims] = await Promise.all([story, eventsView(id, params, `#/story/${id}`, story.then(i => i.sources)),
-    all(`/api/claims?story=${id}`, 500)]);
+  // every list asks for its first page now, not once the page above it is drawn
   const people = type => pagedList(`/api/entities?story=${id}&type=${type}`, e => el("li", {},
     entityLink(e.name || e.key, id), el("span", { class: "muted" }, ` ${count(e.mentions, "omtale", "omtaler")} i ${count(e.documents, "artikkel", "artikler")}`)), 10);
-  const charts = claims.sort((a, b) => b.figures.length - a.figures.length).map(figureChart).filter(Boolean).slice(0, 6);
+  const [persons, organisations] = [people("PER"), people("ORG")];
+  const quotes = pagedList(`/api/quotes?story=${id}`, quoteItem);
+  const contradictions = pagedList(`/api/contradictions?story=${id}`, contradictionCard, 10);
+  const [info, view, claims] = await Promise.all([story, eventsView(id, params, `#/story/${id}`, story.then(i => i.sources)),
+    all(`/api/claims?story=${id}`, 500)]);
+  const charts = [];  // the six longest series over two days or more, each drawn only when shown
+  for (const series of claims.sort((a, b) => b.figures.length - a.figures.length)) {
+    const chart = charts.length < 6 && figureChart(series);
+    if (chart) charts.push(chart);
+  }
   await LIBS;
   show(info.title || `Sak ${id}`,
     el("p", { class: "muted" }, `${timeLabel(info.first_date)} – ${timeLabel(info.last_date)} · ${count(info.articles, "artikkel", "artikler")} fra `,
@@ -418,11 +447,11 @@ async function storyPage(id, params) {
       el("a", { href: `#/claims?story=${id}` }, "motstridende tall")),
     view.section,
     el("div", { class: "columns" },
-      el("section", { class: "people", "data-type": "PER" }, el("h3", {}, "Personer"), el("ul", {}, people("PER"))),
-      el("section", { class: "people", "data-type": "ORG" }, el("h3", {}, "Organisasjoner"), el("ul", {}, people("ORG")))),
+      el("section", { class: "people", "data-type": "PER" }, el("h3", {}, "Personer"), el("ul", {}, persons)),
+      el("section", { class: "people", "data-type": "ORG" }, el("h3", {}, "Organisasjoner"), el("ul", {}, organisations))),
     el("h3", {}, "Tall over tid"), charts.length ? el("div", { class: "charts" }, charts) : el("p", { class: "muted" }, "Ingen tallserier."),
-    el("h3", {}, "Sitater"), el("ul", { class: "quotes" }, pagedList(`/api/quotes?story=${id}`, quoteItem)),
-    el("h3", {}, "Motstridende tall"), pagedList(`/api/contradictions?story=${id}`, contradictionCard, 10));
+    el("h3", {}, "Sitater"), el("ul", { class: "quotes" }, quotes),
+    el("h3", {}, "Motstridende tall"), contradictions);
   view.ready();
 }
 
@@ -613,7 +642,6 @@ async function route() {
     if (a.dataset.nav === section) a.setAttribute("aria-current", "page"); else a.removeAttribute("aria-current");
   }
   try {
-    L10N = await LABELS;
     if (!parts.length) await stories();
     else if (parts[0] === "story") await storyPage(Number(parts[1]), params);
     else if (parts[0] === "events") await eventsPage(params);
