@@ -15,7 +15,7 @@ STEPS_nn = 2400
 STAMP := $(VENV)/.installed
 PORT ?= 8000
 
-.PHONY: demo test rescore tour train train-e5ner bench bench-store lint clean
+.PHONY: demo test rescore tour train train-e5ner train-antecedents bench bench-store lint clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PY) >/dev/null || { echo "need $(PY) (Python 3.11)"; exit 1; }
@@ -69,6 +69,10 @@ endif
 
 # The encoder entity tagger behind `--ner e5`: multilingual-e5-small fine-tuned on NorNE Bokmål
 # and Nynorsk (4 epochs, about 45 minutes on 2 cores), written to src/storyline/models/e5ner.
+# the pronoun antecedent ranker (nlp/data/antecedent_ranker.json) from NARC's coreference chains; 2 min
+train-antecedents: $(STAMP)
+	$(BIN)/python -m storyline.training.antecedents --data $(DATA)/narc-ud-norne
+
 train-e5ner: $(STAMP)
 	$(BIN)/pip install --quiet -e '.[dev,train]'
 	$(BIN)/python -m storyline.training.e5_ner --data $(DATA) --out training-output/e5-ner --lang nb+nn --epochs 4

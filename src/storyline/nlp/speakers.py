@@ -3,6 +3,10 @@ presidenten", "ukrainske myndigheter") to an entity, with the person in focus fo
 from __future__ import annotations
 
 import bisect
+import json
+import math
+from functools import lru_cache
+from pathlib import Path
 
 from spacy.tokens import Doc
 
@@ -103,7 +107,7 @@ def resolve(doc: Doc, start: int, end: int, focus: Focus, prefer_last: bool = Fa
     low = [w.casefold().strip(",.") for w in words]
     if low and (low[0] in PRONOUNS or (len(low) > 1 and low[-1] in PRONOUNS and prefer_last)):
         pronoun = low[0] if low[0] in PRONOUNS else low[-1]
-        return _same_sentence_subject(doc, start, pronoun) or focus.at(start, pronoun), words[0] if low[0] in PRONOUNS else words[-1]
+        return antecedent(doc, start, pronoun, focus), words[0] if low[0] in PRONOUNS else words[-1]
     if not low or all(w in ("og", "men", "samt", "så") for w in low):  # "…, og ba om at": elided subject
         return focus.at(start), phrase
     eid = by_title(doc, low, start)
@@ -202,3 +206,139 @@ def _by_role(doc: Doc, role: str, country: str | None, before: int) -> str | Non
         if r.endswith(role) and (country is None or c == country):
             best = ent.id
     return best
+
+
+# -- "han", "hun": which person a pronoun refers to ----------------------------------------------
+# A ranking model over the persons named in the pronoun's sentence and the ten before it, trained
+# on NARC's coreference chains (storyline.training.antecedents); its weights are data.
+WINDOW_SENTENCES = 10
+RANKER = Path(__file__).resolve().parent / "data" / "antecedent_ranker.json"
+FEATURES = ("recency_0", "recency_1", "recency_2", "recency_3+", "sentences_0", "sentences_1",
+            "sentences_2", "sentences_3-5", "sentences_6+", "subject", "object", "after_preposition",
+            "modifies_noun", "in_prepositional_phrase", "clause_initial", "pronoun_continues",
+            "gender_agrees", "gender_disagrees", "log_mentions", "most_mentioned", "nearest_agreeing",
+            "focus_rule", "same_sentence_rule",
+            "subject_for_subject")
+
+
+def antecedent(doc: Doc, pos: int, pronoun: str, focus: Focus) -> str | None:
+    """The person "han"/"hun" at pos refers to: the ranking model's best candidate, or where it is
+    not installed the rules (a person earlier in the sentence, else the person in focus)."""
+    rule = _same_sentence_subject(doc, pos, pronoun) or focus.at(pos, pronoun)
+    weights = _ranker()
+    found = candidates(doc, pos, pronoun, focus)
+    if weights is None or not found:
+        return rule
+    return max(found, key=lambda c: sum(w * x for w, x in zip(weights, c[1], strict=True)))[0]
+
+
+@lru_cache(maxsize=1)
+def _ranker() -> tuple[float, ...] | None:
+    if not RANKER.exists():
+        return None
+    data = json.loads(RANKER.read_text(encoding="utf-8"))
+    if tuple(data["features"]) != FEATURES:  # weights for another feature set are no use
+        return None
+    return tuple(data["weights"])
+
+
+def _sentence_index(doc: Doc) -> list[int]:
+    starts = doc.user_data.get("storyline_sentence_starts")
+    if starts is None:
+        starts = doc.user_data["storyline_sentence_starts"] = [s.start_char for s in doc.sents]
+    return starts
+
+
+def candidates(doc: Doc, pos: int, pronoun: str, focus: Focus) -> list[tuple[str, list[float]]]:
+    """(entity id, features) for each person named before pos in its sentence or the ten before."""
+    starts = _sentence_index(doc)
+    here = bisect.bisect_right(starts, pos) - 1
+    first = starts[max(0, here - WINDOW_SENTENCES)]
+    latest: dict[str, tuple[int, int]] = {}
+    counts: dict[str, int] = {}
+    for start, end, eid in doc._.mention_index:
+        if start >= pos:
+            break
+        ent = entity_by_id(doc, eid)
+        if ent is None or ent.type != "PER":
+            continue
+        counts[eid] = counts.get(eid, 0) + 1
+        if start >= first:
+            latest[eid] = (start, end)
+    for start, end, eid in _pronoun_subjects(doc, first, pos, focus):
+        counts[eid] = counts.get(eid, 0) + 1
+        latest[eid] = (start, end)
+    if not latest:
+        return []
+    order = sorted(latest, key=lambda e: -latest[e][0])
+    wanted = PRONOUN_GENDER.get(pronoun.casefold())
+    genders = {eid: gender_of(doc, eid) for eid in order}
+    nearest = next((e for e in order if wanted is None or genders[e] in (wanted, None)), None)
+    rules = (focus.at(pos, pronoun), _same_sentence_subject(doc, pos, pronoun))
+    pronoun_tok = doc.char_span(pos, min(pos + len(pronoun), len(text_of(doc))), alignment_mode="expand")
+    pronoun_subject = bool(pronoun_tok) and pronoun_tok[0].dep_ in SUBJECT_DEPS
+    top = max(counts[e] for e in order)
+    continued = _continued_by_pronoun(doc, first, pos, pronoun, latest)
+    out = []
+    for rank, eid in enumerate(order):
+        span = doc.char_span(*latest[eid], alignment_mode="expand")
+        tok = span.root if span is not None else None
+        dep = tok.dep_ if tok is not None else ""
+        before = doc[span.start - 1] if span is not None and span.start > 0 else None
+        distance = here - (bisect.bisect_right(starts, latest[eid][0]) - 1)
+        gender = genders[eid]
+        subject = dep in SUBJECT_DEPS
+        x = [rank == 0, rank == 1, rank == 2, rank >= 3,
+             distance == 0, distance == 1, distance == 2, 3 <= distance <= 5, distance >= 6,
+             subject, dep in ("obj", "iobj"), before is not None and before.pos_ == "ADP",
+             tok is not None and tok.head is not tok and tok.head.pos_ in ("NOUN", "PROPN"),  # "landets leder X"
+             tok is not None and _in_prepositional_phrase(tok),
+             span is not None and _clause_initial(span[0]), eid in continued,
+             wanted is not None and gender == wanted, wanted is not None and gender not in (wanted, None),
+             math.log1p(counts[eid]), counts[eid] == top, eid == nearest,
+             eid == rules[0], eid == rules[1], subject and pronoun_subject]
+        out.append((eid, [float(v) for v in x]))
+    return out
+
+
+def _in_prepositional_phrase(tok) -> bool:
+    """The name hangs from its clause through a prepositional phrase: "til sin motpart, Vladimir Putin"."""
+    for _ in range(6):
+        if tok.dep_ in ("obl", "nmod") or tok.head is tok or tok.dep_ in SUBJECT_DEPS:
+            return tok.dep_ in ("obl", "nmod")
+        tok = tok.head
+    return False
+
+
+def _pronoun_subjects(doc: Doc, first: int, pos: int, focus: Focus) -> list[tuple[int, int, str]]:
+    """The pronouns that are subjects between first and pos, as mentions of the person the rules
+    take them for: in "Zelenskyj sa … Han henvendte seg til Putin … sa han", Zelenskyj is the
+    subject of the sentence before, not a name two sentences back. The rules, not the ranker, so
+    that a candidate's features do not depend on the weights they are fitted for."""
+    memo = doc.user_data.setdefault("storyline_pronoun_rule", {})
+    out = []
+    for tok in doc.char_span(first, pos, alignment_mode="expand") or ():
+        if tok.idx >= pos or tok.lower_ not in PRONOUN_GENDER or tok.dep_ not in SUBJECT_DEPS:
+            continue
+        if tok.idx not in memo:
+            memo[tok.idx] = _same_sentence_subject(doc, tok.idx, tok.lower_) or focus.at(tok.idx, tok.lower_)
+        if memo[tok.idx] is not None:
+            out.append((tok.idx, tok.idx + len(tok), memo[tok.idx]))
+    return out
+
+
+def _continued_by_pronoun(doc: Doc, first: int, pos: int, pronoun: str,
+                          latest: dict[str, tuple[int, int]]) -> set[str]:
+    """The persons a pronoun like this one followed before pos with no other person named between:
+    "Perisat (24) tenkte … Hun syntes … sa hun" keeps Perisat the one talked about."""
+    wanted = PRONOUN_GENDER.get(pronoun.casefold())
+    span = doc.char_span(first, pos, alignment_mode="expand")
+    alike = [t.idx for t in span or () if t.lower_ in PRONOUNS and t.idx < pos
+             and PRONOUN_GENDER.get(t.lower_) == wanted]
+    named = sorted((start, eid) for eid, (start, _) in latest.items())
+    out = set()
+    for k, (start, eid) in enumerate(named):
+        nxt = named[k + 1][0] if k + 1 < len(named) else pos
+        if any(start < p < nxt for p in alike):
+            out.add(eid)
+    return out
