@@ -224,12 +224,16 @@ FEATURES = ("recency_0", "recency_1", "recency_2", "recency_3+", "sentences_0", 
 def antecedent(doc: Doc, pos: int, pronoun: str, focus: Focus) -> str | None:
     """The person "han"/"hun" at pos refers to: the ranking model's best candidate, or where it is
     not installed the rules (a person earlier in the sentence, else the person in focus)."""
-    rule = _same_sentence_subject(doc, pos, pronoun) or focus.at(pos, pronoun)
     weights = _ranker()
-    found = candidates(doc, pos, pronoun, focus)
-    if weights is None or not found:
-        return rule
+    found = candidates(doc, pos, pronoun, focus) if weights is not None else []
+    if not found:
+        return rule_antecedent(doc, pos, pronoun, focus)
     return max(found, key=lambda c: sum(w * x for w, x in zip(weights, c[1], strict=True)))[0]
+
+
+def rule_antecedent(doc: Doc, pos: int, pronoun: str, focus: Focus) -> str | None:
+    """The rules' answer: a person earlier in the same sentence, else the person in focus."""
+    return _same_sentence_subject(doc, pos, pronoun) or focus.at(pos, pronoun)
 
 
 @lru_cache(maxsize=1)
@@ -321,7 +325,7 @@ def _pronoun_subjects(doc: Doc, first: int, pos: int, focus: Focus) -> list[tupl
         if tok.idx >= pos or tok.lower_ not in PRONOUN_GENDER or tok.dep_ not in SUBJECT_DEPS:
             continue
         if tok.idx not in memo:
-            memo[tok.idx] = _same_sentence_subject(doc, tok.idx, tok.lower_) or focus.at(tok.idx, tok.lower_)
+            memo[tok.idx] = rule_antecedent(doc, tok.idx, tok.lower_, focus)
         if memo[tok.idx] is not None:
             out.append((tok.idx, tok.idx + len(tok), memo[tok.idx]))
     return out

@@ -99,7 +99,7 @@ def instances(docs: list[Document], nlp) -> list[tuple[np.ndarray, np.ndarray, b
             gold = d.chains[chain]
             found = speakers.candidates(doc, pos, form, focus)
             right = np.array([_in_chain(doc, eid, pos, gold) for eid, _ in found], dtype=bool)
-            rule = speakers._same_sentence_subject(doc, pos, form) or focus.at(pos, form)
+            rule = speakers.rule_antecedent(doc, pos, form, focus)
             rule_right = rule is not None and _in_chain(doc, rule, pos, gold)
             if right.any() or rule_right:
                 out.append((np.array([x for _, x in found]).reshape(len(found), len(speakers.FEATURES)),
