@@ -298,3 +298,28 @@ def test_a_read_only_store_is_read_and_refuses_a_write_in_one_line(tmp_path):
     refused = client.post("/api/ingest", json=body, headers={"Authorization": "Bearer s3cret"})
     assert refused.status_code == 503 and "read-only" in refused.json()["detail"]
     assert path.read_bytes() == before and Store(path).counts()["documents"] == 1
+
+
+def test_reindex_rebuilds_the_fact_tables_and_the_search_index_from_the_records(new_db):
+    st = Store(new_db("reindex"))
+    ingest_items(st, read([str(STORY / "day1.jsonl"), str(STORY / "update.jsonl")]))
+    before, timeline, hits = st.counts(), Story(st).timeline(), Story(st).search("Håkons Hall")
+    assert before["events"] and hits
+    from sqlalchemy import text
+
+    with st.engine.begin() as conn:  # a store whose tables were written by an older storyline
+        conn.execute(text("DELETE FROM events"))
+        conn.execute(text("UPDATE entities SET key = 'iso:NO'"))
+        conn.execute(text("DELETE FROM search"))
+    assert st.counts()["events"] == 0 and not Story(st).search("Håkons Hall")
+    told = []
+    assert st.reindex(progress=lambda done, total: told.append((done, total))) == before["versions"]
+    assert told[-1] == (before["versions"], before["versions"])
+    assert st.counts() == before
+    assert Story(st).timeline() == timeline
+    assert Story(st).search("Håkons Hall") == hits
+    if "://" not in st.url.removeprefix("sqlite:///"):  # and the command, on a SQLite file
+        out = subprocess.run([*CLI, "reindex", "--db", st.url.removeprefix("sqlite:///")],
+                             capture_output=True, text=True, check=True)
+        assert out.stdout.startswith(f"reindexed {before['versions']} versions: {before['entities']} entities")
+        assert st.counts() == before

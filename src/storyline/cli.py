@@ -546,6 +546,28 @@ def stories_rebuild(db: str | None = typer.Option(None, help=DB_HELP)) -> None:
 
 
 @app.command()
+def reindex(db: str | None = typer.Option(None, help=DB_HELP)) -> None:
+    """Rebuild the store's fact tables and search index from its stored records (after an upgrade
+    that changes how facts are tabled); the records, versions and stories stay as they are."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from .store.db import StoreError
+
+    store = _stored(db)
+    err = Console(stderr=True)
+    with Progress(TextColumn("reindexing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=err, transient=True) as bar:
+        task = bar.add_task("reindexing", total=None)
+        try:
+            versions = store.reindex(progress=lambda done, total: bar.update(task, completed=done, total=total))
+        except StoreError as e:
+            _fail(str(e))
+    counts = store.counts()
+    print(f"reindexed {versions} versions: {counts.get('entities', 0)} entities, {counts.get('events', 0)} events, "
+          f"{counts.get('quotes', 0)} quotes, {counts.get('figures', 0)} figures")
+
+
+@app.command()
 def search(
     text: str = typer.Argument(..., help="words to find (each also as the start of a word: 'Gahr' finds Gahr Støre)"),
     story: int | None = typer.Option(None, help=STORY_HELP),

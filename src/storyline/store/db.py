@@ -114,6 +114,8 @@ def search_match(dialect: str, words: list[str]) -> str:
     return " ".join(f'"{w}"*' for w in words)
 
 
+FACT_TABLES = (s.entities, s.events, s.quotes, s.figures, s.contradictions)  # what `reindex` rebuilds
+REINDEX_BATCH = 500
 ROWS_PER_VERSION = 4  # a version's rows (article, quotes, entities) are rowid version_id * this + 0, 1, 2
 
 
@@ -351,6 +353,37 @@ class Store:
             self._insert_many(conn, s.contradictions, [dict(
                 version_id=version_id, figure_a=c.figures[0], figure_b=c.figures[1], why=c.why)
                 for c in record.contradictions if len(c.figures) == 2])
+
+    def reindex(self, progress: Callable[[int, int], None] | None = None) -> int:
+        """Rebuild the fact tables and the search index from the stored records, as `save` writes
+        them (after a change to how a record's facts are laid out in tables). One transaction: a
+        failure leaves the store as it was. The records and the stories are not touched. Returns
+        the number of versions read; `progress(done, total)` is told after each batch."""
+        try:
+            with self.engine.begin() as conn:
+                total = conn.execute(select(func.count()).select_from(s.versions)).scalar_one()
+                for table in FACT_TABLES:
+                    conn.execute(table.delete())
+                if self.has_fts:
+                    conn.execute(text("DELETE FROM search"))
+                newest = {row.id for row in conn.execute(newest_versions())}
+                done, last = 0, 0
+                while True:  # a batch of records at a time: a store may hold millions
+                    rows = conn.execute(select(s.versions.c.id, s.versions.c.document_id, s.versions.c.record)
+                                        .where(s.versions.c.id > last).order_by(s.versions.c.id)
+                                        .limit(REINDEX_BATCH)).fetchall()
+                    if not rows:
+                        return done
+                    for row in rows:
+                        record = Record.model_validate_json(row.record)
+                        self._save_facts(conn, row.id, record)
+                        if self.has_fts and row.id in newest:
+                            index_version(conn, row.document_id, row.id, record)
+                    done, last = done + len(rows), rows[-1].id
+                    if progress is not None:
+                        progress(done, total)
+        except DatabaseError as e:
+            raise StoreError(f"store {self.name}: {why(e)}: nothing was reindexed") from None
 
     # -- reading -----------------------------------------------------------------------
     def record(self, key: str, version: int | None = None) -> Record | None:
