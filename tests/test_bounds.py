@@ -10,6 +10,7 @@ import storyline
 from storyline.nlp import build
 from storyline.nlp.structure import MAX_SENTENCE_TOKENS
 
+
 @pytest.fixture(autouse=True)
 def no_gc_callbacks():
     """Hypothesis (test_properties) leaves a garbage-collector callback installed. An alarm landing
