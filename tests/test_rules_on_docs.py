@@ -20,11 +20,12 @@ def rules():
 
 
 def parsed(rules, rows: list[tuple]) -> Doc:
-    """A Doc from (word, head index, dependency, part of speech, entity label or "", morphology) rows."""
+    """A Doc from (word, head index, dependency, part of speech, entity label or "", morphology) rows;
+    a label "I-PER" continues the name before it."""
     words = [r[0] for r in rows]
     doc = Doc(rules.vocab, words=words, spaces=[i + 1 < len(words) and words[i + 1] != "." for i in range(len(words))],
               heads=[r[1] for r in rows], deps=[r[2] for r in rows], pos=[r[3] for r in rows],
-              ents=[f"B-{r[4]}" if r[4] else "O" for r in rows], morphs=[r[5] if len(r) > 5 else "" for r in rows],
+              ents=[r[4] if r[4].startswith("I-") else f"B-{r[4]}" if r[4] else "O" for r in rows], morphs=[r[5] if len(r) > 5 else "" for r in rows],
               lemmas=[r[0].casefold() for r in rows])
     doc = remember_text(doc, doc.text)
     doc._.published = date(2024, 3, 14)
@@ -61,3 +62,17 @@ def test_a_complaint_from_someone_is_theirs_and_a_sanction_from_someone_hits_the
                          ("sanksjoner", 2, "obl", "NOUN", ""), ("fra", 6, "case", "ADP", ""),
                          ("Storbritannia", 4, "nmod", "PROPN", "GPE_LOC"), (".", 2, "punct", "PUNCT", "")])
     assert named(doc) == [("SANCTION", "sanksjoner", ["Storbritannia"], ["Iran"])]
+
+
+def test_he_is_the_man_named_as_the_object_when_the_subject_is_a_woman(rules):
+    from storyline.nlp import speakers
+
+    doc = parsed(rules, [("Ingrid", 2, "nsubj", "PROPN", "PER"), ("Hansen", 0, "flat:name", "PROPN", "I-PER"),
+                         ("møtte", 2, "ROOT", "VERB", ""), ("Jonas", 2, "obj", "PROPN", "PER"),
+                         ("Støre", 3, "flat:name", "PROPN", "I-PER"), (".", 2, "punct", "PUNCT", ""),
+                         ("Etterpå", 7, "advmod", "ADV", ""), ("smilte", 7, "ROOT", "VERB", ""),
+                         ("han", 7, "nsubj", "PRON", ""), (".", 7, "punct", "PUNCT", "")])
+    names = {e.id: e.name for e in doc._.entities}
+    focus, han = speakers.Focus(doc), doc[8]
+    assert speakers.rule_antecedent(doc, han.idx, "han", focus) is None  # in focus is only Ingrid Hansen
+    assert names[speakers.antecedent(doc, han.idx, "han", focus)] == "Jonas Støre"
