@@ -555,7 +555,7 @@ def reindex(db: str | None = typer.Option(None, help=DB_HELP)) -> None:
 
     store = _stored(db)
     err = Console(stderr=True)
-    with Progress(TextColumn("reindexing"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=err, transient=True) as bar:
         task = bar.add_task("reindexing", total=None)
         try:
@@ -563,8 +563,8 @@ def reindex(db: str | None = typer.Option(None, help=DB_HELP)) -> None:
         except StoreError as e:
             _fail(str(e))
     counts = store.counts()
-    print(f"reindexed {versions} versions: {counts.get('entities', 0)} entities, {counts.get('events', 0)} events, "
-          f"{counts.get('quotes', 0)} quotes, {counts.get('figures', 0)} figures")
+    print(f"reindexed {versions} versions: {counts['entities']} entities, {counts['events']} events, "
+          f"{counts['quotes']} quotes, {counts['figures']} figures")
 
 
 @app.command()

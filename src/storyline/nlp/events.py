@@ -15,7 +15,7 @@ from .entities import entity_by_id, entity_of_token, mentions_between
 from .figures import ifolge_source
 from .gazetteer import PARTY_FORMS
 from .lexicon import forms_with, read_triggers, table, words
-from .speakers import Focus, antecedent, by_title, kind_antecedent
+from .speakers import PRONOUN_GENDER, Focus, antecedent, by_title, kind_antecedent
 from .util import SpanIndex, paragraph_index, text_of
 
 TRIGGERS, PHRASES = read_triggers()  # nlp/data/lexicon/triggers.tsv: (regex, type, mode), in order; two-word ones
@@ -327,9 +327,9 @@ def _actors_elsewhere(ctx: _Context, toks: list[Token], i: int, subject: list[To
     if not actors and ctx.focus is not None:  # "Han …, og ba om": the person in focus
         clause = [t.text.casefold() for t in toks[:i]]
         # before the trigger, or its subject after it ("I går kritiserte han …")
-        pronoun = next((t for t in [*toks[:i], *subject] if t.text.casefold() in ("han", "hun", "ho")), None)
+        pronoun = next((t for t in [*toks[:i], *subject] if t.lower_ in PRONOUN_GENDER), None)
         if pronoun is not None:
-            who = antecedent(pronoun.doc, pronoun.idx, pronoun.text.casefold(), ctx.focus)
+            who = antecedent(ctx.doc, pronoun.idx, pronoun.lower_, ctx.focus)
             actors = [who] if who else []
         elif clause and clause[-1] in ("og", "men"):
             who = ctx.focus.at(toks[i].idx)

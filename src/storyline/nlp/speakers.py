@@ -217,8 +217,7 @@ FEATURES = ("recency_0", "recency_1", "recency_2", "recency_3+", "sentences_0", 
             "sentences_2", "sentences_3-5", "sentences_6+", "subject", "object", "after_preposition",
             "modifies_noun", "in_prepositional_phrase", "clause_initial", "pronoun_continues",
             "gender_agrees", "gender_disagrees", "log_mentions", "most_mentioned", "nearest_agreeing",
-            "focus_rule", "same_sentence_rule",
-            "subject_for_subject")
+            "focus_rule", "same_sentence_rule", "subject_for_subject")
 
 
 def antecedent(doc: Doc, pos: int, pronoun: str, focus: Focus) -> str | None:
@@ -258,6 +257,7 @@ def candidates(doc: Doc, pos: int, pronoun: str, focus: Focus) -> list[tuple[str
     starts = _sentence_index(doc)
     here = bisect.bisect_right(starts, pos) - 1
     first = starts[max(0, here - WINDOW_SENTENCES)]
+    window = [t for t in doc.char_span(first, pos, alignment_mode="expand") or () if t.idx < pos]
     latest: dict[str, tuple[int, int]] = {}
     counts: dict[str, int] = {}
     for start, end, eid in doc._.mention_index:
@@ -269,7 +269,7 @@ def candidates(doc: Doc, pos: int, pronoun: str, focus: Focus) -> list[tuple[str
         counts[eid] = counts.get(eid, 0) + 1
         if start >= first:
             latest[eid] = (start, end)
-    for start, end, eid in _pronoun_subjects(doc, first, pos, focus):
+    for start, end, eid in _pronoun_subjects(doc, window, focus):
         counts[eid] = counts.get(eid, 0) + 1
         latest[eid] = (start, end)
     if not latest:
@@ -282,7 +282,7 @@ def candidates(doc: Doc, pos: int, pronoun: str, focus: Focus) -> list[tuple[str
     pronoun_tok = doc.char_span(pos, min(pos + len(pronoun), len(text_of(doc))), alignment_mode="expand")
     pronoun_subject = bool(pronoun_tok) and pronoun_tok[0].dep_ in SUBJECT_DEPS
     top = max(counts[e] for e in order)
-    continued = _continued_by_pronoun(doc, first, pos, pronoun, latest)
+    continued = _continued_by_pronoun(window, pos, pronoun, latest)
     out = []
     for rank, eid in enumerate(order):
         span = doc.char_span(*latest[eid], alignment_mode="expand")
@@ -314,15 +314,15 @@ def _in_prepositional_phrase(tok) -> bool:
     return False
 
 
-def _pronoun_subjects(doc: Doc, first: int, pos: int, focus: Focus) -> list[tuple[int, int, str]]:
-    """The pronouns that are subjects between first and pos, as mentions of the person the rules
+def _pronoun_subjects(doc: Doc, window: list, focus: Focus) -> list[tuple[int, int, str]]:
+    """The pronouns that are subjects in the window before a pronoun, as mentions of the person the rules
     take them for: in "Zelenskyj sa … Han henvendte seg til Putin … sa han", Zelenskyj is the
     subject of the sentence before, not a name two sentences back. The rules, not the ranker, so
     that a candidate's features do not depend on the weights they are fitted for."""
     memo = doc.user_data.setdefault("storyline_pronoun_rule", {})
     out = []
-    for tok in doc.char_span(first, pos, alignment_mode="expand") or ():
-        if tok.idx >= pos or tok.lower_ not in PRONOUN_GENDER or tok.dep_ not in SUBJECT_DEPS:
+    for tok in window:
+        if tok.lower_ not in PRONOUN_GENDER or tok.dep_ not in SUBJECT_DEPS:
             continue
         if tok.idx not in memo:
             memo[tok.idx] = rule_antecedent(doc, tok.idx, tok.lower_, focus)
@@ -331,14 +331,11 @@ def _pronoun_subjects(doc: Doc, first: int, pos: int, focus: Focus) -> list[tupl
     return out
 
 
-def _continued_by_pronoun(doc: Doc, first: int, pos: int, pronoun: str,
-                          latest: dict[str, tuple[int, int]]) -> set[str]:
+def _continued_by_pronoun(window: list, pos: int, pronoun: str, latest: dict[str, tuple[int, int]]) -> set[str]:
     """The persons a pronoun like this one followed before pos with no other person named between:
     "Perisat (24) tenkte … Hun syntes … sa hun" keeps Perisat the one talked about."""
     wanted = PRONOUN_GENDER.get(pronoun.casefold())
-    span = doc.char_span(first, pos, alignment_mode="expand")
-    alike = [t.idx for t in span or () if t.lower_ in PRONOUNS and t.idx < pos
-             and PRONOUN_GENDER.get(t.lower_) == wanted]
+    alike = [t.idx for t in window if t.lower_ in PRONOUNS and PRONOUN_GENDER.get(t.lower_) == wanted]
     named = sorted((start, eid) for eid, (start, _) in latest.items())
     out = set()
     for k, (start, eid) in enumerate(named):

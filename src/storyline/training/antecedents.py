@@ -23,7 +23,6 @@ import numpy as np
 from ..nlp import speakers
 
 LANGS = {"bokmaal": "nb", "nynorsk": "nn"}
-PRONOUNS = {"han", "hun", "ho"}
 
 
 @dataclass
@@ -65,7 +64,7 @@ def read_narc(path: Path, lang: str) -> Document:
             offset += 1
         for mark in misc.get("Entity", "").replace(")(", ") (").replace(")", ") ").split():
             _mention(mark, start, start + len(cols[1]), open_mentions, doc)
-        if cols[1].casefold() in PRONOUNS and cols[3] == "PRON":
+        if cols[1].casefold() in speakers.PRONOUN_GENDER and cols[3] == "PRON":
             doc.pronouns.append((start, cols[1], ""))
     doc.text = "".join(parts)
     # each pronoun's chain: the mention that is exactly that word
