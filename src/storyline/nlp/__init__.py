@@ -20,13 +20,16 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from thinc.api import Model, NumpyOps, Ops
 
-from . import tokenizer  # noqa: F401  (registers storyline.news_tokenizer.v1)
+from . import (
+    docdata,
+    tokenizer,  # noqa: F401  (registers storyline.news_tokenizer.v1)
+)
 
 MODEL_DIR = Path(__file__).resolve().parent.parent / "models"
 EXTRACTION = ["storyline_entities", "storyline_timex", "storyline_quotes", "storyline_figures",
               "storyline_events", "storyline_contradictions"]
 _EXTENSIONS = {
-    "published": None, "headings": [], "paragraphs": [], "live": False, "entities": [],
+    "published": None, "live": False, "entities": [],
     "mention_index": [], "timexes": [], "quotes": [], "figures": [], "events": [], "contradictions": [],
 }
 
@@ -39,6 +42,10 @@ def register_extensions() -> None:
     for name, default in _EXTENSIONS.items():
         if not Doc.has_extension(name):
             Doc.set_extension(name, default=default if not isinstance(default, list) else None)
+    # span groups, read as lists: doc.spans is what spaCy serialises with the doc
+    for name, getter in (("headings", docdata.headings), ("paragraphs", docdata.paragraphs)):
+        if not Doc.has_extension(name):
+            Doc.set_extension(name, getter=getter)
 
 
 register_extensions()  # at import: spacy.blank("nb").add_pipe("storyline_timex") needs nothing more

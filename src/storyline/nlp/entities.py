@@ -14,6 +14,7 @@ from spacy.util import filter_spans
 
 from ..record.model import Entity, Links, Mention
 from ..text import name_key
+from .docdata import Cache, MentionIndex
 from .gazetteer import (
     INSTITUTION_SUFFIXES,
     MEDIA,
@@ -466,7 +467,7 @@ def entities(doc: Doc) -> Doc:
     _countries_of_contained_places(text_of(doc), out, sorted(index))
     _norwegian_places(out)
     doc._.entities = out
-    doc._.mention_index = sorted(index)
+    doc._.mention_index = MentionIndex(sorted(index))
     doc.user_data.pop("storyline_entities_by_id", None)
     return doc
 
@@ -696,7 +697,7 @@ def entity_of_token(doc: Doc, tok: Token) -> str | None:
 
 
 def entity_by_id(doc: Doc, eid: str | None) -> Entity | None:
-    by_id = doc.user_data.get("storyline_entities_by_id")
-    if by_id is None or len(by_id) != len(doc._.entities):
-        by_id = doc.user_data["storyline_entities_by_id"] = {e.id: e for e in doc._.entities}
-    return by_id.get(eid) if eid else None
+    cached = doc.user_data.get("storyline_entities_by_id")
+    if cached is None or len(cached.value) != len(doc._.entities):
+        cached = doc.user_data["storyline_entities_by_id"] = Cache({e.id: e for e in doc._.entities})
+    return cached.value.get(eid) if eid else None

@@ -603,7 +603,7 @@ def _place(ctx: _Context, toks: list[Token], i: int, etype: str,
 
 
 @Language.component("storyline_events", assigns=["doc._.events"],
-                    requires=["doc._.entities", "doc._.timexes", "doc._.quotes", "doc._.paragraphs"])
+                    requires=["doc._.entities", "doc._.timexes", "doc._.quotes", "doc.spans"])
 def events(doc: Doc) -> Doc:
     ctx = _Context(doc)
     text = text_of(doc)

@@ -592,7 +592,7 @@ def _guillemets(b: _Builder, sent) -> None:
 
 
 @Language.component("storyline_quotes", assigns=["doc._.quotes"],
-                    requires=["doc._.entities", "doc._.paragraphs"])
+                    requires=["doc._.entities", "doc.spans"])
 def quotes(doc: Doc) -> Doc:
     b = _Builder(doc)
     paras = [(p.start_char, p.end_char) for p in doc._.paragraphs]

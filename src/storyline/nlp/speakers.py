@@ -10,6 +10,7 @@ from pathlib import Path
 
 from spacy.tokens import Doc
 
+from .docdata import Cache
 from .entities import entity_by_id, is_role_word, mentions_between
 from .gazetteer import demonym_country, first_name_gender
 from .lexicon import forms_with
@@ -246,10 +247,10 @@ def _ranker() -> tuple[float, ...] | None:
 
 
 def _sentence_index(doc: Doc) -> list[int]:
-    starts = doc.user_data.get("storyline_sentence_starts")
-    if starts is None:
-        starts = doc.user_data["storyline_sentence_starts"] = [s.start_char for s in doc.sents]
-    return starts
+    cached = doc.user_data.get("storyline_sentence_starts")
+    if cached is None:
+        cached = doc.user_data["storyline_sentence_starts"] = Cache([s.start_char for s in doc.sents])
+    return cached.value
 
 
 def candidates(doc: Doc, pos: int, pronoun: str, focus: Focus) -> list[tuple[str, list[float]]]:
@@ -319,7 +320,9 @@ def _pronoun_subjects(doc: Doc, window: list, focus: Focus) -> list[tuple[int, i
     take them for: in "Zelenskyj sa … Han henvendte seg til Putin … sa han", Zelenskyj is the
     subject of the sentence before, not a name two sentences back. The rules, not the ranker, so
     that a candidate's features do not depend on the weights they are fitted for."""
-    memo = doc.user_data.setdefault("storyline_pronoun_rule", {})
+    if doc.user_data.get("storyline_pronoun_rule") is None:  # None: a loaded doc's
+        doc.user_data["storyline_pronoun_rule"] = Cache({})
+    memo = doc.user_data["storyline_pronoun_rule"].value
     out = []
     for tok in window:
         if tok.lower_ not in PRONOUN_GENDER or tok.dep_ not in SUBJECT_DEPS:

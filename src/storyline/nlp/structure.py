@@ -12,6 +12,7 @@ from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from .docdata import HEADINGS, PARAGRAPHS
 from .lexicon import words
 from .util import text_of
 
@@ -135,7 +136,7 @@ def _span(doc: Doc, start: int, end: int) -> Span | None:
 
 
 @Language.component("storyline_structure",
-                    assigns=["doc._.headings", "doc._.paragraphs", "doc._.live", "token.is_sent_start"])
+                    assigns=["doc.spans", "doc._.live", "token.is_sent_start"])
 def structure(doc: Doc) -> Doc:
     headings, body, live = [], [], False
     parsed = doc.has_annotation("DEP")  # a doc joined from parsed chunks keeps its sentences
@@ -171,7 +172,7 @@ def structure(doc: Doc) -> Doc:
             body.append(span)
     if not parsed:
         doc.from_array([SENT_START], sent_starts.astype(np.uint64))
-    doc._.headings = headings
-    doc._.paragraphs = body
+    doc.spans[HEADINGS] = headings
+    doc.spans[PARAGRAPHS] = body
     doc._.live = live
     return doc

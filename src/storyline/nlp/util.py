@@ -5,18 +5,20 @@ import bisect
 
 from spacy.tokens import Doc
 
+from .docdata import Cache
+
 
 def text_of(doc: Doc) -> str:
     """doc.text, computed once: spaCy rebuilds it from every token on each access."""
     cached = doc.user_data.get("storyline_text")
-    if cached is None or cached[0] != len(doc):
-        cached = doc.user_data["storyline_text"] = (len(doc), doc.text)
-    return cached[1]
+    if cached is None or cached.value[0] != len(doc):
+        cached = doc.user_data["storyline_text"] = Cache((len(doc), doc.text))
+    return cached.value[1]
 
 
 def remember_text(doc: Doc, text: str) -> Doc:
     """Seed text_of's cache with the string the doc was made from."""
-    doc.user_data["storyline_text"] = (len(doc), text)
+    doc.user_data["storyline_text"] = Cache((len(doc), text))
     return doc
 
 
