@@ -2,7 +2,8 @@
 opened by a dash inside a paragraph), and for event words real writing uses. Our own sentences:
 each asserts what the rule finds and what it leaves alone."""
 import storyline
-from storyline.nlp.lexicon import read_triggers, roles, rows, words
+from storyline.nlp.lemmatizer import forms_of
+from storyline.nlp.lexicon import read_triggers, roles, rows, trigger_lines, words
 
 
 def record(text, published="2024-03-14"):
@@ -85,15 +86,28 @@ def test_going_out_against_someone_is_criticism_and_going_off_is_resigning():
     assert not any(t == "RETREAT" for t, _ in events("Brann gikk av med seieren i Bergen søndag."))
 
 
+def test_every_form_of_a_trigger_lemma_triggers():
+    """Forms the table never spelled out: present tense, Nynorsk plurals, the definite plural."""
+    assert ("ASSAULT", "dreper") in events("Militsen dreper sivile i Darfur, melder FN.")
+    assert ("THREATEN", "truslane") in events("Ordføraren tok truslane frå gruppa alvorleg, sa politiet i Førde.")
+    assert ("COERCE", "arresterer") in events("Politiet arresterer tre menn i Oslo etter ranet.")
+
+
 def test_a_meeting_noun_with_nobody_named_is_no_event():
     assert not events("Saken ble diskutert på møtet, men ingen konklusjon kom.")
     assert ("CONSULT", "møtet") in events("Jonas Gahr Støre og Olaf Scholz snakket sammen på møtet i Berlin.")
 
 
 def test_the_lexicons_read_as_data():
-    singles, pairs = read_triggers()
-    assert ("telefonsamtale(?:n|r|t|ne|rs|ns|s)?", "CONSULT", "phone") in singles
-    assert pairs[("tar", "imot")] == ("AID", None)
+    triggers = read_triggers()
+    # a line names a lemma; its forms come from simplemma's dictionaries, Bokmål and Nynorsk
+    assert triggers.words["telefonsamtalene"] == triggers.words["telefonsamtalar"] == ("CONSULT", "phone")
+    assert triggers.words["truslene"] == triggers.words["advarslene"] == ("THREATEN", None)
+    assert triggers.words["dreper"] == triggers.words["drepte"] == ("ASSAULT", None)
+    # "=" keeps a lemma with other senses to the forms that are events; "-" drops one
+    assert "kampen" not in triggers.words and triggers.words["kampene"] == ("ASSAULT", None)
+    assert "inngår" not in triggers.words and "krevende" not in triggers.words and "møt" not in triggers.words
+    assert triggers.phrases[("tar", "imot")] == ("AID", None)
     assert "vi" in words("first_person") and "de" not in words("second_person")
 
 
@@ -102,9 +116,17 @@ def test_no_word_stands_in_two_lexicons_that_contradict_each_other():
     assert not words("world_regions") & words("norwegian_place_endings")
     # the tokenizer and the sentence splitter read one notion of an abbreviation ("sen." ends a sentence)
     assert not words("abbreviations") & {w.rstrip(".") for w in words("words_not_abbreviations")}
-    singles, pairs = read_triggers()
-    forms = [form for form, _, _ in singles]
-    assert len(forms) == len(set(forms)), "a trigger form listed twice"
+    # a trigger form is of one PLOVER type; a lemma simplemma does not know lists its forms
+    types_of = {}
+    known = forms_of({word.lstrip("*") for _, _, word, _ in trigger_lines() if " " not in word})
+    for etype, _, word, forms in trigger_lines():
+        for form in forms:
+            types_of.setdefault(form, set()).add(etype)
+        lemma = word.lstrip("*")
+        assert " " in word or known[lemma] or forms != {lemma}, f"{word}: simplemma knows no form of it, none listed"
+    assert not {form: t for form, t in types_of.items() if len(t) > 1}, "a form of two trigger types"
+    lines = [(etype, mode, word) for etype, mode, word, _ in trigger_lines()]
+    assert len(lines) == len(set(lines)), "a trigger line twice"
     # speech verbs: every form once, every role one the quote rules read
     verbs = [r[0] for r in rows("speech_verbs")]
     assert len(set(verbs)) == len(verbs), "a speech verb listed twice"

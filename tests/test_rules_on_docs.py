@@ -8,6 +8,8 @@ import spacy
 from spacy.tokens import Doc
 
 from storyline.nlp import EXTRACTION, contradictions, entities, events, figures, quotes, structure, timex  # noqa: F401
+from storyline.nlp.events import trigger_matcher, trigger_matches
+from storyline.nlp.lexicon import read_triggers
 from storyline.nlp.util import remember_text
 
 
@@ -76,3 +78,21 @@ def test_he_is_the_man_named_as_the_object_when_the_subject_is_a_woman(rules):
     focus, han = speakers.Focus(doc), doc[8]
     assert speakers.rule_antecedent(doc, han.idx, "han", focus) is None  # in focus is only Ingrid Hansen
     assert names[speakers.antecedent(doc, han.idx, "han", focus)] == "Jonas Støre"
+
+
+def test_the_trigger_matcher_on_a_blank_pipeline():
+    """The trigger table as spaCy matchers over tokens alone (no tagger): a phrase wins over its
+    first word, a compound is found by its ending, a form of no trigger stays unmatched."""
+    nlp = spacy.blank("nb")
+    doc = nlp.make_doc("Lærarstreiken held fram , og kommunen tar imot flyktningar og kampen er over")
+    found = trigger_matches(trigger_matcher(nlp.vocab, read_triggers()), doc)
+    words = {doc[i].text: hit for i, hit in found.items()}
+    assert words["Lærarstreiken"] == ("compound", "PROTEST", "strike")
+    assert words["tar"] == ("phrase", "AID", None)
+    assert "kampen" not in words and "held" not in words
+
+
+def test_the_events_component_takes_its_trigger_table_from_its_config():
+    nlp = spacy.blank("nb")
+    nlp.add_pipe("storyline_events", config={"triggers": "triggers"})
+    assert nlp.get_pipe_config("storyline_events") == {"factory": "storyline_events", "triggers": "triggers"}

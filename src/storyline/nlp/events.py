@@ -5,30 +5,55 @@ from __future__ import annotations
 import re
 from collections import Counter
 from datetime import date, timedelta
-from functools import cached_property, lru_cache
+from functools import cached_property
 
 from spacy.language import Language
+from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Token
 
 from ..record.model import Event
 from .entities import entity_by_id, entity_of_token, mentions_between
 from .figures import ifolge_source
 from .gazetteer import PARTY_FORMS
-from .lexicon import forms_with, read_triggers, table, words
+from .lexicon import Triggers, forms_with, read_triggers, table, words
 from .speakers import PRONOUN_GENDER, Focus, antecedent, by_title, kind_antecedent
 from .util import SpanIndex, paragraph_index, text_of
 
-TRIGGERS, PHRASES = read_triggers()  # nlp/data/lexicon/triggers.tsv: (regex, type, mode), in order; two-word ones
-# one alternation tried once per token (the first alternative that matches whole wins, as in
-# TRIGGERS' order), not one regex after another: most tokens are no trigger
-_TRIGGER_RX = re.compile("|".join(f"(?P<t{k}>{rx})" for k, (rx, _, _) in enumerate(TRIGGERS)))
 MODES = table("trigger_modes")
+ONE_WORD, PHRASE, COMPOUND = "word", "phrase", "compound"  # what a match is, in the order a token's are preferred
 
 
-@lru_cache(maxsize=1 << 16)  # the 250-way alternation once per distinct word, not per token
-def _trigger_index(low: str) -> int | None:
-    m = _TRIGGER_RX.fullmatch(low)
-    return next(int(name[1:]) for name, v in m.groupdict().items() if v is not None) if m else None
+def trigger_matcher(vocab, triggers: Triggers) -> tuple[PhraseMatcher, Matcher]:
+    """The trigger table as spaCy matchers over lower-cased tokens: a PhraseMatcher for the
+    one-word forms and the phrases (a trie: 800 forms cost one lookup a token), a Matcher for the
+    compounds' endings. Match ids are "KIND|TYPE|MODE"."""
+    phrases = PhraseMatcher(vocab, attr="LOWER")
+    by_trigger: dict[tuple[str, str, str | None], list[list[str]]] = {}
+    for form, (etype, mode) in triggers.words.items():
+        by_trigger.setdefault((ONE_WORD, etype, mode), []).append([form])
+    for words_of, (etype, mode) in triggers.phrases.items():
+        by_trigger.setdefault((PHRASE, etype, mode), []).append(list(words_of))
+    for (kind, etype, mode), patterns in by_trigger.items():
+        phrases.add(f"{kind}|{etype}|{mode or ''}", [Doc(vocab, words=w) for w in patterns])
+    compounds = Matcher(vocab)
+    for endings, (etype, mode) in triggers.compounds:
+        compounds.add(f"{COMPOUND}|{etype}|{mode or ''}",
+                      [[{"LOWER": {"REGEX": rf"^\w+(?:{'|'.join(sorted(endings))})$"}}]])
+    return phrases, compounds
+
+
+def trigger_matches(matchers: tuple[PhraseMatcher, Matcher], doc: Doc) -> dict[int, tuple[str, str, str | None]]:
+    """{token index: (kind, type, mode)} of the trigger each token opens: a phrase before a word,
+    a word before a compound."""
+    rank = {PHRASE: 0, ONE_WORD: 1, COMPOUND: 2}
+    out: dict[int, tuple[str, str, str | None]] = {}
+    for match_id, start, _end in (m for matcher in matchers for m in matcher(doc)):
+        kind, etype, mode = doc.vocab.strings[match_id].split("|")
+        if start not in out or rank[kind] < rank[out[start][0]]:
+            out[start] = (kind, etype, mode or None)
+    return out
+
+
 SPORT = words("sport_words")  # lexicon/sport_words.txt
 FORCES = tuple(words("forces"))  # what is sent in to act (lexicon/forces.txt)
 # the words the event rules read, by role (lexicon/event_words.tsv)
@@ -39,7 +64,7 @@ def _sport_word(w: str) -> bool:
     return w in SPORT or w.startswith(("em-", "vm-", "ol-", "nm-")) or w.endswith(("ligaen", "cupen", "cup-uken"))
 
 
-_AID_NOUN = re.compile("|".join(rx for rx, etype, mode in TRIGGERS if etype == "AID" and mode is None))
+AID_NOUNS = read_triggers().of_type("AID")
 # who is taken in as aid ("ta imot flyktninger"), and what is signed between parties
 RECEIVED = re.compile(r"flykt|asyl|migrant|evakuer|skadd|sår|pasient|barn|nødhjelp|naudhjelp|hjelp|bistand|overlevende")
 AGREEMENT = re.compile(r"avtal|erklæring|traktat|overenskomst|våpenhvile|fredsavtal|protokoll|intensjon")
@@ -66,11 +91,13 @@ def _new_after_time_word(toks: list[Token], i: int) -> bool:
             and "Ind" in t.morph.get("Definite") and i + 1 < len(toks) and toks[i + 1].pos_ == "ADP")
 
 
-def trigger_of(toks: list[Token], i: int) -> tuple[str, str | None, int] | None:
-    """(type, mode, end token index) when toks[i] opens an event trigger."""
+def trigger_of(toks: list[Token], i: int, matched: dict[int, tuple[str, str, str | None]]
+               ) -> tuple[str, str | None, int] | None:
+    """(type, mode, end index in toks) when toks[i] opens an event trigger; `matched` is
+    trigger_matches' answer for the doc."""
     low = toks[i].text.casefold()
-    if i + 1 < len(toks) and (low, toks[i + 1].text.casefold()) in PHRASES:
-        etype, mode = PHRASES[(low, toks[i + 1].text.casefold())]
+    kind, etype, mode = matched.get(toks[i].i, (None, None, None))
+    if kind == PHRASE and i + 1 < len(toks):
         if etype == "MOBILIZE" and toks[i + 1].lower_ == "inn" and not any(
                 t.lower_.startswith(FORCES) for t in toks[max(0, i - 6):i + 8]):
             return None  # "sette inn glassbyggerstein": nothing sent in to act
@@ -79,9 +106,7 @@ def trigger_of(toks: list[Token], i: int) -> tuple[str, str | None, int] | None:
             if objs and not any(RECEIVED.match(t.text.casefold()) for t in objs):
                 return None  # "tar imot gjester", "tok imot Philadelphia Flyers": no one in need is taken in
         return etype, mode, i + 2
-    k = _trigger_index(low)
-    if k is not None:
-        _, etype, mode = TRIGGERS[k]
+    if kind in (ONE_WORD, COMPOUND):
         if _vetoed(toks, i, etype, low):
             return None
         return etype, mode or MODES.get(low), i + 1
@@ -93,7 +118,7 @@ def trigger_of(toks: list[Token], i: int) -> tuple[str, str | None, int] | None:
         if "bak" in ahead and not any(toks[i + 2 + k].is_punct for k in range(ahead.index("bak"))):
             return "SUPPORT", "endorse", i + 3 + ahead.index("bak")
     if low in GIVE_VERBS and any(t.text.casefold() in MONEY for t in toks[i + 1:i + 7]) and not any(
-            _AID_NOUN.fullmatch(t.text.casefold()) for t in toks[i + 1:]):  # "… i nødhjelp": that noun triggers
+            t.text.casefold() in AID_NOUNS for t in toks[i + 1:]):  # "… i nødhjelp": that noun triggers
         return "AID", "economic", i + 1  # "Norge gir 1,5 milliarder kroner til luftvern"
     if low in ("falt", "faller") and i and _place_subject(toks, i):
         return "COERCE", "seize", i + 1
@@ -602,9 +627,20 @@ def _place(ctx: _Context, toks: list[Token], i: int, etype: str,
     return location, inferred, targets
 
 
-@Language.component("storyline_events", assigns=["doc._.events"],
-                    requires=["doc._.entities", "doc._.timexes", "doc._.quotes", "doc.spans"])
-def events(doc: Doc) -> Doc:
+@Language.factory("storyline_events", default_config={"triggers": "triggers"}, assigns=["doc._.events"],
+                  requires=["doc._.entities", "doc._.timexes", "doc._.quotes", "doc.spans"])
+def create_events(nlp: Language, name: str, triggers: str):
+    """`triggers`: the trigger table, a lexicon file's name (nlp/data/lexicon/NAME.tsv)."""
+    matchers = trigger_matcher(nlp.vocab, read_triggers(triggers))
+
+    def events_component(doc: Doc) -> Doc:
+        return extract_events(doc, trigger_matches(matchers, doc))
+
+    return events_component
+
+
+def extract_events(doc: Doc, matched: dict[int, tuple[str, str, str | None]]) -> Doc:
+    """The events of a doc whose trigger matches are known."""
     ctx = _Context(doc)
     text = text_of(doc)
     body = paragraph_index(doc)
@@ -635,7 +671,7 @@ def events(doc: Doc) -> Doc:
         prev_type = prev_noun = None
         i = 0
         while i < len(toks):
-            found = trigger_of(toks, i)
+            found = trigger_of(toks, i, matched)
             if not found:
                 i += 1
                 continue

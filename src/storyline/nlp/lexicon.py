@@ -2,6 +2,7 @@
 read once per process. Rules ask `words("first_person")`, never a list of their own."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -49,15 +50,62 @@ def table(name: str) -> dict[str, str]:
     return {key.casefold(): value for key, value in rows(name)}
 
 
+Trigger = tuple[str, "str | None"]  # (PLOVER type, mode)
+
+
+@dataclass(frozen=True)
+class Triggers:
+    """The trigger table expanded to forms (triggers.tsv: lemmas, their forms, phrases)."""
+
+    words: dict[str, Trigger]  # a form -> its trigger, the first line that gives it
+    compounds: tuple[tuple[frozenset[str], Trigger], ...]  # forms a compound may end in ("*streik")
+    phrases: dict[tuple[str, str], Trigger]  # two forms in a row
+
+    def of_type(self, etype: str) -> frozenset[str]:
+        """The one-word forms of one type with no mode of their own."""
+        return frozenset(w for w, (t, mode) in self.words.items() if t == etype and mode is None)
+
+
+_PARTICIPLE = ("ende", "ande")  # present participles: adjectives, triggers only where listed
+
+
+def _inflected(lemma: str, form: str) -> bool:
+    """A form a lemma's line brings in without listing it: not a present participle (an
+    adjective: "krevende") and not the imperative ("møt": a heading's "Møt kandidatene")."""
+    return not form.endswith(_PARTICIPLE) and not (lemma.endswith("e") and form == lemma[:-1])
+
+
 @cache
-def read_triggers() -> tuple[list[tuple[str, str, str | None]], dict[tuple[str, str], tuple[str, str | None]]]:
-    """triggers.tsv: ([(regex over one token, type, mode)], {(word, word): (type, mode)}), in the file's order."""
-    singles, pairs = [], {}
-    for etype, mode, form in rows("triggers"):
-        mode = None if mode == "-" else mode
-        if " " in form:
-            first, second = form.casefold().split()
-            pairs[(first, second)] = (etype, mode)
+def trigger_lines(name: str = "triggers") -> tuple[tuple[str, str | None, str, frozenset[str]], ...]:
+    """triggers.tsv line by line: (type, mode, word, the forms it gives), each lemma expanded to
+    its forms once (storyline.nlp.lemmatizer.forms_of); a phrase gives itself."""
+    from .lemmatizer import forms_of
+
+    table = [(etype, None if mode == "-" else mode, word.casefold(), specs)
+             for etype, mode, word, *specs in rows(name)]
+    lemma_forms = forms_of({w.lstrip("*") for _, _, w, _ in table if " " not in w})
+    out = []
+    for etype, mode, word, specs in table:
+        lemma = word.lstrip("*")
+        forms = {word} if " " in word else {lemma} | {f for f in lemma_forms[lemma] if _inflected(lemma, f)}
+        for spec in specs:
+            listed = set(spec[1:].split())
+            forms = listed if spec[0] == "=" else forms | listed if spec[0] == "+" else forms - listed
+        out.append((etype, mode, word, frozenset(forms)))
+    return tuple(out)
+
+
+@cache
+def read_triggers(name: str = "triggers") -> Triggers:
+    """The trigger table as forms: a form's trigger is that of the first line that gives it."""
+    words: dict[str, Trigger] = {}
+    compounds, phrases = [], {}
+    for etype, mode, word, forms in trigger_lines(name):
+        if " " in word:
+            phrases[tuple(word.split())] = (etype, mode)
+        elif word.startswith("*"):
+            compounds.append((forms, (etype, mode)))
         else:
-            singles.append((form, etype, mode))
-    return singles, pairs
+            for form in sorted(forms):
+                words.setdefault(form, (etype, mode))
+    return Triggers(words, tuple(compounds), phrases)
