@@ -527,3 +527,15 @@ def test_sending_in_is_mobilising_only_when_forces_are_sent():
     for text in ("Ved å sette inn glassbyggerstein slipper lyset inn.", "Han satte inn pengene i banken.",
                  "Treneren forteller hvilke spillere du burde sette inn."):
         assert not any(t == "MOBILIZE" for t, _ in events(text)), text
+
+
+def test_quotes_figures_and_events_read_one_notion_of_ifolge():
+    """"ifølge", "ifølgje", "iflg." (lexicon/according_to.txt) name a source for every kind of fact."""
+    rec = record("Over 300 personer ble evakuert fra Lillevik, iflg. Røde Kors.")
+    names = {e.id: e.name for e in rec.entities}
+    assert [(f.text, names.get(f.source)) for f in rec.figures] == [("Over 300 personer", "Røde Kors")]
+    assert [(v.type, names.get(v.source)) for v in rec.events] == [("RETREAT", "Røde Kors")]
+    # past a contrast clause the source no longer reaches
+    rec = record("Over 300 personer ble evakuert fra Lillevik, ifølge Røde Kors, men kommunen sier at 200 ble evakuert.")
+    names = {e.id: e.name for e in rec.entities}
+    assert [(f.text, names.get(f.source)) for f in rec.figures][-1] == ("200", None)

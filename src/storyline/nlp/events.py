@@ -13,9 +13,9 @@ from spacy.tokens import Doc, Token
 
 from ..record.model import Event
 from .entities import entity_by_id, entity_of_token, mentions_between
-from .figures import ifolge_source
 from .gazetteer import PARTY_FORMS
 from .lexicon import Triggers, forms_with, read_triggers, table, words
+from .sources import ifolge_source
 from .speakers import PRONOUN_GENDER, Focus, antecedent, by_title, kind_antecedent
 from .util import SpanIndex, paragraph_index, text_of
 

@@ -12,6 +12,7 @@ from spacy.tokens import Doc
 from ..record.model import Figure
 from .entities import mentions_between
 from .lexicon import entries, forms_with, rows, table, words
+from .sources import ifolge_source
 from .util import SpanIndex, paragraph_index, text_of
 
 CARDINALS = {word: float(value) for word, value in table("number_words").items()}  # lexicon/number_words.tsv
@@ -220,19 +221,6 @@ def _what(sentence: str) -> str | None:
     low = sentence.casefold()
     hits = [(low.find(w), w) for w in OUTCOMES if re.search(rf"\b{w}\b", low)]
     return min(hits)[1] if hits else None
-
-
-def ifolge_source(doc: Doc, s0: int, s1: int, at: int | None = None) -> str | None:
-    """The entity named in an "ifølge X" phrase of the sentence text[s0:s1] (for a figure at
-    `at`: only when no ", men/mens/medan …" clause stands between them)."""
-    text = text_of(doc)
-    m = re.search(r"\b(?:ifølge|ifølgje|ifylgje)\s+([^,.;]+)", text[s0:s1], re.I)
-    if not m:
-        return None
-    if at is not None and re.search(r",\s+(?:men|mens|medan)\s", text[min(at, s0 + m.end()):max(at, s0 + m.start())]):
-        return None
-    found = mentions_between(doc, s0 + m.start(1), s0 + m.end(1))
-    return found[0][2] if found else None
 
 
 SURVEY = re.compile(r"\b(?:menings)?(?:måling|undersøkelse|undersøking|rapport|analyse|statistikk|tall)(?:en|a|ene)?"

@@ -12,6 +12,7 @@ from ..record.model import Quote
 from . import speakers
 from .entities import is_role_word
 from .lexicon import forms_with, words
+from .sources import ACCORDING_TO, CONTRAST_CLAUSE, IFOLGE
 from .speakers import Focus
 from .structure import OPENER
 from .util import CharSpan, SpanIndex, paragraph_index, text_of
@@ -26,7 +27,6 @@ INFINITIVE_VERBS = set(forms_with("speech_verbs", "inf"))
 DASHES = "–—-"
 FIRST_PERSON_AFTER = r"(?!\s+(?:jeg|eg|vi|me)\b)"  # "…, sa jeg til kona": the speaker's own words go on
 CUE_AFTER = re.compile(rf"(?P<punct>[,?!])\s*(?P<cue>{SPEECH_VERBS})\b{FIRST_PERSON_AFTER}(?P<rest>[^\n]*)$", re.I)
-IFOLGE = re.compile(r"(?:,\s*)?\b(?:ifølge|ifølgje|ifylgje|iflg\.)\s+(?P<who>[^,.;]+?)(?=\s*(?:[,.;]|$))", re.I)
 # «…», and straight double quotes as feeds and treebank texts have them ("rette i ryggen", " primitive ")
 GUILLEMETS = re.compile(r'«(?P<q>[^«»]+)»|(?<![\w"])"[ \t]?(?P<s>[^"\n]{2,400}?)[ \t]?"(?![\w"])')
 # a cue after the quote in a relative clause: «…», som Jensen sa til Dagsavisen
@@ -35,8 +35,6 @@ SOM_CUE = re.compile(rf"\s*,\s*som\s+(?P<who>[^,.;«»]{{1,60}}?)\s+(?P<cue>{SPE
 APPOSITION = re.compile(r"\s*,\s*(?P<name>[A-ZÆØÅ][\w-]+(?:\s+[A-ZÆØÅ][\w-]+){0,3})\s*,", re.UNICODE)
 # a relative clause naming whom a source cites: ", som viser til kilder i politiet,"
 CITING = re.compile(r"\s*,\s*som\s+(?:viser|refererer|siterer|henviser)\s+til\s+(?P<who>[^,]*),\s*", re.I)
-# a clause of its own after a report: ", men regjeringen avviste …" (not ", men at …", which goes on)
-CONTRAST_CLAUSE = re.compile(r",\s+(?:men|mens|medan)\s+(?!at\b)", re.I)
 # verbs that name something in the subject's words: "kaller forliket «ansvarlig»", "beskriver det som «…»"
 NAMING = re.compile(r"\b(?P<verb>kaller|kalte|kalla|beskriver|beskrev|skildrar|omtaler|omtalte|omtala)\b[^,.;:«]*$",
                     re.I)
@@ -437,7 +435,7 @@ def _subject(b: _Builder, sent, verb) -> tuple[str | None, str]:
         seg_start = sent.start_char + m.end()
     first = doc.char_span(seg_start, seg_end, alignment_mode="expand")
     first = next((t for t in first if not t.is_space and not t.is_punct), None) if first is not None else None
-    if first is not None and first.pos_ in ("ADP", "ADV") and first.text.casefold() not in ("ifølge", "ifølgje", "ifylgje"):
+    if first is not None and first.pos_ in ("ADP", "ADV") and first.text.casefold() not in ACCORDING_TO:
         # "I Finnmark melder Meteorologisk institutt at …": a fronted adverbial, the subject follows the verb
         after = []
         for t in doc[verb.i + 1:min(verb.i + 7, sent.end)]:
