@@ -1,6 +1,7 @@
-"""Event rules on hand-built Docs (words, heads, dependencies, parts of speech, entities, as spaCy
-tests its components): the extraction components alone, on a blank pipeline, so what is tested
-is the rule and not what a retrained tagger or parser makes of the sentence."""
+"""Rules on hand-built Docs (words, heads, dependencies, parts of speech, entities, as spaCy tests
+its components): the extraction components alone, on a blank pipeline, so what is tested is the
+rule and not what a retrained tagger or parser makes of the sentence. Quotes, figures, dates,
+events and speakers each have theirs."""
 from datetime import date
 
 import pytest
@@ -25,7 +26,9 @@ def parsed(rules, rows: list[tuple]) -> Doc:
     """A Doc from (word, head index, dependency, part of speech, entity label or "", morphology) rows;
     a label "I-PER" continues the name before it."""
     words = [r[0] for r in rows]
-    doc = Doc(rules.vocab, words=words, spaces=[i + 1 < len(words) and words[i + 1] != "." for i in range(len(words))],
+    # as print has it: no space after «, none before », a comma or a full stop
+    spaces = [i + 1 < len(words) and words[i + 1] not in ".,»" and words[i] != "«" for i in range(len(words))]
+    doc = Doc(rules.vocab, words=words, spaces=spaces,
               heads=[r[1] for r in rows], deps=[r[2] for r in rows], pos=[r[3] for r in rows],
               ents=[r[4] if r[4].startswith("I-") else f"B-{r[4]}" if r[4] else "O" for r in rows], morphs=[r[5] if len(r) > 5 else "" for r in rows],
               lemmas=[r[0].casefold() for r in rows])
@@ -96,3 +99,37 @@ def test_the_events_component_takes_its_trigger_table_from_its_config():
     nlp = spacy.blank("nb")
     nlp.add_pipe("storyline_events", config={"triggers": "triggers"})
     assert nlp.get_pipe_config("storyline_events") == {"factory": "storyline_events", "triggers": "triggers"}
+
+
+def test_a_quote_then_its_cue_is_the_speech_of_the_name_after_the_cue(rules):
+    doc = parsed(rules, [("«", 2, "punct", "PUNCT", ""), ("Vi", 2, "nsubj", "PRON", ""), ("har", 2, "ROOT", "VERB", ""),
+                         ("kontroll", 2, "obj", "NOUN", ""), ("»", 2, "punct", "PUNCT", ""), (",", 6, "punct", "PUNCT", ""),
+                         ("sier", 2, "parataxis", "VERB", ""), ("innsatsleder", 6, "nsubj", "NOUN", ""),
+                         ("Kari", 7, "appos", "PROPN", "PER"), ("Nilsen", 8, "flat:name", "PROPN", "I-PER"),
+                         (".", 2, "punct", "PUNCT", "")])
+    assert doc.text == "«Vi har kontroll», sier innsatsleder Kari Nilsen."
+    names = {e.id: e.name for e in doc._.entities}
+    assert [(q.text, q.direct, names.get(q.speaker)) for q in doc._.quotes] == [("Vi har kontroll", True, "Kari Nilsen")]
+
+
+def test_a_report_with_at_is_indirect_speech_of_its_subject(rules):
+    doc = parsed(rules, [("Røde", 2, "nsubj", "PROPN", "ORG"), ("Kors", 0, "flat:name", "PROPN", "I-ORG"),
+                         ("sier", 2, "ROOT", "VERB", ""), ("at", 6, "mark", "SCONJ", ""), ("tre", 5, "nummod", "NUM", ""),
+                         ("personer", 7, "nsubj", "NOUN", ""), ("er", 7, "cop", "AUX", ""), ("savnet", 2, "ccomp", "ADJ", ""),
+                         (".", 2, "punct", "PUNCT", "")])
+    names = {e.id: e.name for e in doc._.entities}
+    assert [(q.text, q.direct, names.get(q.speaker)) for q in doc._.quotes] == [("tre personer er savnet", False, "Røde Kors")]
+
+
+def test_a_count_its_qualifier_and_the_event_it_counts_with_place_and_day(rules):
+    doc = parsed(rules, [("Minst", 1, "advmod", "ADV", ""), ("40", 2, "nummod", "NUM", ""),
+                         ("personer", 4, "nsubj:pass", "NOUN", ""), ("ble", 4, "aux:pass", "AUX", ""),
+                         ("drept", 4, "ROOT", "VERB", "", "VerbForm=Part"), ("i", 6, "case", "ADP", ""),
+                         ("Khartoum", 4, "obl", "PROPN", "GPE_LOC"), ("i", 8, "case", "ADP", ""),
+                         ("går", 4, "obl", "NOUN", ""), (".", 4, "punct", "PUNCT", "")])
+    assert [(f.text, f.value, f.unit, f.qualifier) for f in doc._.figures] == [
+        ("Minst 40 personer", 40.0, "personer", "at_least")]
+    assert [(t.text, t.value) for t in doc._.timexes] == [("i går", "2024-03-13")]  # the day before publication
+    names = {e.id: e.name for e in doc._.entities}
+    assert [(v.type, v.text, names[v.location], v.date) for v in doc._.events] == [
+        ("ASSAULT", "drept", "Khartoum", "2024-03-13")]
