@@ -66,8 +66,8 @@ def _sport_word(w: str) -> bool:
 
 AID_NOUNS = read_triggers().of_type("AID")
 # who is taken in as aid ("ta imot flyktninger"), and what is signed between parties
-RECEIVED = re.compile(r"flykt|asyl|migrant|evakuer|skadd|sår|pasient|barn|nødhjelp|naudhjelp|hjelp|bistand|overlevende")
-AGREEMENT = re.compile(r"avtal|erklæring|traktat|overenskomst|våpenhvile|fredsavtal|protokoll|intensjon")
+RECEIVED = tuple(words("aid_recipients"))  # word beginnings
+AGREEMENT = tuple(words("agreement_words"))  # word beginnings
 GIVE_VERBS = frozenset(forms_with("event_words", "give"))
 MONEY = frozenset(forms_with("event_words", "money"))
 # "ble enige", "er einige", and the passive's auxiliary: a form of be or become (lexicon/auxiliaries.tsv)
@@ -75,9 +75,9 @@ BE_OR_BECOME = frozenset(forms_with("auxiliaries", "be", "become"))
 ANAPHORIC = frozenset(forms_with("event_words", "back"))
 TARGETED_BY_PA = {"ASSAULT", "COERCE", "THREATEN", "ACCUSE", "SANCTION"}
 PLACE_PREPS = frozenset(forms_with("event_words", "place"))
-PLACE_NOUNS = re.compile(r"(stor)?by(en)?|hovedstad(en)?|landsby(en)?|region(en)?|provins(en)?|"
-                         r"kjernekraftverk(et)?|atomkraftverk(et)?|havn(en|a)?|flyplass(en)?|fylke[t]?|kommune(n)?")
-PARTIES = re.compile(r"\b(partene|begge parter|begge land(ene)?|de to landene|de to partene)\b", re.I)
+PLACE_NOUNS = words("place_nouns")
+PARTIES = re.compile(rf"\b(?:{'|'.join(sorted(words('the_parties'), key=len, reverse=True))})\b", re.I)
+TIME_PREPS = words("time_prepositions")
 # words before a trigger that say it did not happen as told (lexicon/event_status.tsv)
 NEGATION, REPORTED, PLANNED, POSSIBLE, CONDITIONAL = (frozenset(forms_with("event_status", status)) for status in (
     "negated", "reported", "planned", "possible", "conditional"))
@@ -87,7 +87,7 @@ def _new_after_time_word(toks: list[Token], i: int) -> bool:
     """"etter møter med ambassadørene": an indefinite noun after "etter"/"før" that a phrase of its
     own follows tells of events not reported before, unlike "etter angrepet" (the one we know)."""
     t = toks[i]
-    return (toks[i - 1].text.casefold() in ("etter", "før") and t.pos_ == "NOUN"
+    return (toks[i - 1].text.casefold() in TIME_PREPS and t.pos_ == "NOUN"
             and "Ind" in t.morph.get("Definite") and i + 1 < len(toks) and toks[i + 1].pos_ == "ADP")
 
 
@@ -103,7 +103,7 @@ def trigger_of(toks: list[Token], i: int, matched: dict[int, tuple[str, str, str
             return None  # "sette inn glassbyggerstein": nothing sent in to act
         if etype == "AID" and toks[i + 1].text.casefold() == "imot":
             objs = [t for t in toks[i + 2:i + 8] if t.pos_ in ("NOUN", "PROPN")]
-            if objs and not any(RECEIVED.match(t.text.casefold()) for t in objs):
+            if objs and not any(t.text.casefold().startswith(RECEIVED) for t in objs):
                 return None  # "tar imot gjester", "tok imot Philadelphia Flyers": no one in need is taken in
         return etype, mode, i + 2
     if kind in (ONE_WORD, COMPOUND):
@@ -149,7 +149,7 @@ def _vetoed(toks: list[Token], i: int, etype: str, low: str) -> bool:
             t.text.casefold() in MEET_NOT_PEOPLE for t in toks[i + 1:i + 4]):
         return True  # "møte behov", "møtte motstand": to meet something, not someone
     if etype == "AGREE" and low.startswith("signer") and not any(
-            AGREEMENT.match(t.text.casefold()) for t in toks[i + 1:i + 5]):
+            t.text.casefold().startswith(AGREEMENT) for t in toks[i + 1:i + 5]):
         return True  # "signerte for Rosenborg", "signert kontrakt": no agreement between parties
     if etype == "AGREE" and low in ("enige", "einige") and not any(  # "ble natt til torsdag enige"
             t.text.casefold() in BE_OR_BECOME for t in toks[max(0, i - 5):i] if not t.is_punct):
@@ -190,7 +190,7 @@ def _place_subject(toks, i) -> bool:
     ent = entity_by_id(prev.doc, entity_of_token(prev.doc, prev))
     if ent is not None:
         return ent.type in ("GPE", "LOC", "FAC")
-    return bool(PLACE_NOUNS.fullmatch(prev.text.casefold()))
+    return prev.text.casefold() in PLACE_NOUNS
 
 
 class _Context:
@@ -366,7 +366,7 @@ def _unplaced_entities(ctx: _Context, span: list[Token]) -> list[str]:
     """Entities of a phrase but a place inside it: "mot en bakkeoffensiv i Rafah", "av soldater i Sumy"."""
     def placed(t: Token) -> bool:  # "i Rafah", "i byen Wädenswil"
         prev = t.doc[t.i - 1].text.casefold()
-        return prev in ("i", "ved") or (PLACE_NOUNS.fullmatch(prev) is not None and t.i > 1
+        return prev in ("i", "ved") or (prev in PLACE_NOUNS and t.i > 1
                                         and t.doc[t.i - 2].text.casefold() in ("i", "ved"))
 
     # only places: "ledere i RSF" are the organisation's people, and it is the one acted on
@@ -481,14 +481,14 @@ def _location(ctx: _Context, toks: list[Token], i: int) -> str | None:
         score = 0
         if prev in PLACE_PREPS and not (t.text.endswith("s") and t.text != ent.name):
             score += 2  # "i Kyiv", "på Rhodos", not the genitive "i Russlands …"
-        if PLACE_NOUNS.fullmatch(prev):
+        if prev in PLACE_NOUNS:
             score += 3
         if is_city:
             score += 1
         if k == i - 1 and toks[i].text.casefold() in ("falt", "faller"):
             score += 4
-        if t.dep_ == "nmod" and t.head.pos_ == "NOUN" and toks[i].i not in (t.head.i, t.head.head.i) and not (
-                PLACE_NOUNS.fullmatch(t.head.text.casefold())) and not _in_object(t, toks[i]) and not any(
+        if t.dep_ == "nmod" and t.head.pos_ == "NOUN" and toks[i].i not in (t.head.i, t.head.head.i) and (
+                t.head.text.casefold() not in PLACE_NOUNS) and not _in_object(t, toks[i]) and not any(
                 c.dep_ == "case" and c.text.casefold() in PLACE_PREPS for c in t.head.children):
             # "møttes … på dagen for invasjonen i Ukraina": the place of another noun (but "i ei
             # leilegheit i Førde" is a place in a place)
