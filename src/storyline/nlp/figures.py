@@ -13,6 +13,7 @@ from ..record.model import Figure
 from .entities import mentions_between
 from .lexicon import entries, forms_with, rows, table, words
 from .sources import ifolge_source
+from .timex import OLD, time_words
 from .util import SpanIndex, paragraph_index, text_of
 
 CARDINALS = {word: float(value) for word, value in table("number_words").items()}  # lexicon/number_words.tsv
@@ -239,7 +240,7 @@ def survey_source(doc: Doc, s0: int, start: int, nearest_last: bool = True) -> s
     return found[0][2] if found else None
 
 
-AGE = re.compile(r"\s+(?:år|dager|dagar|uker|veker|måneder|månader)\s+(?:gamm?[ae]l|gamle|gamla)\b", re.I)
+AGE = re.compile(rf"\s+(?:{'|'.join(time_words('age_unit'))})\s+(?:{OLD})\b", re.I)  # "34 år gammal"
 RESTATED = re.compile(r"\b(?:tallet|talet|antallet|talet på dei)\b", re.I)
 FORECAST_VERBS = {"venter", "ventet", "venta", "anslår", "anslo", "spår", "spådde", "regner", "forventer",
                   "forventet", "beregner", "beregnet", "estimerer", "estimerte"}

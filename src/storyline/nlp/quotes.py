@@ -34,10 +34,10 @@ SOM_CUE = re.compile(rf"\s*,\s*som\s+(?P<who>[^,.;«»]{{1,60}}?)\s+(?P<cue>{SPE
 # a name in apposition after an "ifølge" phrase: ", Petter Lie,"
 APPOSITION = re.compile(r"\s*,\s*(?P<name>[A-ZÆØÅ][\w-]+(?:\s+[A-ZÆØÅ][\w-]+){0,3})\s*,", re.UNICODE)
 # a relative clause naming whom a source cites: ", som viser til kilder i politiet,"
-CITING = re.compile(r"\s*,\s*som\s+(?:viser|refererer|siterer|henviser)\s+til\s+(?P<who>[^,]*),\s*", re.I)
-# verbs that name something in the subject's words: "kaller forliket «ansvarlig»", "beskriver det som «…»"
-NAMING = re.compile(r"\b(?P<verb>kaller|kalte|kalla|beskriver|beskrev|skildrar|omtaler|omtalte|omtala)\b[^,.;:«]*$",
+CITING = re.compile(rf"\s*,\s*som\s+(?:{'|'.join(forms_with('speech_verbs', 'cites'))})\s+til\s+(?P<who>[^,]*),\s*",
                     re.I)
+# verbs that name something in the subject's words: "kaller forliket «ansvarlig»", "beskriver det som «…»"
+NAMING = re.compile(rf"\b(?P<verb>{'|'.join(forms_with('speech_verbs', 'names'))})\b[^,.;:«]*$", re.I)
 MAX_GAP_TO_AT = 8
 
 

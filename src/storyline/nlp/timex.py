@@ -13,40 +13,46 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..record.model import Timex
-from .lexicon import table, words
+from .lexicon import rows, table, words
 from .util import text_of
 
-WEEKDAYS = {"mandag": 0, "måndag": 0, "tirsdag": 1, "tysdag": 1, "onsdag": 2, "torsdag": 3, "fredag": 4,
-            "lørdag": 5, "laurdag": 5, "søndag": 6, "sundag": 6}
-MONTHS = {"januar": 1, "februar": 2, "mars": 3, "april": 4, "mai": 5, "juni": 6, "juli": 7, "august": 8,
-          "september": 9, "oktober": 10, "november": 11, "desember": 12}
-MONTH_ABBR = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
-              "okt": 10, "nov": 11, "des": 12}
-PARTS_OF_DAY = {"morgen": "MO", "morgenen": "MO", "formiddag": "MO", "formiddagen": "MO", "ettermiddag": "AF",
-                "ettermiddagen": "AF", "kveld": "EV", "kvelden": "EV", "kveldens": "EV", "natt": "NI",
-                "natten": "NI", "natta": "NI"}
+
+def time_words(kind: str) -> dict[str, str]:
+    """The forms of one kind in lexicon/time_words.tsv, with their values, in the file's order."""
+    return {form: value for form, k, value in rows("time_words") if k == kind}
+
+
+def _alternation(forms) -> str:
+    """A regex alternation of phrases, in the order given, any whitespace between their words."""
+    return "|".join(r"\s+".join(map(re.escape, f.split())) for f in forms)
+
+
+WEEKDAYS = {w: int(v) for w, v in time_words("weekday").items()}
+MONTHS = {w: int(v) for w, v in time_words("month").items()}
+MONTH_ABBR = {w: int(v) for w, v in time_words("month_abbreviation").items()}
+PARTS_OF_DAY = time_words("part_of_day")
 # lexicon/number_words.tsv, the articles ("en time") and the counts without a number ("flere timer")
 NUMBER_WORDS: dict[str, float | None] = {**{w: float(v) for w, v in table("number_words").items()},
                                          **dict.fromkeys(words("indefinite_articles"), 1.0),
                                          **dict.fromkeys(words("vague_counts"))}
-DURATION_UNITS = [("sekund", "S", True), ("minutt", "M", True), ("time", "H", True), ("døgn", "D", False),
-                  ("dag", "D", False), ("uke", "W", False), ("uka", "W", False), ("veke", "W", False),
-                  ("måned", "M", False), ("månad", "M", False), ("år", "Y", False),
-                  ("natt", "D", False), ("nett", "D", False)]  # "to netter under varmelampa": two days
-ORDINALS = {"første": 1, "andre": 2, "tredje": 3, "fjerde": 4, "femte": 5, "sjette": 6, "sjuende": 7,
-            "syvende": 7, "åttende": 8, "niende": 9, "tiende": 10, "ellevte": 11, "tolvte": 12}
+# (stem, ISO 8601 code, a unit of the clock); "to netter under varmelampa": two days
+DURATION_UNITS = [(stem, v.split()[0], v.endswith(" time")) for stem, v in time_words("duration").items()]
+ORDINALS = {w: int(v) for w, v in time_words("ordinal").items()}
+RELDAY = {w: (int(v.split()[0]), v.split()[1] if " " in v else None) for w, v in time_words("relative_day").items()}
+OLD = _alternation(time_words("old"))  # "34 år gammal": an age
+GENITIVE_DAY = {w: int(v) for w, v in time_words("genitive_day").items()}
+GENITIVE_YEAR = {w: int(v) for w, v in time_words("genitive_year").items()}
 
 _WD = "|".join(WEEKDAYS)
 _MO = "|".join(MONTHS)
 _POD = "|".join(sorted(PARTS_OF_DAY, key=len, reverse=True))
 _NUM = "|".join(sorted((k for k in NUMBER_WORDS if NUMBER_WORDS[k]), key=len, reverse=True))
-_RELYEAR = r"i\s+fjor|i\s+år|neste\s+år|forrige\s+år|i\s+forfjor"
-RELYEAR_SHIFT = {"i fjor": -1, "i år": 0, "neste år": 1, "forrige år": -1, "i forfjor": -2}
+RELYEAR_SHIFT = {w: int(v) for w, v in time_words("relative_year").items()}
+_RELYEAR = _alternation(RELYEAR_SHIFT)
 # TIMEX3's season codes, Bokmål and Nynorsk, definite ("høsten 2026") and after "i" ("i høst")
-SEASONS = {"våren": "SP", "sommeren": "SU", "sommaren": "SU", "høsten": "FA", "hausten": "FA", "vinteren": "WI",
-           "vår": "SP", "sommer": "SU", "sommar": "SU", "høst": "FA", "haust": "FA"}
-_SEASON = "våren|sommeren|sommaren|høsten|hausten|vinteren"
-_THIS_SEASON = "vår|sommer|sommar|høst|haust"  # not "i vinter": the one past or the one coming
+SEASONS = {**time_words("season"), **time_words("this_season")}
+_SEASON = _alternation(time_words("season"))
+_THIS_SEASON = _alternation(time_words("this_season"))
 # a genitive too: "dømt til tolv års fengsel", "etter to dagers leting"
 _UNIT = (r"(?:sekund|minutt|time|timer|døgn|dag|dager|dagar|uke|uker|uka|ukene|veke|veker|måned|måneder|månad|"
          r"månader|år|natt|netter)(?:en|ene|a|er)?s?")
@@ -61,7 +67,7 @@ PATTERNS = [
     ("daymonth", re.compile(rf"\b(?P<day>\d{{1,2}})\.?\s*(?P<mon>{_MO})(?:\s+(?P<year>(?:19|20)\d\d)|"
                             rf"\s+(?P<rel>{_RELYEAR}))?\b", re.I)),
     ("relday", re.compile(
-        rf"\b(?P<rel>i\s+forgårs|i\s+går|i\s+dag|i\s+morgen|i\s+overmorgen|i\s+kveld|i\s+natt|i\s+morges)"
+        rf"\b(?P<rel>{_alternation(RELDAY)})"
         rf"(?:\s+(?P<pod>{_POD})\b)?", re.I)),
     ("relyear", re.compile(rf"\b(?P<rel>{_RELYEAR})\b", re.I)),
     ("relweek", re.compile(
@@ -74,14 +80,14 @@ PATTERNS = [
     # "på 90-tallet", "1980-tallet": TIMEX3's decade, the year without its last digit
     ("decade", re.compile(r"\b(?P<century>1[89]|20)?(?P<decade>\d)0-tal(?:l)?et\b", re.I)),
     # "gårsdagens spørretime", "årets utgave": the day or the year of publication's
-    ("relgen", re.compile(r"\b(?P<rel>forgårsdagens|gårsdagens|dagens|morgendagens|årets|fjorårets)\b", re.I)),
+    ("relgen", re.compile(rf"\b(?P<rel>{_alternation([*GENITIVE_DAY, *GENITIVE_YEAR])})\b", re.I)),
     ("year", re.compile(r"\b(?:i|år|fra|til|siden|innen|før|etter|mellom)\s+(?P<year>(?:19|20)\d\d)\b", re.I)),
     # the second year of "mellom 2018 og 2022"
     ("year", re.compile(r"(?<=mellom \d{4} )og\s+(?P<year>(?:19|20)\d\d)\b", re.I)),
     ("clock", re.compile(r"\b(?:kl\.|klokka|klokken)\s*(?P<h>\d{1,2})(?:[.:](?P<m>\d\d))?", re.I)),
     ("last_period", re.compile(rf"\b(?:den|de)\s+siste\s+(?:(?P<n>\d+|{_NUM})\s+)?(?P<unit>{_UNIT})\b", re.I)),
     # not an age: "ein 34 år gammal mann"
-    ("duration", re.compile(rf"\b(?P<n>\d+(?:,\d+)?|{_NUM})\s+(?P<unit>{_UNIT})\b(?!\s+(?:gamm?[ae]l|gamle|gamla))", re.I)),
+    ("duration", re.compile(rf"\b(?P<n>\d+(?:,\d+)?|{_NUM})\s+(?P<unit>{_UNIT})\b(?!\s+(?:{OLD}))", re.I)),
     # "den åttende dagen av (den russiske) invasjonen": with and without an adjective
     ("nth_day", re.compile(
         rf"\b(?:den\s+)?(?P<ord>{'|'.join(ORDINALS)}|\d+\.)\s+dagen\s+(?:av|i|etter)\s+(?:den\s+)?\w+\s+(?P<what>\w+)",
@@ -162,11 +168,9 @@ def _daymonth(g: dict, ref: date, anchors: dict[str, date]) -> tuple[str, str] |
 
 def _relday(g: dict, ref: date, anchors: dict[str, date]) -> tuple[str, str] | None:
     rel = " ".join(g["rel"].casefold().split())
-    shift = {"i forgårs": -2, "i går": -1, "i dag": 0, "i morgen": 1, "i overmorgen": 2, "i kveld": 0,
-             "i natt": 0, "i morges": 0}[rel]
+    shift, its_part = RELDAY[rel]
     d = ref + timedelta(days=shift)
-    pod = PARTS_OF_DAY.get((g.get("pod") or "").casefold()) or {"i kveld": "EV", "i natt": "NI",
-                                                                 "i morges": "MO"}.get(rel)
+    pod = PARTS_OF_DAY.get((g.get("pod") or "").casefold()) or its_part
     return ("TIME", f"{d.isoformat()}T{pod}") if pod else ("DATE", d.isoformat())
 
 
@@ -203,10 +207,9 @@ def _decade(g: dict, ref: date, anchors: dict[str, date]) -> tuple[str, str] | N
 
 def _relgen(g: dict, ref: date, anchors: dict[str, date]) -> tuple[str, str] | None:
     rel = g["rel"].casefold()
-    if rel.endswith("årets"):
-        return "DATE", str(ref.year - (rel == "fjorårets"))
-    shift = {"forgårsdagens": -2, "gårsdagens": -1, "dagens": 0, "morgendagens": 1}[rel]
-    return "DATE", (ref + timedelta(days=shift)).isoformat()
+    if rel in GENITIVE_YEAR:
+        return "DATE", str(ref.year + GENITIVE_YEAR[rel])
+    return "DATE", (ref + timedelta(days=GENITIVE_DAY[rel])).isoformat()
 
 
 def _monthyear(g: dict, ref: date, anchors: dict[str, date]) -> tuple[str, str] | None:
@@ -280,10 +283,8 @@ def _stem(noun: str) -> str:
 ANCHOR = re.compile(r"\b(?P<what>\w+)\s+(?:startet|begynte|starta|byrja)\s+(?P<when>.{0,40})", re.I)
 
 
-FUTURE_CUES = {"vil", "skal", "ventes", "varsler", "planlegger", "kommer", "blir", "reiser", "starter", "åpner",
-               "neste", "kommende"}
-PAST_CUES = {"sa", "ble", "var", "hadde", "har", "fortalte", "opplyste", "meldte", "skrev", "uttalte", "kom",
-             "vart", "blei", "fekk", "fikk", "gjekk", "gikk", "fortalde", "skreiv"}  # Bokmål and Nynorsk
+FUTURE_CUES = frozenset(time_words("future"))
+PAST_CUES = frozenset(time_words("past"))
 
 
 def _shift_year(d: date, years: int) -> str:
