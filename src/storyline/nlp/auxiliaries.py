@@ -13,9 +13,9 @@ from spacy.parts_of_speech import AUX, VERB
 from spacy.symbols import POS
 from spacy.tokens import Doc
 
-# the lemmas UD Norwegian (Bokmål and Nynorsk) tags AUX in its training data
-AUXILIARY_LEMMAS = {"være", "vere", "ha", "bli", "verte", "få", "kunne", "skulle", "ville", "måtte",
-                    "burde", "tørre"}
+from .lexicon import words
+
+AUXILIARY_LEMMAS = words("auxiliary_lemmas")  # what UD Norwegian tags AUX
 AUXILIARY_DEPS = {"aux", "aux:pass", "cop"}
 
 

@@ -35,7 +35,7 @@ from .gazetteer import (
     transliterate_to_english,
 )
 from .lemmatizer import lemma_of
-from .lexicon import forms_with, words
+from .lexicon import entries, forms_with, words
 from .timex import MONTHS, WEEKDAYS
 from .util import text_of
 
@@ -50,7 +50,7 @@ TYPE_OF_LABEL = {"PER": "PER", "ORG": "ORG", "GPE_LOC": "GPE", "GPE_ORG": "GPE",
 ROLE_SUFFIXES = tuple(sorted(words("role_suffixes")))  # nlp/data/lexicon/role_suffixes.txt
 
 
-COMPASS = {"Nord", "Sør", "Øst", "Vest", "Midt", "Norge"}
+COMPASS = frozenset(entries("compass_words"))  # as written: "Troms Nord"
 
 
 def is_role_word(word: str) -> str | None:
@@ -91,8 +91,7 @@ def _after_org_head(doc: Doc, i: int) -> bool:
     return (prev.text.islower() or prev.is_sent_start) and prev.text.casefold().endswith(ORG_HEAD_SUFFIXES)
 
 
-# lowercase words inside names: "Mohammed bin Salman", "Ursula von der Leyen", "Charles de Gaulle"
-NAME_PARTICLES = {"bin", "ibn", "bint", "von", "van", "der", "den", "de", "da", "di", "du", "al", "el", "abu", "ter"}
+NAME_PARTICLES = words("name_particles")  # "Mohammed bin Salman", "Ursula von der Leyen"
 
 
 def _particle_before(doc: Doc, start: int, covered: set[int]) -> int | None:

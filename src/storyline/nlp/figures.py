@@ -44,16 +44,13 @@ FIGURE = re.compile(
     rf"(?:\s*(?P<pct>%|prosent|prosentpoeng))?",
     re.I,
 )
-VAGUE = re.compile(
-    r"\b(?P<phrase>(?P<kind>et titall|flere titall|noen titall|mange titall|et dusin|hundrevis|tusenvis|titusenvis|"
-    r"et ubegrenset antall|ubegrenset antall|et ukjent antall|et stort antall))\b", re.I)
-VAGUE_VALUE = {"et titall": (10, "about"), "et dusin": (12, "about"), "et ubegrenset antall": (None, "unbounded"),
-               "ubegrenset antall": (None, "unbounded")}
+# amounts without a number (lexicon/vague_amounts.tsv): phrase -> (value, qualifier)
+VAGUE_VALUE = {phrase: (None if v == "-" else int(v), q) for phrase, v, q in rows("vague_amounts")}
+VAGUE = re.compile(rf"\b(?P<phrase>(?P<kind>{'|'.join(VAGUE_VALUE)}))\b", re.I)
 OUTCOMES = entries("outcomes")  # lexicon/outcomes.txt
 # "3. plass", "28.-plass", "3. – 4. juli", "80-tallet", "40-årslag": ordinals and compounds, not counts
 SKIP_AFTER = re.compile(r"^(?:\.\s+[a-zæøå]|\.\s*[-–]|\.$|-[a-zæøå])")
-STOP_UNITS = {"av", "og", "i", "på", "til", "for", "med", "som", "er", "har", "ble", "var", "den", "det", "de",
-              "dem", "deres", "sine", "sin", "seg", "egne", "en", "et", "ei", "to", "om"}
+STOP_UNITS = words("not_units")
 
 
 def parse_number(s: str) -> float | None:
@@ -164,7 +161,7 @@ def figures(doc: Doc) -> Doc:
             found.append((m.start(), m.end(), value * mult, value2 * mult if value2 else None,
                           qualifier_of(m.group("qual")), unit))
         for m in VAGUE.finditer(text, s0, s1):
-            v, q = VAGUE_VALUE.get(m.group("kind").casefold(), (None, "over"))
+            v, q = VAGUE_VALUE[m.group("kind").casefold()]
             found.append((m.start(), m.end(), v, None, q, None))
         for start, end, value, value_max, qual, unit in sorted(found):
             if unit is None:
@@ -224,7 +221,7 @@ def _what(sentence: str) -> str | None:
     return min(hits)[1] if hits else None
 
 
-SURVEY = re.compile(r"\b(?:menings)?(?:måling|undersøkelse|undersøking|rapport|analyse|statistikk|tall)(?:en|a|ene)?"
+SURVEY = re.compile(rf"\b(?:{'|'.join(entries('survey_nouns'))})(?:en|a|ene)?"
                     r"\s+(?:fra|frå|av)\s+(?P<who>[^,.;]+)", re.I)
 
 
@@ -241,9 +238,8 @@ def survey_source(doc: Doc, s0: int, start: int, nearest_last: bool = True) -> s
 
 
 AGE = re.compile(rf"\s+(?:{'|'.join(time_words('age_unit'))})\s+(?:{OLD})\b", re.I)  # "34 år gammal"
-RESTATED = re.compile(r"\b(?:tallet|talet|antallet|talet på dei)\b", re.I)
-FORECAST_VERBS = {"venter", "ventet", "venta", "anslår", "anslo", "spår", "spådde", "regner", "forventer",
-                  "forventet", "beregner", "beregnet", "estimerer", "estimerte"}
+RESTATED = re.compile(rf"\b(?:{'|'.join(map(re.escape, entries('restated_counts')))})\b", re.I)
+FORECAST_VERBS = words("forecast_verbs")
 
 
 def forecaster(doc: Doc, start: int) -> str | None:

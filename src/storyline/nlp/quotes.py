@@ -11,7 +11,7 @@ from spacy.tokens import Doc
 from ..record.model import Quote
 from . import speakers
 from .entities import is_role_word
-from .lexicon import forms_with, words
+from .lexicon import entries, forms_with, words
 from .sources import ACCORDING_TO, CONTRAST_CLAUSE, IFOLGE
 from .speakers import Focus
 from .structure import OPENER
@@ -161,8 +161,7 @@ APPOSED_NAME = re.compile(r",\s*(?P<name>[A-ZÆØÅ][\w-]+(?:\s+[A-ZÆØÅ][\w-]
 
 
 # the outlet a speaker told it to: "…, sier X til NRK", "forsikrer X overfor fjernsynskanalen France 24"
-OUTLET = re.compile(r"\b(?:til|overfor)\s+(?P<noun>[\w-]*(?:kanal|kanalen|avis|avisen|avisa|byrået|nettstedet|"
-                    r"magasinet|radioen)\s+)?(?P<who>[A-ZÆØÅ][\w.-]*(?:\s+[A-ZÆØÅ0-9][\w.-]*){0,3})")
+OUTLET = re.compile(rf"\b(?:til|overfor)\s+(?P<noun>[\w-]*(?:{'|'.join(entries('outlet_nouns'))})\s+)?(?P<who>[A-ZÆØÅ][\w.-]*(?:\s+[A-ZÆØÅ0-9][\w.-]*){{0,3}})")
 
 
 def _outlet(b: _Builder, start: int, end: int) -> list[str]:

@@ -13,12 +13,12 @@ from spacy.tokens import Doc
 from .docdata import Cache
 from .entities import entity_by_id, is_role_word, mentions_between
 from .gazetteer import demonym_country, first_name_gender
-from .lexicon import forms_with
+from .lexicon import forms_with, words
+from .sources import ACCORDING_TO
 from .util import text_of
 
 PRONOUNS = {"han", "hun", "ho", "hen"}
 SUBJECT_DEPS = {"nsubj", "nsubj:pass", "expl"}
-TITLE_WORDS = {"president", "statsminister", "presidenten", "statsministeren"}
 
 
 class Focus:
@@ -70,7 +70,7 @@ def _clause_initial(tok) -> bool:
     for t in tok.sent:
         if t.i >= tok.i:
             return True
-        if not (t.is_title or t.text.casefold() in TITLE_WORDS or is_role_word(t.text)):
+        if not (t.is_title or is_role_word(t.text)):
             return False
     return True
 
@@ -150,8 +150,7 @@ def kind_antecedent(doc: Doc, start: int, head: str) -> str | None:
     return None
 
 
-CIRCUMSTANCE = {"til", "i", "på", "etter", "da", "når", "fordi", "under", "med", "fra", "frå", "kort", "ifølge",
-                "ifølgje", "ifylgje"}
+CIRCUMSTANCE = words("circumstance_words") | ACCORDING_TO
 
 
 def _head_phrase(phrase: str) -> str:
