@@ -378,8 +378,8 @@ def _indirect(b: _Builder, sent, from_char: int = 0) -> list[tuple[int, int]]:
     return covered
 
 
-CONTRAST = {"mens", "medan", "men", "og", "samtidig"}
-SUBJECT_PRONOUNS = {"han", "hun", "ho", "de", "dei", "det", "vi", "eg", "jeg", "den", "man", "dette"}
+SECOND_CLAUSE = frozenset(forms_with("clause_openers", "second"))
+SUBJECT_PRONOUNS = frozenset(forms_with("pronouns", "subject"))
 
 
 def _at_omitted(toks, i: int) -> bool:
@@ -398,7 +398,7 @@ def _second_report(toks, after: int) -> tuple[int, int] | None:
     """"… 120 ble drept, mens RSF hevder at færre enn 20 omkom": (comma index, verb index) of
     a second reporting clause after token `after`, which ends the first report."""
     for k in range(after + 1, len(toks) - 2):
-        if toks[k].text != "," or toks[k + 1].text.casefold() not in CONTRAST:
+        if toks[k].text != "," or toks[k + 1].text.casefold() not in SECOND_CLAUSE:
             continue
         for v in range(k + 2, min(k + 8, len(toks))):
             if toks[v].text.casefold() in INDIRECT_VERBS and any(

@@ -1,6 +1,6 @@
 """How an article names its sources in running text, for quotes, figures and events alike:
 "ifølge X" (lexicon/according_to.txt) and the contrast clause that ends a source's reach
-(", men …", lexicon/contrast_conjunctions.txt)."""
+(", men …", lexicon/clause_openers.tsv)."""
 from __future__ import annotations
 
 import re
@@ -8,12 +8,12 @@ import re
 from spacy.tokens import Doc
 
 from .entities import mentions_between
-from .lexicon import words
+from .lexicon import forms_with, words
 from .util import text_of
 
 ACCORDING_TO = words("according_to")
 _ACCORDING = "|".join(re.escape(w) for w in sorted(ACCORDING_TO, key=len, reverse=True))
-_CONTRAST = "|".join(sorted(words("contrast_conjunctions")))
+_CONTRAST = "|".join(forms_with("clause_openers", "contrast"))
 # "…, ifølge politiet." / "Ifølge NRK, …": the source runs to the next comma or full stop
 IFOLGE = re.compile(rf"(?:,\s*)?\b(?:{_ACCORDING})\s+(?P<who>[^,.;]+?)(?=\s*(?:[,.;]|$))", re.I)
 # a clause of its own after a report: ", men regjeringen avviste …" (not ", men at …", which goes on)

@@ -17,7 +17,7 @@ from .lexicon import forms_with, words
 from .sources import ACCORDING_TO
 from .util import text_of
 
-PRONOUNS = {"han", "hun", "ho", "hen"}
+PRONOUNS = frozenset(forms_with("pronouns", "person"))  # lexicon/pronouns.tsv
 SUBJECT_DEPS = {"nsubj", "nsubj:pass", "expl"}
 
 
@@ -52,7 +52,7 @@ class Focus:
         return None
 
 
-PRONOUN_GENDER = {"han": "male", "hun": "female", "ho": "female"}
+PRONOUN_GENDER = {form: gender for gender in ("male", "female") for form in forms_with("pronouns", gender)}
 
 
 def gender_of(doc: Doc, eid: str) -> str | None:
