@@ -1,6 +1,6 @@
 """Bounded work for any input: a text without sentence breaks is cut into pieces a sentence's
 length, the facts one document may yield are capped, the record saying when, and an article of
-a batch that takes longer than its time budget fails alone."""
+a batch that takes longer, or more memory, than its budget fails alone."""
 import gc
 import signal
 
@@ -120,3 +120,26 @@ def test_the_budget_holds_when_its_first_alarm_is_swallowed():
     assert swallowed == 1 and time.monotonic() < deadline
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
     assert signal.getsignal(signal.SIGALRM) == signal.SIG_DFL
+
+
+def test_an_article_over_its_memory_budget_fails_alone_and_the_batch_goes_on():
+    """Memory is the process's resident size against the one at the article's start, so the test
+    runs in a fresh process: in this one, earlier tests have left memory the allocator reuses."""
+    import subprocess
+    import sys
+
+    code = f"""
+import storyline
+storyline.extract({QUICK!r})  # the pipeline loaded before the budget runs
+big = " ".join([{SLOW!r}] * 6)  # 180,000 characters: about 75 MB more
+out = list(storyline.extract_many([{{"text": big, "id": "big"}}, {{"text": {QUICK!r}, "id": "quick"}}],
+                                  seconds=600, megabytes=25))
+print(repr(str(out[0])))
+print([e.name for e in out[1].entities])
+print(len(storyline.extract(big).figures) > 0)
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.splitlines()
+    assert out[0].startswith("'input: not extracted: it needed over 25 MB (the memory one article may take)")
+    assert out[0].endswith("[big]'")
+    assert "Jonas Gahr Støre" in out[1]
+    assert out[2] == "True"  # without a budget the same article is extracted

@@ -6,8 +6,10 @@
 """
 from __future__ import annotations
 
+import os
 import signal
 import threading
+import time
 from contextlib import contextmanager
 from datetime import date
 from functools import lru_cache
@@ -61,47 +63,67 @@ def extract(text: str, published: str | date | None = None, *, id: str | None = 
 DOCUMENT_SECONDS = 60  # the time one article of a batch may take (a long news article takes 2 s)
 
 
-def extract_many(articles, batch_size: int = 8, ner: str | None = None, seconds: float | None = None):
+def extract_many(articles, batch_size: int = 8, ner: str | None = None, seconds: float | None = None,
+                 megabytes: float | None = None):
     """Records of many articles, in order: an iterable of dicts with `text` and optionally
     `published`, `id`, `title`, `url`, `source`. Yields a Record, or the InputError of an
     article that cannot be processed. Batching makes the statistical components faster.
     `seconds`: the time each article may take (in the main thread; the batch as a whole may
-    take that times its size); one that takes longer fails alone, its batch goes on."""
+    take that times its size); `megabytes`: the memory it may add to the process (the batch as a
+    whole too). One over its budget fails alone, its batch goes on."""
     chunk: list[dict] = []
     for a in articles:
         chunk.append(a)
         if len(chunk) == batch_size:
-            yield from _extract_chunk(chunk, batch_size, ner, seconds)
+            yield from _extract_chunk(chunk, batch_size, ner, seconds, megabytes)
             chunk = []
     if chunk:
-        yield from _extract_chunk(chunk, batch_size, ner, seconds)
+        yield from _extract_chunk(chunk, batch_size, ner, seconds, megabytes)
 
 
 class OverBudget(Exception):
-    """An article took longer than its time budget."""
+    """An article took longer, or more memory, than its budget."""
 
 
-RETRY_SECONDS = 0.25  # how often the budget's timer fires again once it has run out
+CHECK_SECONDS = 0.25  # how often the budget's timer looks at the clock and the memory
+DOCUMENT_MEGABYTES = 1000  # the memory one article may add to the process (a long article adds 80 MB)
+_PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+
+def resident_megabytes() -> float | None:
+    """This process's resident memory now (Linux's /proc; None elsewhere: no memory budget)."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as f:
+            return int(f.read().split()[1]) * _PAGE / 2**20
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 @contextmanager
-def _budget(seconds: float | None):
-    """Raise OverBudget here once `seconds` have passed. A signal timer, so only in the main
-    thread (elsewhere, as under the API's thread pool, there is no budget). It fires again every
-    RETRY_SECONDS until the block ends: a raise that lands in a garbage-collector callback, or in
+def _budget(seconds: float | None, megabytes: float | None = None):
+    """Raise OverBudget here once `seconds` have passed or the process holds `megabytes` more
+    than when the block began. A signal timer that looks every CHECK_SECONDS, so only in the main
+    thread (elsewhere, as under the API's thread pool, there is no budget). Once over, it raises
+    at every look until the block ends: a raise that lands in a garbage-collector callback, or in
     someone's `except Exception`, is swallowed there, and the next one gets through."""
-    if not seconds or threading.current_thread() is not threading.main_thread():
+    if not (seconds or megabytes) or threading.current_thread() is not threading.main_thread():
         yield
         return
     running = [True]
+    deadline = time.monotonic() + seconds if seconds else None
+    ceiling = (start + megabytes) if megabytes and (start := resident_megabytes()) is not None else None
 
-    def expire(signum, frame):
-        if running[0]:
-            raise OverBudget(f"took over {seconds:g} s")
-        signal.setitimer(signal.ITIMER_REAL, 0)  # the block is over: no more alarms
+    def look(signum, frame):
+        if not running[0]:
+            signal.setitimer(signal.ITIMER_REAL, 0)  # the block is over: no more alarms
+        elif deadline is not None and time.monotonic() >= deadline:
+            raise OverBudget(f"took over {seconds:g} s (the time one article may take)")
+        elif ceiling is not None and (resident_megabytes() or 0) > ceiling:
+            raise OverBudget(f"needed over {megabytes:g} MB (the memory one article may take)")
 
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds, RETRY_SECONDS)
+    previous = signal.signal(signal.SIGALRM, look)
+    every = min(CHECK_SECONDS, seconds) if seconds else CHECK_SECONDS
+    signal.setitimer(signal.ITIMER_REAL, every, every)
     try:
         yield
     finally:
@@ -110,7 +132,8 @@ def _budget(seconds: float | None):
         signal.signal(signal.SIGALRM, previous)
 
 
-def _extract_chunk(articles: list[dict], batch_size: int, ner: str | None, seconds: float | None = None):
+def _extract_chunk(articles: list[dict], batch_size: int, ner: str | None, seconds: float | None = None,
+                   megabytes: float | None = None):
     from .ingest.text import InputError, check_text, parse_published
     from .nlp.build import to_record
 
@@ -126,7 +149,7 @@ def _extract_chunk(articles: list[dict], batch_size: int, ner: str | None, secon
         nlp = pipeline_for(lang, ner)
         if len(text) > LONG_TEXT:
             try:
-                with _budget(seconds):
+                with _budget(seconds, megabytes):
                     results[i] = (process(nlp, text, pub), lang)
             except Exception as e:  # noqa: BLE001
                 results[i] = _failed(e, a.get("id"))
@@ -137,13 +160,13 @@ def _extract_chunk(articles: list[dict], batch_size: int, ner: str | None, secon
     for nlp in {id(r[3]): r[3] for r in ready}.values():  # one batch per pipeline
         mine = [r for r in ready if r[3] is nlp]
         try:
-            with _budget(seconds and seconds * len(mine)):
+            with _budget(seconds and seconds * len(mine), megabytes):
                 for (i, _, lang, _), doc in zip(mine, nlp.pipe((r[1] for r in mine), batch_size=batch_size),
                                                 strict=True):
                     results[i] = (doc, lang)
         except Exception:  # noqa: BLE001  one article broke the batch, or took too long: each again alone
             for i, doc, lang, _ in mine:
-                results[i] = _alone(nlp, doc, lang, articles[i].get("id"), seconds)
+                results[i] = _alone(nlp, doc, lang, articles[i].get("id"), seconds, megabytes)
     for a, res in zip(articles, results, strict=True):
         if isinstance(res, InputError):
             yield res
@@ -156,14 +179,14 @@ def _extract_chunk(articles: list[dict], batch_size: int, ner: str | None, secon
             yield _failed(e, a.get("id"))
 
 
-def _alone(nlp, doc, lang: str, id: str | None, seconds: float | None = None):
+def _alone(nlp, doc, lang: str, id: str | None, seconds: float | None = None, megabytes: float | None = None):
     """(doc, lang) for an article run through the pipeline by itself, or its ExtractionError."""
     from .nlp.util import remember_text
 
     fresh = remember_text(nlp.make_doc(doc.text), doc.text)
     fresh._.published = doc._.published
     try:
-        with _budget(seconds):
+        with _budget(seconds, megabytes):
             return nlp(fresh), lang
     except Exception as e:  # noqa: BLE001
         return _failed(e, id)
@@ -172,7 +195,7 @@ def _alone(nlp, doc, lang: str, id: str | None, seconds: float | None = None):
 def _failed(e: Exception, id: str | None):
     from .ingest.text import ExtractionError
 
-    why = f"not extracted: it {e} (the time one article may take)" if isinstance(e, OverBudget) else (
+    why = f"not extracted: it {e}" if isinstance(e, OverBudget) else (
         f"extraction failed ({type(e).__name__}: {e})")
     return ExtractionError(f"input: {why}; the other articles are not affected" + (f" [{id}]" if id else ""))
 

@@ -99,7 +99,8 @@ def ingest_items(store: Store, items: Iterable[Item], published: str | None = No
     batch: list[tuple[Item, str]] = []
 
     def flush() -> None:
-        records = storyline.extract_many([article(it, published) for it, _ in batch], seconds=storyline.DOCUMENT_SECONDS)
+        records = storyline.extract_many([article(it, published) for it, _ in batch], seconds=storyline.DOCUMENT_SECONDS,
+                                         megabytes=storyline.DOCUMENT_MEGABYTES)
         for (item, key), rec in zip(batch, records, strict=True):
             if isinstance(rec, InputError):
                 result.failures.append((item.name, failure(item.name, rec)))

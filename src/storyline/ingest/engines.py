@@ -42,7 +42,9 @@ def extract_chunk(tasks: list[dict]) -> list[dict]:
     from .text import InputError
 
     out = []
-    for t, rec in zip(tasks, storyline.extract_many(tasks, batch_size=CHUNK, seconds=storyline.DOCUMENT_SECONDS), strict=True):
+    records = storyline.extract_many(tasks, batch_size=CHUNK, seconds=storyline.DOCUMENT_SECONDS,
+                                     megabytes=storyline.DOCUMENT_MEGABYTES)
+    for t, rec in zip(tasks, records, strict=True):
         failed = isinstance(rec, InputError)
         out.append({"key": t["id"], "name": t["name"], "record": None if failed else rec.model_dump_json(),
                     "error": failure(t["name"], rec) if failed else None})
