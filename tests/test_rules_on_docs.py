@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 import spacy
+from spacy.language import Language
 from spacy.tokens import Doc
 
 from storyline.nlp import EXTRACTION, contradictions, entities, events, figures, quotes, structure, timex  # noqa: F401
@@ -95,10 +96,16 @@ def test_the_trigger_matcher_on_a_blank_pipeline():
     assert "kampen" not in words and "held" not in words
 
 
-def test_the_events_component_takes_its_trigger_table_from_its_config():
+def test_components_take_their_thresholds_and_tables_from_their_config():
     nlp = spacy.blank("nb")
     nlp.add_pipe("storyline_events", config={"triggers": "triggers"})
     assert nlp.get_pipe_config("storyline_events") == {"factory": "storyline_events", "triggers": "triggers"}
+    assert Language.get_factory_meta("storyline_entities").default_config == {"min_city_population": 15000}
+    # a run without sentence breaks is cut at the length the config gives
+    nlp = spacy.blank("nb")
+    nlp.add_pipe("storyline_structure", config={"max_sentence_tokens": 10})
+    doc = nlp(" ".join(["ord"] * 25))
+    assert [len(s) for s in doc.sents] == [10, 10, 5]
 
 
 def test_a_quote_then_its_cue_is_the_speech_of_the_name_after_the_cue(rules):

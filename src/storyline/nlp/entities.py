@@ -43,7 +43,7 @@ from .util import text_of
 CALENDAR_FORMS = {w + end for w in (*WEEKDAYS, *MONTHS) for end in ("", "s", "en", "ens")}
 
 COMPOUND_INSTITUTIONS = tuple(forms_with("organisation_words", "compound"))  # "EU-kommisjonen"
-MIN_CITY_POPULATION = 15000
+MIN_CITY_POPULATION = 15000  # a lone name NER calls no place is a city only from this size up
 
 TYPE_OF_LABEL = {"PER": "PER", "ORG": "ORG", "GPE_LOC": "GPE", "GPE_ORG": "GPE", "GPE": "GPE", "LOC": "LOC",
                  "PROD": "PROD", "EVT": "EVT", "MISC": "MISC", "FAC": "FAC", "DRV": "GPE"}
@@ -391,9 +391,19 @@ def _person_owners(raw: list[tuple[int, int, str, str]], known: set[str]) -> dic
     return owner
 
 
-@Language.component("storyline_entities", assigns=["doc._.entities", "doc._.mention_index"],
-                    requires=["doc.ents", "token.pos", "token.dep"])
-def entities(doc: Doc) -> Doc:
+@Language.factory("storyline_entities", default_config={"min_city_population": MIN_CITY_POPULATION},
+                  assigns=["doc._.entities", "doc._.mention_index"], requires=["doc.ents", "token.pos", "token.dep"])
+def create_entities(nlp: Language, name: str, min_city_population: int):
+    """`min_city_population`: how large a place must be for a lone name NER calls no place
+    ("Molde", "Moss") to be that city."""
+    def entities_component(doc: Doc) -> Doc:
+        return entities(doc, min_city_population)
+
+    return entities_component
+
+
+def entities(doc: Doc, min_city_population: int = MIN_CITY_POPULATION) -> Doc:
+    """The entities of a doc, each with its mentions, and the index of those mentions."""
     raw, covered = _raw_mentions(doc)
     _unmatched_person_mentions(doc, raw, covered)
     known = {name for _, _, lab, name in raw if lab != "DRV"}
@@ -414,7 +424,7 @@ def entities(doc: Doc) -> Doc:
         if place is not None and (place.is_country or place.is_region or label in ("GPE_LOC", "GPE_ORG", "LOC", "GPE")
                                   or fold(name) in named_places or (
                 label in ("PROD", "MISC", "EVT") and len(name.split()) > 1) or (
-                len(name.split()) == 1 and place.population >= MIN_CITY_POPULATION and person_of(name) in (None, name)
+                len(name.split()) == 1 and place.population >= min_city_population and person_of(name) in (None, name)
                 and _city_name(name, place))):
             return place.key, place
         person = person_of(name)

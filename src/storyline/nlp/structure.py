@@ -135,9 +135,18 @@ def _span(doc: Doc, start: int, end: int) -> Span | None:
     return doc.char_span(start, end, alignment_mode="expand")
 
 
-@Language.component("storyline_structure",
-                    assigns=["doc.spans", "doc._.live", "token.is_sent_start"])
-def structure(doc: Doc) -> Doc:
+@Language.factory("storyline_structure", default_config={"max_sentence_tokens": MAX_SENTENCE_TOKENS},
+                  assigns=["doc.spans", "doc._.live", "token.is_sent_start"])
+def create_structure(nlp: Language, name: str, max_sentence_tokens: int):
+    """`max_sentence_tokens`: the longest sentence a text without breaks is cut into."""
+    def structure_component(doc: Doc) -> Doc:
+        return structure(doc, max_sentence_tokens)
+
+    return structure_component
+
+
+def structure(doc: Doc, max_sentence_tokens: int = MAX_SENTENCE_TOKENS) -> Doc:
+    """Headings, body paragraphs, the live marker and sentence starts of a doc."""
     headings, body, live = [], [], False
     parsed = doc.has_annotation("DEP")  # a doc joined from parsed chunks keeps its sentences
     text = text_of(doc)
@@ -160,7 +169,7 @@ def structure(doc: Doc) -> Doc:
             for a, b in split_sentences(text, start, end):
                 sentence = doc.char_span(a, b, alignment_mode="expand")
                 sent_starts[sentence.start] = 1
-                sent_starts[bounded_starts(doc, sentence.start, sentence.end)] = 1
+                sent_starts[bounded_starts(doc, sentence.start, sentence.end, max_sentence_tokens)] = 1
             if span.end < len(doc):
                 sent_starts[span.end] = 1
         if kind == "live":
