@@ -70,3 +70,16 @@ def test_the_store_and_the_story_queries_load_no_spacy():
             " or m.startswith('storyline.nlp')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_the_read_commands_load_no_spacy(tmp_path):
+    """`storyline search` and the other read commands start in a fraction of a second: only
+    `extract`, `ingest`, `watch` and `batch` need the pipeline."""
+    from storyline.store.db import Store
+
+    Store(tmp_path / "s.db")  # an empty store
+    code = ("import sys; from typer.testing import CliRunner; from storyline.cli import app; "
+            f"r = CliRunner().invoke(app, ['search', 'flom', '--db', {str(tmp_path / 's.db')!r}]); "
+            "print(r.exit_code, sorted(m for m in sys.modules if m.split('.')[0] in ('spacy', 'thinc')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "0 []"

@@ -10,8 +10,6 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import Progress
 
-from .ingest.text import decode
-
 app = typer.Typer(help="Norwegian news articles as a sourced, time-resolved record.", no_args_is_help=True,
                   add_completion=False)
 eval_app = typer.Typer(help="Measure the trained pipeline on held-out data.", no_args_is_help=True)
@@ -41,6 +39,7 @@ def extract(
 ) -> None:
     """Extract the record of one article: entities, dates, quotes, figures, events, contradictions."""
     import storyline
+    from storyline.ingest.text import decode
 
     if format not in ("json", "pretty"):
         _fail(f"--format {format!r}: choose json or pretty")
