@@ -54,8 +54,7 @@ SEASONS = {**time_words("season"), **time_words("this_season")}
 _SEASON = _alternation(time_words("season"))
 _THIS_SEASON = _alternation(time_words("this_season"))
 # a genitive too: "dømt til tolv års fengsel", "etter to dagers leting"
-_UNIT = (r"(?:sekund|minutt|time|timer|døgn|dag|dager|dagar|uke|uker|uka|ukene|veke|veker|måned|måneder|månad|"
-         r"månader|år|natt|netter)(?:en|ene|a|er)?s?")
+_UNIT = rf"(?:{_alternation(time_words('duration_word'))})(?:en|ene|a|er)?s?"
 
 PATTERNS = [
     ("weekday", re.compile(
