@@ -633,6 +633,8 @@ async function searchPage(params) {
 }
 
 async function route() {
+  // the route this call draws: the timeline may add its window (win=) to the address meanwhile
+  const drawing = location.hash;
   const [path, query] = (location.hash.slice(1) || "/").split("?");
   const params = new URLSearchParams(query || "");
   const parts = path.split("/").filter(Boolean).map(decodeURIComponent);
@@ -655,7 +657,7 @@ async function route() {
   } catch (err) {
     show("Feil", el("p", { class: "error" }, err.message));
   }
-  document.body.dataset.ready = location.hash;
+  document.body.dataset.ready = drawing;
   performance.mark("storyline:drawn");  // bench/web_speed.py reads it
 }
 
