@@ -50,7 +50,7 @@ def table(name: str) -> dict[str, str]:
     return {key.casefold(): value for key, value in rows(name)}
 
 
-Trigger = tuple[str, "str | None"]  # (PLOVER type, mode)
+Trigger = tuple[str, str | None]  # (PLOVER type, mode)
 
 
 @dataclass(frozen=True)
@@ -81,11 +81,11 @@ def trigger_lines(name: str = "triggers") -> tuple[tuple[str, str | None, str, f
     its forms once (storyline.nlp.lemmatizer.forms_of); a phrase gives itself."""
     from .lemmatizer import forms_of
 
-    table = [(etype, None if mode == "-" else mode, word.casefold(), specs)
+    lines = [(etype, None if mode == "-" else mode, word.casefold(), specs)
              for etype, mode, word, *specs in rows(name)]
-    lemma_forms = forms_of({w.lstrip("*") for _, _, w, _ in table if " " not in w})
+    lemma_forms = forms_of({w.lstrip("*") for _, _, w, _ in lines if " " not in w})
     out = []
-    for etype, mode, word, specs in table:
+    for etype, mode, word, specs in lines:
         lemma = word.lstrip("*")
         forms = {word} if " " in word else {lemma} | {f for f in lemma_forms[lemma] if _inflected(lemma, f)}
         for spec in specs:
