@@ -2,6 +2,8 @@
 words of distinct news text, in batches (as `storyline ingest` does) and one article per call; then one 5 MB text.
 
     .venv/bin/python bench/extract_speed.py [--big]
+
+It times the default pipeline; STORYLINE_PIPELINE=cnn (or e5) picks the other.
 """
 import os
 

@@ -1,11 +1,11 @@
-"""Words per second of the trained pipeline (tokenizer, tagger+morphology, parser, lemmatizer,
-NER) on one core, over >= 100,000 words of distinct news text.
+"""Words per second of both shipped pipelines on one core, over >= 100,000 words of distinct news
+text, in one run: the encoder pipeline (structure, encoder: tags, morphology, parse, names;
+lemmatizer) and the CNN pipeline (tok2vec, morphologizer, parser, lemmatizer, NER), and their ratio.
 
     OMP_NUM_THREADS=1 .venv/bin/python bench/pipeline_speed.py [--model PATH ...]
 
 --model times other spaCy pipelines on the same texts in the same run (a trained experiment, or
 spaCy's own en_core_web_sm as a yardstick for this machine against spaCy's published figures).
---ner e5 also times the shipped pipeline with the encoder entity tagger in place of its CNN NER.
 --blis also times it with thinc's default CPU ops (BLIS matrix products) instead of NumPy's.
 """
 import os
@@ -35,24 +35,23 @@ def words_per_second(nlp, texts: list[str], label: str) -> float:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--model", action="append", default=[], help="another spaCy pipeline to time")
-    ap.add_argument("--ner", action="append", default=[], choices=["e5"], help="also time this entity tagger")
     ap.add_argument("--blis", action="store_true", help="also time thinc's BLIS matrix products")
     args = ap.parse_args()
     import spacy
 
     texts = articles()
-    words_per_second(storyline.load(extraction=False, ner="cnn"), texts, "storyline (shipped)")
+    encoder = words_per_second(storyline.load(extraction=False, pipeline="e5"), texts, "storyline, pipeline=e5")
+    cnn = words_per_second(storyline.load(extraction=False, pipeline="cnn"), texts, "storyline, pipeline=cnn")
+    print(f"the encoder pipeline at {encoder / cnn:.2f} of the CNN pipeline's speed")
     if args.blis:
         from thinc.api import NumpyOps
 
         from storyline.nlp import load as load_pipeline
         from storyline.nlp import set_model_ops
 
-        nlp = load_pipeline(extraction=False, ner="cnn")  # a copy of its own, not the shared one
+        nlp = load_pipeline(extraction=False, pipeline="cnn")  # a copy of its own, not the shared one
         set_model_ops(nlp, NumpyOps())  # thinc's default: use_blis=True
         words_per_second(nlp, texts, "storyline, thinc's BLIS ops")
-    for ner in args.ner:
-        words_per_second(storyline.load(extraction=False, ner=ner), texts, f"storyline, ner={ner}")
     for path in args.model:
         words_per_second(spacy.load(path), texts, path)
 

@@ -21,20 +21,20 @@ from .rescore import FOLDERS, SNAPSHOT
 SCORES = json.loads(SNAPSHOT.read_text(encoding="utf-8"))
 
 
-def held(ner: str, *sets: str) -> list[str]:
-    return sorted(key for key in SCORES[ner] if key.split("/")[0] in sets)
+def held(pipeline: str, *sets: str) -> list[str]:
+    return sorted(key for key in SCORES[pipeline] if key.split("/")[0] in sets)
 
 
-def no_lower(ner: str, key: str) -> None:
+def no_lower(pipeline: str, key: str) -> None:
     article_set, article = key.split("/", 1)
     gold = FOLDERS[article_set] / f"{article}.gold.json"
     if not gold.exists():
         pytest.skip(f"{gold} not present (../shared is only on development and CI machines)")
-    [row] = evaluate_records([gold], ner=ner)
+    [row] = evaluate_records([gold], pipeline=pipeline)
     assert row["error"] is None, row["error"]
-    fell = {section: (before, row[section]) for section, before in SCORES[ner][key].items()
+    fell = {section: (before, row[section]) for section, before in SCORES[pipeline][key].items()
             if before is not None and (row[section] is None or row[section] < before - 1e-9)}
-    assert not fell, f"{key} ({ner}) scores lower than in tests/scores.json (before, now): {fell}"
+    assert not fell, f"{key} ({pipeline}) scores lower than in tests/scores.json (before, now): {fell}"
 
 
 @pytest.mark.parametrize("key", held("cnn", "own", "seed", "dev"))

@@ -97,12 +97,18 @@ def test_help_lists_commands():
     assert os.environ.get("STORYLINE_MODEL") is None or Path(os.environ["STORYLINE_MODEL"]).exists()
 
 
-def test_extract_with_the_encoder_tagger_and_a_wrong_tagger_name():
-    out = run("extract", str(ARTICLES / "dom.txt"), "--published", "2025-09-26", "--ner", "e5")
-    assert out.returncode == 0, out.stderr
-    assert json.loads(out.stdout)["entities"]
-    out = run("extract", str(ARTICLES / "dom.txt"), "--ner", "bert")
-    assert out.returncode == 2 and b"unknown entity tagger 'bert'" in out.stderr
+def test_extract_with_each_pipeline_and_a_wrong_pipeline_name():
+    records = {}
+    for options in (["--pipeline", "e5"], ["--fast"]):
+        out = run("extract", str(ARTICLES / "dom.txt"), "--published", "2025-09-26", *options)
+        assert out.returncode == 0, out.stderr
+        records[options[-1]] = json.loads(out.stdout)
+        assert records[options[-1]]["entities"]
+    assert records["e5"]["text"] == records["--fast"]["text"]
+    out = run("extract", str(ARTICLES / "dom.txt"), "--pipeline", "bert")
+    assert out.returncode == 2 and b"--pipeline 'bert': choose e5 or cnn" in out.stderr
+    out = run("extract", str(ARTICLES / "dom.txt"), "--pipeline", "e5", "--fast")
+    assert out.returncode == 2 and b"--fast means --pipeline cnn" in out.stderr
 
 
 def test_eval_records_prints_a_row_per_article_and_the_mean_last(tmp_path):

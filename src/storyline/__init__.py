@@ -17,18 +17,18 @@ from functools import lru_cache
 __version__ = "0.1.0"
 
 
-def load(lang: str = "nb", extraction: bool = True, ner: str | None = None):
+def load(lang: str = "nb", extraction: bool = True, pipeline: str | None = None):
     """The trained Norwegian spaCy pipeline with storyline's extraction components (offline).
-    ner="e5" swaps in the slower, more accurate encoder entity tagger (default: $STORYLINE_NER,
-    else the pipeline's own CNN)."""
+    pipeline="e5" reads tags, parse and names with the fine-tuned encoder, "cnn" with the faster
+    CNN pipeline (default: $STORYLINE_PIPELINE, else `nlp.DEFAULT_PIPELINE`)."""
     from .nlp import load as _load
 
-    return _load(lang, extraction=extraction, ner=ner)
+    return _load(lang, extraction=extraction, pipeline=pipeline)
 
 
 @lru_cache(maxsize=4)
-def _shared_pipeline(lang: str, ner: str):
-    return load(lang, ner=ner)
+def _shared_pipeline(lang: str, pipeline: str):
+    return load(lang, pipeline=pipeline)
 
 
 @lru_cache(maxsize=4)  # asked once per article; the answer only changes with the installed models
@@ -38,23 +38,23 @@ def _pipeline_lang(lang: str) -> str:
     return lang if has_model(lang) else "nb"
 
 
-def pipeline_for(lang: str, ner: str | None = None):
+def pipeline_for(lang: str, pipeline: str | None = None):
     """The shared pipeline for a detected language: Nynorsk text gets the Nynorsk pipeline when
     one ships (storyline/models/nn), otherwise the Bokmål one."""
-    from .nlp import ner_choice
+    from .nlp import pipeline_choice
 
-    ner = ner_choice(ner)
-    return _shared_pipeline(_pipeline_lang(lang), ner)
+    pipeline = pipeline_choice(pipeline)
+    return _shared_pipeline(_pipeline_lang(lang), pipeline)
 
 
 def extract(text: str, published: str | date | None = None, *, id: str | None = None, title: str | None = None,
-            url: str | None = None, source: str | None = None, version: int = 1, ner: str | None = None):
+            url: str | None = None, source: str | None = None, version: int = 1, pipeline: str | None = None):
     """The document record of one article. Raises storyline.ingest.text.InputError on bad input.
-    `ner` picks the entity tagger, as in `load`."""
+    `pipeline` picks the statistical pipeline, as in `load`."""
     from .ingest.text import InputError
 
     record = next(extract_many([{"text": text, "published": published, "id": id, "title": title, "url": url,
-                                 "source": source, "version": version}], batch_size=1, ner=ner))
+                                 "source": source, "version": version}], batch_size=1, pipeline=pipeline))
     if isinstance(record, InputError):
         raise record
     return record
@@ -63,7 +63,7 @@ def extract(text: str, published: str | date | None = None, *, id: str | None = 
 DOCUMENT_SECONDS = 60  # the time one article of a batch may take (a long news article takes 2 s)
 
 
-def extract_many(articles, batch_size: int = 8, ner: str | None = None, seconds: float | None = None,
+def extract_many(articles, batch_size: int = 8, pipeline: str | None = None, seconds: float | None = None,
                  megabytes: float | None = None):
     """Records of many articles, in order: an iterable of dicts with `text` and optionally
     `published`, `id`, `title`, `url`, `source`. Yields a Record, or the InputError of an
@@ -75,10 +75,10 @@ def extract_many(articles, batch_size: int = 8, ner: str | None = None, seconds:
     for a in articles:
         chunk.append(a)
         if len(chunk) == batch_size:
-            yield from _extract_chunk(chunk, batch_size, ner, seconds, megabytes)
+            yield from _extract_chunk(chunk, batch_size, pipeline, seconds, megabytes)
             chunk = []
     if chunk:
-        yield from _extract_chunk(chunk, batch_size, ner, seconds, megabytes)
+        yield from _extract_chunk(chunk, batch_size, pipeline, seconds, megabytes)
 
 
 class OverBudget(Exception):
@@ -132,7 +132,7 @@ def _budget(seconds: float | None, megabytes: float | None = None):
         signal.signal(signal.SIGALRM, previous)
 
 
-def _extract_chunk(articles: list[dict], batch_size: int, ner: str | None, seconds: float | None = None,
+def _extract_chunk(articles: list[dict], batch_size: int, pipeline: str | None, seconds: float | None = None,
                    megabytes: float | None = None):
     from .ingest.text import InputError, check_text, parse_published
     from .nlp.build import to_record
@@ -146,7 +146,7 @@ def _extract_chunk(articles: list[dict], batch_size: int, ner: str | None, secon
         except InputError as e:
             results[i] = e
             continue
-        nlp = pipeline_for(lang, ner)
+        nlp = pipeline_for(lang, pipeline)
         if len(text) > LONG_TEXT:
             try:
                 with _budget(seconds, megabytes):
@@ -243,7 +243,9 @@ def process(nlp, text: str, published: date | None):
         doc = _make_doc(nlp, text)
         doc._.published = published
         return nlp(doc)
-    extraction = [n for n in nlp.pipe_names if n.startswith("storyline_") and n != "storyline_structure"]
+    # the chunks get their sentences and their statistical annotation (the encoder's too)
+    extraction = [n for n in nlp.pipe_names if n.startswith("storyline_")
+                  and n not in ("storyline_structure", "storyline_encoder")]
     parts = []
     with nlp.select_pipes(disable=extraction):
         for part in nlp.pipe(chunks(text), batch_size=2):  # larger batches cost memory, not time

@@ -29,13 +29,27 @@ def _fail(message: str, code: int = 2) -> None:
     raise typer.Exit(code)
 
 
+PIPELINE_HELP = "the statistical pipeline: e5 (the encoder: tags, parse and names) or cnn (faster)"
+FAST_HELP = "the CNN pipeline (--pipeline cnn): several times faster, a less accurate record"
+
+
+def _pipeline(pipeline: str | None, fast: bool) -> str | None:
+    """The pipeline the options ask for (None: $STORYLINE_PIPELINE, else the default)."""
+    if fast and pipeline not in (None, "cnn"):
+        _fail(f"--fast means --pipeline cnn, not {pipeline}")
+    if pipeline not in (None, "e5", "cnn"):
+        _fail(f"--pipeline {pipeline!r}: choose e5 or cnn")
+    return "cnn" if fast else pipeline
+
+
 @app.command()
 def extract(
     file: str = typer.Argument(..., help="article text file, or - for standard input"),
     published: str | None = typer.Option(None, help="publication date (ISO), resolves 'torsdag', 'i går'"),
     format: str = typer.Option("json", "--format", "-f", help="json or pretty"),
     id: str | None = typer.Option(None, help="document id (default: a hash of the text)"),
-    ner: str | None = typer.Option(None, help="entity tagger: cnn (fast, default) or e5 (accurate, slower)"),
+    pipeline: str | None = typer.Option(None, help=PIPELINE_HELP),
+    fast: bool = typer.Option(False, "--fast", help=FAST_HELP),
 ) -> None:
     """Extract the record of one article: entities, dates, quotes, figures, events, contradictions."""
     import storyline
@@ -50,7 +64,7 @@ def extract(
         _fail(f"{name}: {e.strerror or e}")
     try:
         text = decode(data, name)
-        record = storyline.extract(text, published=published, id=id, ner=ner)
+        record = storyline.extract(text, published=published, id=id, pipeline=_pipeline(pipeline, fast))
     except ValueError as e:  # InputError is one too
         _fail(str(e).replace("input:", f"{name}:", 1))
         _fail(str(e).replace("input:", f"{name}:", 1))
@@ -67,13 +81,14 @@ def eval_ner(
     data: Path = typer.Option(Path("../shared/data/norne"), help="the NorNE folder"),
     split: str = typer.Option("test", help="dev or test"),
     lang: str = typer.Option("nb", help="nb (Bokmål) or nn (Nynorsk)"),
-    ner: str | None = typer.Option(None, help="entity tagger: cnn (default) or e5"),
+    pipeline: str | None = typer.Option(None, help=PIPELINE_HELP),
+    fast: bool = typer.Option(False, "--fast", help=FAST_HELP),
 ) -> None:
     """Strict entity-level P/R/F1 per NorNE label; the last line is the micro F1."""
     from .training.evaluate import evaluate_ner
 
     try:
-        scores = evaluate_ner(data, split, lang, ner=ner)
+        scores = evaluate_ner(data, split, lang, pipeline=_pipeline(pipeline, fast))
     except (FileNotFoundError, ValueError) as e:
         _fail(str(e))
     out = Console()
@@ -89,12 +104,14 @@ def eval_syntax(
     data: Path = typer.Option(Path("../shared/data"), help="the shared data folder"),
     split: str = typer.Option("test", help="dev or test"),
     lang: str = typer.Option("nb", help="nb or nn"),
+    pipeline: str | None = typer.Option(None, help=PIPELINE_HELP),
+    fast: bool = typer.Option(False, "--fast", help=FAST_HELP),
 ) -> None:
     """UPOS and morphology accuracy, UAS/LAS, lemma accuracy and sentence F1 on UD data."""
     from .training.evaluate import evaluate_syntax
 
     try:
-        s = evaluate_syntax(data, split, lang)
+        s = evaluate_syntax(data, split, lang, pipeline=_pipeline(pipeline, fast))
     except FileNotFoundError as e:
         _fail(str(e))
     for key in ("pos_acc", "morph_acc", "lemma_acc", "dep_uas", "dep_las", "sents_f"):
@@ -104,7 +121,8 @@ def eval_syntax(
 @eval_app.command("records")
 def eval_records(
     folders: list[Path] = typer.Argument(..., help="gold folders (*.gold.json) or gold files"),
-    ner: str | None = typer.Option(None, help="entity tagger: cnn (default) or e5"),
+    pipeline: str | None = typer.Option(None, help=PIPELINE_HELP),
+    fast: bool = typer.Option(False, "--fast", help=FAST_HELP),
     format: str = typer.Option("table", "--format", "-f", help="table or json"),
 ) -> None:
     """Extract every gold article, score its record (shared/spec/gold-format.md) and print one row
@@ -120,7 +138,7 @@ def eval_records(
         _fail(str(e))
     with Progress(console=err, transient=True) as bar:
         task = bar.add_task("extracting and scoring", total=total)
-        rows = evaluate_records(folders, ner=ner, progress=lambda row: bar.advance(task))
+        rows = evaluate_records(folders, pipeline=_pipeline(pipeline, fast), progress=lambda row: bar.advance(task))
     for row in rows:
         if row["error"]:
             err.print(f"[bold red]error:[/] {escape(row['article'])}: {escape(row['error'])} (scored as an empty record)")
@@ -141,6 +159,10 @@ def eval_records(
 
     _emit({"articles": rows, "means": means}, format, table)
     if format == "table":
+        arguments = means[-1]["event_arguments"]
+        if arguments:
+            print("event arguments right: " + ", ".join(f"{name} {a['accuracy']:.3f} of {a['n']}"
+                                                        for name, a in arguments.items()))
         print(f"mean overall: {means[-1]['overall']:.3f} over {len(rows)} articles")
 
 
@@ -199,6 +221,8 @@ def ingest(
     db: str | None = typer.Option(None, help=DB_HELP),
     source: str | None = typer.Option(None, help="the source (publisher) of these articles"),
     published: str | None = typer.Option(None, help="publication date for articles that carry none"),
+    pipeline: str | None = typer.Option(None, help=PIPELINE_HELP),
+    fast: bool = typer.Option(False, "--fast", help=FAST_HELP),
 ) -> None:
     """Store articles and their versions; the same text twice adds nothing."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -218,7 +242,8 @@ def ingest(
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=err, transient=True) as progress:
         task = progress.add_task("extracting", total=len(items))
-        result = ingest_items(store, items, published, on_item=lambda item, status: progress.advance(task))
+        result = ingest_items(store, items, published, on_item=lambda item, status: progress.advance(task),
+                              pipeline=_pipeline(pipeline, fast))
     out = Console()
     c = result.counts
     out.print(f"{c['new']} new, {c['version']} new versions, {c['unchanged']} unchanged, {c['failed']} failed")
@@ -244,6 +269,8 @@ def batch(
     errors: Path | None = typer.Option(None, help="the failures as JSON lines (default: OUT/errors.jsonl, "
                                                   "else batch-errors.jsonl)"),
     published: str | None = typer.Option(None, help="publication date for articles that carry none"),
+    pipeline: str | None = typer.Option(None, help=PIPELINE_HELP),
+    fast: bool = typer.Option(False, "--fast", help=FAST_HELP),
 ) -> None:
     """Backfill: extract many articles on N workers into Parquet and/or the store. A rerun skips
     what is done; a failing article goes to the errors file and the batch goes on."""
@@ -260,7 +287,7 @@ def batch(
             summary = run_batch(read(paths, published=published), engine=engine, workers=workers,
                                 address=address, out=out, db=db, errors=errors, published=published,
                                 on_planned=lambda n: progress.update(bar, total=n),
-                                on_result=lambda _name: progress.advance(bar))
+                                on_result=lambda _name: progress.advance(bar), pipeline=_pipeline(pipeline, fast))
         except EngineError as e:
             _fail(str(e))
     c = summary.counts
@@ -285,6 +312,8 @@ def watch(
     db: str | None = typer.Option(None, help=DB_HELP),
     source: str | None = typer.Option(None, help="the source (publisher) of these articles"),
     times: int | None = typer.Option(None, help="stop after this many rounds (default: run until Ctrl-C)"),
+    pipeline: str | None = typer.Option(None, help=PIPELINE_HELP),
+    fast: bool = typer.Option(False, "--fast", help=FAST_HELP),
 ) -> None:
     """Poll feeds and live pages; ingest new articles and versions and say what changed."""
     from .ingest.watch import parse_interval
@@ -296,7 +325,8 @@ def watch(
         _fail(str(e))
     out = Console()
     try:
-        run_watch(_store(db), targets, interval, lambda line: out.print(line, highlight=False, markup=False), times, source)
+        run_watch(_store(db), targets, interval, lambda line: out.print(line, highlight=False, markup=False), times, source,
+                  _pipeline(pipeline, fast))
     except KeyboardInterrupt:
         out.print("stopped")
 

@@ -84,8 +84,10 @@ def save(store: Store, stories: Stories, key: str, rec: Record, stored_before: i
 
 
 def ingest_items(store: Store, items: Iterable[Item], published: str | None = None,
-                 on_item: Callable[[Item, str], None] | None = None, batch_size: int = 16) -> BatchResult:
-    """Extract in small batches (faster), store each article in its own transaction."""
+                 on_item: Callable[[Item, str], None] | None = None, batch_size: int = 16,
+                 pipeline: str | None = None) -> BatchResult:
+    """Extract in small batches (faster), store each article in its own transaction. `pipeline`:
+    as in `storyline.load`."""
     import storyline
 
     result = BatchResult()
@@ -99,7 +101,8 @@ def ingest_items(store: Store, items: Iterable[Item], published: str | None = No
     batch: list[tuple[Item, str]] = []
 
     def flush() -> None:
-        records = storyline.extract_many([article(it, published) for it, _ in batch], seconds=storyline.DOCUMENT_SECONDS,
+        records = storyline.extract_many([article(it, published) for it, _ in batch], pipeline=pipeline,
+                                         seconds=storyline.DOCUMENT_SECONDS,
                                          megabytes=storyline.DOCUMENT_MEGABYTES)
         for (item, key), rec in zip(batch, records, strict=True):
             if isinstance(rec, InputError):

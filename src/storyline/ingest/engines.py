@@ -35,14 +35,14 @@ def task(item: Item, published: str | None) -> dict:
     return {**article(item, published), "name": item.name}
 
 
-def extract_chunk(tasks: list[dict]) -> list[dict]:
+def extract_chunk(tasks: list[dict], pipeline: str | None = None) -> list[dict]:
     """Records (JSON) or the reasons they failed, for a chunk of articles, in order."""
     import storyline
 
     from .text import InputError
 
     out = []
-    records = storyline.extract_many(tasks, batch_size=CHUNK, seconds=storyline.DOCUMENT_SECONDS,
+    records = storyline.extract_many(tasks, batch_size=CHUNK, pipeline=pipeline, seconds=storyline.DOCUMENT_SECONDS,
                                      megabytes=storyline.DOCUMENT_MEGABYTES)
     for t, rec in zip(tasks, records, strict=True):
         failed = isinstance(rec, InputError)
@@ -51,23 +51,24 @@ def extract_chunk(tasks: list[dict]) -> list[dict]:
     return out
 
 
-def warm() -> None:
+def warm(pipeline: str | None = None) -> None:
     """Load the pipeline once in a worker, and what its components load on first use (places,
     lexicons), before its first article."""
     import storyline
 
-    storyline.extract("Ordføreren i Bodø sa mandag at 30 personer er evakuert.", "2024-06-13")
+    storyline.extract("Ordføreren i Bodø sa mandag at 30 personer er evakuert.", "2024-06-13", pipeline=pipeline)
 
 
 class Extractor:
     """A Ray actor: one loaded pipeline, batch after batch (Ray Data's callable class)."""
 
-    def __init__(self) -> None:
-        warm()
+    def __init__(self, pipeline: str | None = None) -> None:
+        self.pipeline = pipeline
+        warm(pipeline)
 
     def __call__(self, batch: dict) -> dict:
         tasks = [dict(zip(batch, values, strict=True)) for values in zip(*batch.values(), strict=True)]
-        done = extract_chunk([{k: (None if v is None else str(v)) for k, v in t.items()} for t in tasks])
+        done = extract_chunk([{k: (None if v is None else str(v)) for k, v in t.items()} for t in tasks], self.pipeline)
         return {k: [d[k] for d in done] for k in ("key", "name", "record", "error")}
 
 
@@ -75,18 +76,20 @@ def _chunks(tasks: list[dict]) -> list[list[dict]]:
     return [tasks[i:i + CHUNK] for i in range(0, len(tasks), CHUNK)]
 
 
-def run_local(tasks: list[dict], workers: int) -> Iterator[dict]:
+def run_local(tasks: list[dict], workers: int, pipeline: str | None = None) -> Iterator[dict]:
     """Worker processes, even one: this process stores and writes while they extract."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
+    from functools import partial
 
     # spawned, not forked: each worker starts clean, and with one thread of linear algebra (the
     # environment it is spawned with: its imports read it before any code of ours runs there)
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=warm) as pool:
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=warm,
+                             initargs=(pipeline,)) as pool:
         saved = {k: os.environ.get(k) for k in ONE_THREAD}
         os.environ.update(ONE_THREAD)
         try:
-            results = pool.map(extract_chunk, _chunks(tasks))  # submits every chunk: the workers start now
+            results = pool.map(partial(extract_chunk, pipeline=pipeline), _chunks(tasks))  # submits every chunk: the workers start now
         finally:
             for k, v in saved.items():
                 if v is None:
@@ -97,7 +100,7 @@ def run_local(tasks: list[dict], workers: int) -> Iterator[dict]:
             yield from done
 
 
-def run_ray(tasks: list[dict], workers: int, address: str | None) -> Iterator[dict]:
+def run_ray(tasks: list[dict], workers: int, address: str | None, pipeline: str | None = None) -> Iterator[dict]:
     os.environ.setdefault("RAY_BACKEND_LOG_LEVEL", "fatal")  # Ray's own lines would bury ours;
     try:                                                     # its errors still show
         import ray
@@ -125,7 +128,8 @@ def run_ray(tasks: list[dict], workers: int, address: str | None) -> Iterator[di
         ctx.enable_progress_bars = False
         # a block per chunk (up to 200 a dataset), so every worker has work from the start
         ds = ray.data.from_items(tasks, override_num_blocks=max(1, min(-(-len(tasks) // CHUNK), 200)))
-        ds = ds.map_batches(Extractor, batch_size=CHUNK, compute=ray.data.ActorPoolStrategy(size=workers),
+        ds = ds.map_batches(Extractor, fn_constructor_kwargs={"pipeline": pipeline}, batch_size=CHUNK,
+                            compute=ray.data.ActorPoolStrategy(size=workers),
                             num_cpus=1)
         yield from ds.iter_rows()
     finally:
@@ -212,9 +216,10 @@ class PartWriter:
 def run_batch(items: Iterable[Item], *, engine: str = "local", workers: int = 1, address: str | None = None,
               out: Path | None = None, db: str | None = None, errors: Path | None = None,
               published: str | None = None, on_planned: Callable[[int], None] | None = None,
-              on_result: Callable[[str], None] | None = None) -> Summary:
+              on_result: Callable[[str], None] | None = None, pipeline: str | None = None) -> Summary:
     """Extract every article not done yet on `engine`; store each (`db`) and/or write the records
-    as Parquet (`out`); failures to `errors` (JSON lines: id, name, error)."""
+    as Parquet (`out`); failures to `errors` (JSON lines: id, name, error). `pipeline`: as in
+    `storyline.load`."""
     from ..record.model import Record
     from ..store.db import Store
     from ..story.stories import Stories
@@ -255,7 +260,8 @@ def run_batch(items: Iterable[Item], *, engine: str = "local", workers: int = 1,
     if not tasks:  # all done: no engine to start
         results = iter(())
     else:
-        results = run_ray(tasks, workers, address) if engine == "ray" else run_local(tasks, workers)
+        results = (run_ray(tasks, workers, address, pipeline) if engine == "ray"
+                   else run_local(tasks, workers, pipeline))
     try:
         for r in results:
             summary.extracted += 1

@@ -98,7 +98,7 @@ def full_articles(store: Store, items: list[Item], location: str, report: Callab
 
 
 def watch(store: Store, locations: list[str], every: float, report: Callable[[str], None],
-          times: int | None = None, source: str | None = None) -> None:
+          times: int | None = None, source: str | None = None, pipeline: str | None = None) -> None:
     """Poll each location every `every` seconds (`times` rounds, or until interrupted)."""
     from ..story.diff import diff_records
 
@@ -128,7 +128,7 @@ def watch(store: Store, locations: list[str], every: float, report: Callable[[st
                 continue
             if kind_of(data) == "feed":  # a page's own text is never a teaser, however short
                 items = full_articles(store, items, t.location, report)
-            result = ingest_items(store, items)
+            result = ingest_items(store, items, pipeline=pipeline)
             for name, why in result.failures:
                 report(f"failed {name}: {why}")
             for saved in result.saved:

@@ -82,28 +82,31 @@ def set_model_ops(nlp: Language, ops: Ops) -> None:
                 node.ops = ops
 
 
-NER_CHOICES = ("cnn", "e5")
+PIPELINES = ("e5", "cnn")
+DEFAULT_PIPELINE = "cnn"
+STATISTICAL = ["tok2vec", "morphologizer", "parser", "ner"]  # the CNN pipeline's components
 
 
-def ner_choice(ner: str | None = None) -> str:
-    """The entity tagger asked for: `ner`, else $STORYLINE_NER, else the fast CNN."""
-    ner = ner or os.environ.get("STORYLINE_NER") or "cnn"
-    if ner not in NER_CHOICES:
-        raise ValueError(f"unknown entity tagger {ner!r}: choose one of {', '.join(NER_CHOICES)}")
-    return ner
+def pipeline_choice(pipeline: str | None = None) -> str:
+    """The statistical pipeline asked for: `pipeline`, else $STORYLINE_PIPELINE, else the default."""
+    pipeline = pipeline or os.environ.get("STORYLINE_PIPELINE") or DEFAULT_PIPELINE
+    if pipeline not in PIPELINES:
+        raise ValueError(f"unknown pipeline {pipeline!r}: choose one of {', '.join(PIPELINES)}")
+    return pipeline
 
 
 def load(lang: str = "nb", extraction: bool = True, exclude: list[str] | None = None,
-         ner: str | None = None) -> Language:
+         pipeline: str | None = None) -> Language:
     """The trained pipeline, offline, with the extraction components unless extraction=False.
 
-    ner="cnn" (the default) keeps the pipeline's own entity recogniser; ner="e5" puts the
-    fine-tuned encoder (`storyline_encoder_ner`) in its place: more accurate, several times slower.
+    pipeline="e5": the fine-tuned encoder (`storyline_encoder`) reads tags, morphology, the
+    parse and the names within the sentences `storyline_structure` finds; pipeline="cnn": the
+    CNN pipeline (tok2vec, morphologizer, parser, ner), several times faster.
     """
     from . import (  # noqa: F401  (registers the components)
         auxiliaries,
         contradictions,
-        encoder_ner,
+        encoder,
         entities,
         events,
         figures,
@@ -117,22 +120,26 @@ def load(lang: str = "nb", extraction: bool = True, exclude: list[str] | None = 
     register_extensions()
     # the tokenizer is built from our code (storyline.news_tokenizer.v1), not from the rules saved
     # with the model, so tokenisation fixes reach the shipped pipelines without retraining
-    ner = ner_choice(ner)
-    drop = [*(exclude or []), "tokenizer"] + (["ner"] if ner == "e5" else [])
+    pipeline = pipeline_choice(pipeline)
+    drop = [*(exclude or []), "tokenizer"] + (STATISTICAL if pipeline == "e5" else [])
     nlp = spacy.load(model_path(lang), exclude=drop)
-    set_model_ops(nlp, NumpyOps(use_blis=False))
-    if ner == "e5":
-        tagger_dir = MODEL_DIR / "e5ner"  # one tagger, trained on Bokmål and Nynorsk, serves both
-        if not (tagger_dir / "meta.json").exists():
-            raise ModelNotFound(f"no encoder entity tagger at {tagger_dir}; see storyline.training.e5_ner")
-        nlp.add_pipe("storyline_encoder_ner", config={"model": str(tagger_dir)})
-    if "lemmatizer" not in nlp.pipe_names:
-        nlp.add_pipe("storyline_lemmatizer", config={"lang": lang}, after="morphologizer")
-    if "parser" in nlp.pipe_names:
-        nlp.add_pipe("storyline_structure", before="parser")
-        nlp.add_pipe("storyline_auxiliaries", after="parser")
+    if pipeline == "e5":
+        encoder_dir = MODEL_DIR / "e5"  # one encoder, trained on Bokmål and Nynorsk, serves both
+        if not (encoder_dir / "meta.json").exists():
+            raise ModelNotFound(f"no encoder pipeline at {encoder_dir}; `make train-encoder` builds it")
+        nlp.add_pipe("storyline_structure")
+        nlp.add_pipe("storyline_encoder", config={"model": str(encoder_dir)})
+        nlp.add_pipe("storyline_lemmatizer", config={"lang": lang})
+        nlp.add_pipe("storyline_auxiliaries")
     else:
-        nlp.add_pipe("storyline_structure", first=True)
+        set_model_ops(nlp, NumpyOps(use_blis=False))
+        if "lemmatizer" not in nlp.pipe_names:
+            nlp.add_pipe("storyline_lemmatizer", config={"lang": lang}, after="morphologizer")
+        if "parser" in nlp.pipe_names:
+            nlp.add_pipe("storyline_structure", before="parser")
+            nlp.add_pipe("storyline_auxiliaries", after="parser")
+        else:
+            nlp.add_pipe("storyline_structure", first=True)
     if extraction:
         for name in EXTRACTION:
             nlp.add_pipe(name)

@@ -1,6 +1,6 @@
 """Silver NER data: news text outside NorNE, tagged by the encoder tagger, for the CNN to learn from.
 
-The CNN misses names NorNE never showed it (docs/accuracy.md). The encoder tagger (`--ner e5`)
+The CNN misses names NorNE never showed it (docs/accuracy.md). The encoder pipeline (`--pipeline e5`)
 reads context and finds many of them, but is ten times slower. Its entities on news the CNN has
 not seen (NorQuAD's news articles: 2020s Bokmål, none of it in NorNE) teach the CNN new names
 in new contexts. Only the entities are kept: POS, morphology, heads and sentence starts stay
@@ -51,7 +51,7 @@ def main() -> None:
     from rich.progress import track
 
     texts = norquad_texts(args.data)
-    nlp = load(extraction=False, ner="e5")
+    nlp = load(extraction=False, pipeline="e5")
     vocab = Vocab()
     db = DocBin(store_user_data=False)
     words = ents = 0
