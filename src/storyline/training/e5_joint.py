@@ -9,8 +9,10 @@ One encoder pass per sentence feeds four heads on each word's first piece:
 - `ner`: NorNE's IOB tags.
 Sentences of NorNE that narc-ud-norne has no UD version of train the names only.
 
-    python -m storyline.training.e5_joint --data ../shared/data --out training-output/e5-joint --lang nb+nn --epochs 4
-    python -m storyline.training.e5_joint --data ../shared/data --out training-output/e5-joint --export src/storyline/models/e5
+    python -m storyline.training.e5_joint --data ../shared/data --out training-output/e5-joint --lang nb+nn --epochs 3
+    python -m storyline.training.e5_joint --data ../shared/data --out training-output/e5-joint-2 --lang nb+nn \
+        --init training-output/e5-joint --epochs 1.5 --lr 5e-5 --head-lr 1e-3 --ner-weight 2
+    python -m storyline.training.e5_joint --out training-output/e5-joint-2 --export src/storyline/models/e5
 
 It needs `jax` and `optax` (`pip install -e '.[train]'`); `--export` also `onnx` and `wordfreq`.
 """
