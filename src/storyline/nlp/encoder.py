@@ -7,8 +7,8 @@ heads' weights, which are small enough for NumPy. The `storyline_encoder` compon
 `token.pos`, `token.morph`, `token.head`, `token.dep` and `doc.ents` within the sentences that
 `storyline_structure` found.
 
-    nlp = storyline.load()                  # this pipeline (the default)
-    nlp = storyline.load(pipeline="cnn")    # the CNN pipeline: faster, less accurate
+    nlp = storyline.load(pipeline="e5")     # this pipeline
+    nlp = storyline.load()                  # the CNN pipeline (the default): faster
 """
 from __future__ import annotations
 
@@ -125,16 +125,10 @@ def piece_windows(vocab: PieceVocab, words: list[str], bos: int, eos: int,
     return windows
 
 
-def _erf(x: np.ndarray) -> np.ndarray:
-    """Abramowitz and Stegun 7.1.26 (error under 1.5e-7): NumPy has no erf and SciPy is not a
-    dependency."""
-    t = 1.0 / (1.0 + 0.3275911 * np.abs(x))
-    poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))))
-    return np.sign(x) * (1.0 - poly * np.exp(-x * x))
-
-
-def _gelu(x: np.ndarray) -> np.ndarray:
-    return 0.5 * x * (1.0 + _erf(x / math.sqrt(2.0)))
+def _gelu_tanh(x: np.ndarray) -> np.ndarray:
+    """GELU by its tanh approximation: the heads' activation, as they were trained (the encoder
+    inside the ONNX graph uses the exact one)."""
+    return 0.5 * x * (1.0 + np.tanh(math.sqrt(2.0 / math.pi) * (x + 0.044715 * x ** 3)))
 
 
 def padded(windows: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
@@ -260,7 +254,7 @@ class JointEncoder:
     def __init__(self, path: Path):
         import onnxruntime as ort
 
-        self.meta = meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
+        meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
         self.tags, self.deps, self.ner_tags = meta["tags"], meta["deps"], meta["ner_tags"]
         self.bos, self.eos, self.unk = meta["bos"], meta["eos"], meta["unk"]
         with np.load(path / "vocab.npz") as v:
@@ -281,7 +275,7 @@ class JointEncoder:
         """The last layer's state of every piece."""
         w = self.w
         emb = self.word[ids] + w["pos"][:ids.shape[1]][None] + w["type"]
-        return self.session.run(None, {"emb": emb.astype(np.float32), "mask": mask.astype(np.int32)})[0]
+        return self.session.run(None, {"emb": emb.astype(np.float32, copy=False), "mask": mask.astype(np.int32)})[0]
 
     def read(self, windows: list[tuple[np.ndarray, np.ndarray]]) -> list[Analysis]:
         """Analyses of windows from their words' states [n, H] and their <s> state [H]: the heads'
@@ -289,14 +283,15 @@ class JointEncoder:
         w = self.w
         sizes = [len(words) for words, _ in windows]
         words = np.vstack([words for words, _ in windows])
-        roots = np.vstack([root for _, root in windows])
+        # the candidate heads: each window's root (<s>), then every word
+        cand_states = np.vstack([np.vstack([root for _, root in windows]), words])
         tags = (words @ w["tag_w"] + w["tag_b"]).argmax(1)
         ner = (words @ w["cls_w"] + w["cls_b"]).argmax(1)
-        dep = _gelu(words @ w["arc_dep_w"] + w["arc_dep_b"]) @ w["arc_u"]
-        head = _gelu(np.vstack([roots, words]) @ w["arc_head_w"] + w["arc_head_b"])
+        dep = _gelu_tanh(words @ w["arc_dep_w"] + w["arc_dep_b"]) @ w["arc_u"]
+        head = _gelu_tanh(cand_states @ w["arc_head_w"] + w["arc_head_b"])
         bias = head @ w["arc_v"]
-        lab_dep = _gelu(words @ w["lab_dep_w"] + w["lab_dep_b"])
-        lab_head = _gelu(np.vstack([roots, words]) @ w["lab_head_w"] + w["lab_head_b"])
+        lab_dep = _gelu_tanh(words @ w["lab_dep_w"] + w["lab_dep_b"])
+        lab_head = _gelu_tanh(cand_states @ w["lab_head_w"] + w["lab_head_b"])
         chosen, trees, start = [], [], 0
         for k, n in enumerate(sizes):
             # candidates: the window's root (row k of the roots), then its words
@@ -419,13 +414,14 @@ def annotate(doc: Doc, sentences: list[tuple[list, Analysis]]) -> None:
         spans += spans_from_iob(doc, toks, a.ner)
     words = {t.i for toks, _ in sentences for t in toks}
     for sent in _sentences(doc):
-        inside = [t.i for t in sent if t.i in words]
+        previous = next((t.i for t in sent if t.i in words), None)  # the first word, for spaces before it
         for t in sent:
-            if t.i not in words and inside:
-                before = [i for i in inside if i < t.i]
-                head[t.i] = before[-1] if before else inside[0]
-            elif t.i not in words:
+            if t.i in words:
+                previous = t.i
+            elif previous is None:
                 dep[t.i] = strings.add("ROOT")
+            else:
+                head[t.i] = previous
     rel = (head - np.arange(n, dtype=np.int64)).astype(np.uint64)
     doc.from_array([POS, MORPH, HEAD, DEP], np.stack([pos, morph, rel, dep], axis=1))
     doc.ents = filter_spans(spans)

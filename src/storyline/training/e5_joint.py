@@ -142,7 +142,7 @@ def make_heads(config: dict):
         x = encoder(p, ids, mask, keys[0], dropout)
         words = drop(jnp.take_along_axis(x, first[..., None], 1), keys[1], dropout)
         cand = jnp.concatenate([x[:, :1], words], 1)
-        gelu = jax.nn.gelu
+        gelu = jax.nn.gelu  # approximate (tanh), as nlp.encoder computes the heads
         d = drop(gelu(words @ p["arc_dep_w"] + p["arc_dep_b"]), keys[2], 0.2)
         hh = drop(gelu(cand @ p["arc_head_w"] + p["arc_head_b"]), keys[3], 0.2)
         arc = jnp.einsum("bid,de,bje->bij", d, p["arc_u"], hh) + (hh @ p["arc_v"])[:, None, :]
