@@ -539,3 +539,41 @@ def test_quotes_figures_and_events_read_one_notion_of_ifolge():
     rec = record("Over 300 personer ble evakuert fra Lillevik, ifølge Røde Kors, men kommunen sier at 200 ble evakuert.")
     names = {e.id: e.name for e in rec.entities}
     assert [(f.text, names.get(f.source)) for f in rec.figures][-1] == ("200", None)
+
+
+def test_a_cue_of_several_words_takes_its_subject_between_them():
+    # Norwegian puts the subject after the verb in a cue after a quote: "la han til", not "la til han"
+    rec = record("Styret møttes i går. – Vi må kutte i budsjettet, la Anders Rønning til. "
+                 "– Ingen skal miste jobben, gjorde hun oppmerksom på. Møtet varte i to timer.")
+    quotes = speaker_names(rec)
+    assert ("Vi må kutte i budsjettet", True, "Anders Rønning") in quotes
+    assert ("Ingen skal miste jobben", True, "Anders Rønning") in quotes  # "hun" is the one in focus
+    assert {q.cue for q in rec.quotes} == {"la til", "gjorde oppmerksom på"}
+    assert not any("Møtet varte" in text for text, _, _ in quotes)
+
+
+def test_reported_speech_opened_by_a_phrase_and_its_cue_is_the_phrase():
+    rec = record("Fylkesordfører Tone Lien har gjort det klart at fylket ikke vil betale mer. "
+                 "Lensmann Odd Haug ga uttrykk for at saken var løst. "
+                 "Naturvernforbundet har ingen tro på at utslippene går ned.")
+    quotes = {text: (cue, name) for (text, _, name), cue in zip(speaker_names(rec), (q.cue for q in rec.quotes),
+                                                                 strict=True)}
+    assert quotes["fylket ikke vil betale mer"] == ("gjort det klart", "Tone Lien")
+    assert quotes["saken var løst"] == ("ga uttrykk for", "Odd Haug")
+    assert quotes["utslippene går ned"] == ("har tro på", "Naturvernforbundet")
+
+
+def test_a_long_subject_between_the_verb_and_at_counts_its_name_as_no_words():
+    rec = record("I går forkynte fagforbundets nyvalgte nestleder i Trøndelag, Hanne Marie Berg, at streiken "
+                 "trappes opp.")
+    assert speaker_names(rec) == [("streiken trappes opp", False, "Hanne Marie Berg")]
+    # other words still count: an "at" eight words on belongs to another clause ("slik at")
+    rec = record("Ordføreren sa ja til forslaget om ny skole i bygda etter et langt møte, slik at arbeidet kan starte.")
+    assert rec.quotes == []
+
+
+def test_a_sentence_with_mener_after_it_is_the_opinion_of_whom_it_names():
+    rec = record("Det nye bygget er altfor høyt for sentrum, mener Byantikvaren i Bergen.")
+    assert speaker_names(rec) == [("Det nye bygget er altfor høyt for sentrum", False, "Byantikvaren")]
+    rec = record("Det nye bygget er altfor høyt for sentrum, mener jeg.")
+    assert rec.quotes == []

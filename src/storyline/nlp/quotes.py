@@ -17,9 +17,40 @@ from .speakers import Focus
 from .structure import OPENER
 from .util import CharSpan, SpanIndex, paragraph_index, text_of
 
+
+def _cue_pattern(form: str) -> str:
+    """A cue's regex: its first word, and the rest of a cue of several words ahead, where the
+    subject may stand between them as Norwegian puts it after a quote ("…, la han til",
+    "…, gjorde ho merksam på"): the match is the verb, the speaker follows it."""
+    first, *rest = form.split()
+    if not rest:
+        return re.escape(first)
+    particles = r"\s+".join(map(re.escape, rest))
+    return rf"{re.escape(first)}(?=(?:\s+[\w.-]+){{0,3}}?\s+{particles}\b)"
+
+
 # speech and report verbs, and their roles (lexicon/speech_verbs.tsv)
 # verbs that attribute speech after a quote: "– …, sa han", as a regex alternation in the file's order
-SPEECH_VERBS = "|".join(re.escape(f) for f in forms_with("speech_verbs", "cue"))
+SPEECH_VERBS = "|".join(_cue_pattern(f) for f in forms_with("speech_verbs", "cue"))
+CUE_WORDS = {f for f in forms_with("speech_verbs", "cue") if " " not in f}
+CUE_PHRASES: dict[str, list[list[str]]] = {}  # first word -> the rest of each cue of several words
+for _form in forms_with("speech_verbs", "cue"):
+    if " " in _form:
+        CUE_PHRASES.setdefault(_form.split()[0], []).append(_form.split()[1:])
+
+
+def cue_of(m: re.Match) -> str:
+    """The cue a match of SPEECH_VERBS found, as the lexicon has it: "la til" for "…, la han til"."""
+    verb = m.group("cue").casefold()
+    if verb in CUE_WORDS:
+        return verb
+    ahead = re.findall(r"\w+", m.string[m.end("cue"):m.end("cue") + 80].casefold())
+    for rest in CUE_PHRASES.get(verb, ()):
+        if any(ahead[k:k + len(rest)] == rest for k in range(4)):
+            return " ".join([verb, *rest])
+    return verb
+
+
 # verbs that open reported speech with "at": "X sa i en tale torsdag at …"
 INDIRECT_VERBS = set(forms_with("speech_verbs", "cue", "at"))
 # claim verbs that may take an infinitive: "Ukraina hevder å ha drept …"
@@ -263,7 +294,7 @@ def _dash_paragraphs(b: _Builder, paragraphs) -> list[tuple[int, int]]:
             if det:
                 # "– Vi gir oss ikke." then "Det sa Kari Hansen til NTB.": she said it
                 speaker, stext = speakers.resolve(b.doc, det.end("cue"), _who_end(text, det.end("cue"), pe), b.focus)
-                b.add(*pending, True, speaker, stext, det.group("cue").casefold())
+                b.add(*pending, True, speaker, stext, cue_of(det))
             pending = None
             continue
         m = CUE_AFTER.search(para)
@@ -282,9 +313,9 @@ def _dash_paragraphs(b: _Builder, paragraphs) -> list[tuple[int, int]]:
                     speaker, stext = person, ptext
             via = b.via(via_m.start("who"), via_m.end("who")) if via_m else _outlet(b, rest_start, pe)
             if pending:  # an unattributed dash paragraph just before: the same speaker
-                b.add(*pending, True, speaker, stext, m.group("cue"))
+                b.add(*pending, True, speaker, stext, cue_of(m))
                 pending = None
-            b.add(ps + 1, qend, True, speaker, stext, m.group("cue").casefold(), via, (ps, pe))
+            b.add(ps + 1, qend, True, speaker, stext, cue_of(m), via, (ps, pe))
             b.cue_tails.append(rest_start)
         elif para.rstrip().endswith("?") and _dash_opened(text, paragraphs[i + 1] if i + 1 < len(paragraphs) else None):
             pending = None  # "– Hvor lenge kan dere vente?" then "– Vi må …, svarer han": the reporter asks
@@ -314,15 +345,15 @@ PHRASE_VERBS = [form.split() for form in INDIRECT_VERBS if " " in form]
 PHRASE_VERB_STARTS = {first for first, *_ in PHRASE_VERBS}  # most tokens open none: asked first
 
 
-def _phrase_verb(toks, i: int) -> bool:
-    """toks[i] opens a speech verb of several words, its other words together within the next six
-    (a subject may come between: "la konsul Carlsen vekt på at")."""
+def _phrase_verb(toks, i: int) -> str | None:
+    """The speech verb of several words toks[i] opens, its other words together within the next
+    six (a subject may come between: "la konsul Carlsen vekt på at"); None if it opens none."""
     low = toks[i].text.casefold()
     if low not in PHRASE_VERB_STARTS:
-        return False
+        return None
     ahead = [t.text.casefold() for t in toks[i + 1:i + 7]]
-    return any(first == low and any(ahead[k:k + len(rest)] == rest for k in range(len(ahead)))
-               for first, *rest in PHRASE_VERBS)
+    return next((" ".join([first, *rest]) for first, *rest in PHRASE_VERBS
+                 if first == low and any(ahead[k:k + len(rest)] == rest for k in range(len(ahead)))), None)
 
 
 def _indirect(b: _Builder, sent, from_char: int = 0) -> list[tuple[int, int]]:
@@ -335,18 +366,23 @@ def _indirect(b: _Builder, sent, from_char: int = 0) -> list[tuple[int, int]]:
         i += 1
         tok = toks[i]
         low = tok.text.casefold()
-        if low not in INDIRECT_VERBS and low not in INFINITIVE_VERBS and not _phrase_verb(toks, i):
+        cue = low if low in INDIRECT_VERBS or low in INFINITIVE_VERBS else _phrase_verb(toks, i)
+        if cue is None:
             continue
         j = None
         omitted_at = _at_omitted(toks, i)
         if omitted_at:
             j = i  # "sier de vil returnere": the report starts right after the verb
-        for k in range(i + 1, min(i + 1 + MAX_GAP_TO_AT, len(toks)) if j is None else 0):
+        gap = 0  # words between the verb and "at"; a name counts for none, however long
+        for k in range(i + 1, len(toks) if j is None else 0):
             t = toks[k].text.casefold()
             if t == "at" or (t == "å" and low in INFINITIVE_VERBS) or (t == "om" and low in words("ask_verbs")):
                 j = k  # "spør om folk ønsker …": a reported question
                 break
             if t in ".;:?!" or t in ("og", "men", "som") and k > i + 1:
+                break
+            gap += not toks[k].ent_type_  # "forkynte partiets talsmann, Per Olaf Lundteigen, at"
+            if gap >= MAX_GAP_TO_AT:
                 break
         if j is None:
             continue
@@ -368,7 +404,7 @@ def _indirect(b: _Builder, sent, from_char: int = 0) -> list[tuple[int, int]]:
             # "Jeg tror at …, sier Bertelsen": the speaker is named after the quote
             q_end = trailing.start("punct")
             speaker, stext = speakers.resolve(b.doc, trailing.end("cue"), trailing.end(), b.focus)
-        b.add(q_start, q_end, False, speaker, stext, low, via, (sent.start_char, sent.end_char))
+        b.add(q_start, q_end, False, speaker, stext, cue, via, (sent.start_char, sent.end_char))
         covered.append((sent.start_char, q_end))
         if second is None:
             break
@@ -520,7 +556,7 @@ def _trailing_cue(b: _Builder, sent) -> None:
     phrase = b.doc.char_span(m.start("rest"), m.end(), alignment_mode="expand") or []  # not a scan of the doc
     if speaker is None and not any(t.pos_ == "NOUN" for t in list(phrase)[:4]):
         return  # "…, sa en av dem": nobody the text names
-    b.add(sent.start_char, m.start("punct"), False, speaker, stext, m.group("cue").casefold(), (),
+    b.add(sent.start_char, m.start("punct"), False, speaker, stext, cue_of(m), (),
           (sent.start_char, sent.end_char))
 
 
@@ -538,7 +574,7 @@ def _det_cue(b: _Builder, sent, prev) -> None:
     speaker, stext = speakers.resolve(b.doc, m.end("cue"), m.end(), b.focus)
     if speaker is None:
         return
-    b.add(prev.start_char, prev.end_char, False, speaker, stext, m.group("cue").casefold(), (),
+    b.add(prev.start_char, prev.end_char, False, speaker, stext, cue_of(m), (),
           (prev.start_char, prev.end_char))
 
 
@@ -563,13 +599,13 @@ def _guillemets(b: _Builder, sent) -> None:
         if som:
             speaker, stext = speakers.resolve(doc, som.start("who"), som.end("who"), b.focus)
             if speaker is not None:
-                b.add(inner_s, inner_e, True, speaker, stext, som.group("cue").casefold(), (),
+                b.add(inner_s, inner_e, True, speaker, stext, cue_of(som), (),
                       (sent.start_char, sent.end_char))
                 continue
         if cm:
             ws = m.end() + cm.start("who")
             speaker, stext = speakers.resolve(doc, ws, m.end() + cm.end("who"), b.focus)
-            b.add(inner_s, inner_e, True, speaker, stext, cm.group("cue").casefold(), (),
+            b.add(inner_s, inner_e, True, speaker, stext, cue_of(cm), (),
                   (sent.start_char, sent.end_char))
             continue
         before = text[sent.start_char:m.start()]
@@ -584,7 +620,7 @@ def _guillemets(b: _Builder, sent) -> None:
         if cb and len(inner_e - inner_s > 0 and text[inner_s:inner_e].split()) >= 2:
             verb = next((t for t in sent if t.idx == sent.start_char + cb[-1].start("cue")), None)
             speaker, stext = _subject(b, sent, verb) if verb is not None else (None, "")
-            b.add(inner_s, inner_e, True, speaker, stext, cb[-1].group("cue").casefold(), (),
+            b.add(inner_s, inner_e, True, speaker, stext, cue_of(cb[-1]), (),
                   (sent.start_char, sent.end_char))
 
 
