@@ -577,3 +577,28 @@ def test_a_sentence_with_mener_after_it_is_the_opinion_of_whom_it_names():
     assert speaker_names(rec) == [("Det nye bygget er altfor høyt for sentrum", False, "Byantikvaren")]
     rec = record("Det nye bygget er altfor høyt for sentrum, mener jeg.")
     assert rec.quotes == []
+
+
+def test_a_report_ends_at_a_contrast_only_where_a_clause_of_its_own_follows():
+    rec = record("Bøndene krever at avgiften kuttes, men regjeringen avviste kravet i går. "
+                 "Rådmannen understreker at møtet ikke er et vedtak, men en samtale.")
+    texts = [q.text for q in rec.quotes]
+    assert "avgiften kuttes" in texts
+    assert "møtet ikke er et vedtak, men en samtale" in texts  # no verb after "men": the report goes on
+
+
+def test_a_report_in_a_da_clause_ends_where_the_main_clause_begins():
+    rec = record("Da ordføreren sa at alle skolene skal legges ned, reiste Per Hansen seg og gikk.")
+    assert [q.text for q in rec.quotes] == ["alle skolene skal legges ned"]
+    # a clause inside the report keeps it whole when the speech verb opens the sentence
+    rec = record("Ordføreren sa at dersom staten ikke betaler, må skolen stenge.")
+    assert [q.text for q in rec.quotes] == ["dersom staten ikke betaler, må skolen stenge"]
+
+
+def test_a_first_person_dash_line_without_a_cue_is_the_person_in_focus_speaking():
+    rec = record("Bonden Ola Wik har klaga på vedtaket. Saka går no til Fylkesmannen. "
+                 "- Blir det eit nei, flyttar eg frå bygda.")
+    assert speaker_names(rec) == [("Blir det eit nei, flyttar eg frå bygda", True, "Ola Wik")]
+    # a dash line in nobody's first person stays narrative
+    rec = record("Bonden Ola Wik har klaga på vedtaket. - Saka går no til Fylkesmannen.")
+    assert rec.quotes == []

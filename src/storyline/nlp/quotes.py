@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from itertools import takewhile
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -295,6 +296,8 @@ def _dash_paragraphs(b: _Builder, paragraphs) -> list[tuple[int, int]]:
                 # "– Vi gir oss ikke." then "Det sa Kari Hansen til NTB.": she said it
                 speaker, stext = speakers.resolve(b.doc, det.end("cue"), _who_end(text, det.end("cue"), pe), b.focus)
                 b.add(*pending, True, speaker, stext, cue_of(det))
+            elif pending:
+                _unattributed(b, pending)
             pending = None
             continue
         m = CUE_AFTER.search(para)
@@ -337,7 +340,16 @@ def _dash_paragraphs(b: _Builder, paragraphs) -> list[tuple[int, int]]:
             else:
                 pending = (ps + 1, pe)
         done.append((ps, pe))
+    if pending:
+        _unattributed(b, pending)
     return done
+
+
+def _unattributed(b: _Builder, piece: tuple[int, int]) -> None:
+    """A dash line in the first person that no cue attributes, the narrative going on after it:
+    the words of the person in focus ("… Saka går til fylket. – Blir det nei, flyttar eg.")."""
+    if _first_person(text_of(b.doc)[piece[0]:piece[1]]) and (speaker := b.focus.at(piece[0])):
+        b.add(*piece, True, speaker, _entity(b.doc, speaker).name, None, (), piece)
 
 
 # speech verbs of several words: "la til at", "la (konsul Carlsen) vekt på at"
@@ -392,7 +404,8 @@ def _indirect(b: _Builder, sent, from_char: int = 0) -> list[tuple[int, int]]:
             toks[j + 1].idx if omitted_at else toks[j].idx + len(toks[j].text))
         second = _second_report(toks, j)
         q_end = toks[second[0]].idx if second else sent.end_char
-        q_end = _cut(text, q_start, q_end)  # "krever at avgiften kuttes, men regjeringen avviste kravet"
+        q_end = _cut(b.doc, q_start, q_end)  # "krever at avgiften kuttes, men regjeringen avviste kravet"
+        q_end = _main_clause(tok, toks[j:], q_end)
         via = []
         ifm = IFOLGE.search(text, q_start, q_end)
         if ifm:
@@ -519,18 +532,40 @@ def _ifolge(b: _Builder, sent, covered) -> None:
                 q_start = cited.end()
                 via = b.via(m.start("who"), w_end) or ([speaker] if speaker else [])
                 speaker, stext = speakers.resolve(b.doc, cited.start("who"), cited.end("who"), b.focus)
-                b.add(q_start, _cut(text, q_start, q_end), False, speaker, stext, "ifølge", via,
+                b.add(q_start, _cut(b.doc, q_start, q_end), False, speaker, stext, "ifølge", via,
                       (sent.start_char, sent.end_char))
                 continue
             # "Ifølgje X er 15.000 evakuerte, medan kommunane melder om 9000": X's claim ends there
-            q_end = _cut(text, q_start, q_end)
+            q_end = _cut(b.doc, q_start, q_end)
         b.add(q_start, q_end, False, speaker, stext, "ifølge", (), (sent.start_char, sent.end_char))
 
 
-def _cut(text: str, start: int, end: int) -> int:
-    """Where a report ends: at a clause of its own after it (", men regjeringen avviste …")."""
-    cut = CONTRAST_CLAUSE.search(text, start, end)
-    return cut.start() if cut else end
+def _finite(tok) -> bool:
+    return tok.pos_ in ("VERB", "AUX") and not set(tok.morph.get("VerbForm")) & {"Inf", "Part"}
+
+
+def _main_clause(verb, after, end: int) -> int:
+    """Where a report ends when its verb stands in a clause opened by "da", "når", "fordi" …: at
+    the main clause after it, a comma and its verb ("Da X sa at …, reiste Y seg")."""
+    if not any(c.dep_ == "mark" and c.pos_ == "SCONJ" and c.i < verb.i for c in verb.children):
+        return end
+    for comma, nxt in zip(after, after[1:], strict=False):
+        if comma.idx >= end:
+            break
+        if comma.text == "," and _finite(nxt):
+            return comma.idx
+    return end
+
+
+def _cut(doc: Doc, start: int, end: int) -> int:
+    """Where a report ends: at a clause of its own after it (", men regjeringen avviste …"), one
+    with a finite verb (", men et privat oppdrag" goes on)."""
+    for cut in CONTRAST_CLAUSE.finditer(text_of(doc), start, end):
+        after = doc.char_span(cut.end(), end, alignment_mode="expand") or []
+        clause = takewhile(lambda t: t.text not in ",.;:", after)
+        if any(_finite(t) for t in clause):
+            return cut.start()
+    return end
 
 
 # cues that attribute the whole sentence before them: "Norge gir 50 millioner, kunngjorde Holm."
