@@ -602,3 +602,11 @@ def test_a_first_person_dash_line_without_a_cue_is_the_person_in_focus_speaking(
     # a dash line in nobody's first person stays narrative
     rec = record("Bonden Ola Wik har klaga på vedtaket. - Saka går no til Fylkesmannen.")
     assert rec.quotes == []
+
+
+def test_a_dash_quote_inside_a_sentence_is_not_reported_again_by_its_cue():
+    # an earlier report in the text, then narrative with a colon and a dash quote in one sentence
+    rec = record("Ordfører Kari Lie sa at budsjettet holder. Men hun vil ikke kritisere rådmannen Per Dahl: "
+                 "- Selvsagt stoler jeg på ham, sa hun etter møtet.")
+    assert [(q.text, q.direct) for q in rec.quotes] == [("budsjettet holder", False),
+                                                        ("Selvsagt stoler jeg på ham", True)]

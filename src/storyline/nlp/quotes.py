@@ -100,9 +100,10 @@ class _Builder:
         self.cue_tails: list[int] = []  # where the cue of a dash quote ends: "…, sa X og la til at …" goes on
 
     def in_sentence(self, sent) -> list[Quote]:
-        """Quotes found so far that start in this sentence (found sentence by sentence, so at the end)."""
-        out = []
-        for q in reversed(self.quotes):
+        """Quotes found so far that start in this sentence: the dash quotes (found first, for the
+        whole text) and those found sentence by sentence since (so at the end)."""
+        out = list(self.dash.within(sent.start_char, sent.end_char))
+        for q in reversed(self.quotes[len(self.dash.items):]):
             if q.start < sent.start_char:
                 break
             if q.start < sent.end_char:
