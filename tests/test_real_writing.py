@@ -610,3 +610,10 @@ def test_a_dash_quote_inside_a_sentence_is_not_reported_again_by_its_cue():
                  "- Selvsagt stoler jeg på ham, sa hun etter møtet.")
     assert [(q.text, q.direct) for q in rec.quotes] == [("budsjettet holder", False),
                                                         ("Selvsagt stoler jeg på ham", True)]
+
+
+def test_verbs_of_manner_attribute_a_dash_quote():
+    rec = record("– Dette er helt feil, freste Liv Hauge. – Vi vant, jublet trener Ola Moe. "
+                 "– Hun er fantastisk, roser Moe.")
+    assert [(text, name) for text, _, name in speaker_names(rec)] == [
+        ("Dette er helt feil", "Liv Hauge"), ("Vi vant", "Ola Moe"), ("Hun er fantastisk", "Ola Moe")]
