@@ -614,6 +614,35 @@ def test_a_dash_quote_inside_a_sentence_is_not_reported_again_by_its_cue():
 
 def test_verbs_of_manner_attribute_a_dash_quote():
     rec = record("– Dette er helt feil, freste Liv Hauge. – Vi vant, jublet trener Ola Moe. "
-                 "– Hun er fantastisk, roser Moe.")
+                 "– Vi var heldige, humret Moe.")
     assert [(text, name) for text, _, name in speaker_names(rec)] == [
-        ("Dette er helt feil", "Liv Hauge"), ("Vi vant", "Ola Moe"), ("Hun er fantastisk", "Ola Moe")]
+        ("Dette er helt feil", "Liv Hauge"), ("Vi vant", "Ola Moe"), ("Vi var heldige", "Ola Moe")]
+    # praise and criticism are no speech verbs: "kritiserte X for at …" reports no words
+    rec = record("Ordføreren kritiserte Bane Nor for at selskapet ikke har sikret jernbanen bedre.")
+    assert rec.quotes == []
+
+
+def entity_types(rec):
+    return {e.name: e.type for e in rec.entities}
+
+
+def test_a_sentence_opened_by_man_names_no_isle_of_man():
+    rec = record("Man kan nå følge kampene i mye større detalj enn før. Man må likevel betale for det.")
+    assert "Man" not in entity_types(rec)
+
+
+def test_a_surname_that_is_also_a_county_is_the_person_named_in_full():
+    rec = record("Skribenten Anne Viken frå Bygstad gjekk hardt ut i debatten om fylket fredag kveld. "
+                 "Viken meiner fylket må gjere noko med fråflyttinga. Sjølv bur ho ikkje lenger i Viken.")
+    types = entity_types(rec)
+    assert types["Anne Viken"] == "PER"
+    assert [m.text for e in rec.entities if e.name == "Anne Viken" for m in e.mentions] == ["Anne Viken", "Viken"]
+    assert types["Viken"] == "GPE"  # "i Viken": the county, under its own name
+
+
+def test_organisations_named_by_how_their_name_ends():
+    rec = record("Vegen er for smal for tungtrafikken, meiner Austbygda Bondelag og Nordre Grendelag. "
+                 "Bergensavisen har skrive om saka fleire gonger.")
+    types = entity_types(rec)
+    assert types["Austbygda Bondelag"] == types["Nordre Grendelag"] == "ORG"
+    assert types["Bergensavisen"] == "ORG"

@@ -21,6 +21,7 @@ from .gazetteer import (
     NORWEGIAN_REGIONS,
     ORG_HEAD_SUFFIXES,
     ORG_LAST_WORDS,
+    ORG_NAME_ENDINGS,
     ORGANISATIONS,
     PARTIES,
     REGIONS_BY_KEY,
@@ -283,7 +284,9 @@ def _institution(doc: Doc, ent: Span, label: str, covered: set[int]) -> tuple[Sp
     if ent.end < len(doc) and doc[ent.end].text in ORG_LAST_WORDS and ent.end not in covered and not (
             doc[ent.end].text == "kommune" and _within_place(doc, ent.start)):
         ent = doc[ent.start:ent.end + 1]  # "Hålogaland lagmannsrett", "Bergen kommune": the institution
-    if _after_org_head(doc, ent.start) or (len(ent) > 1 and ent[-1].text.casefold() in ORG_LAST_WORDS):
+    last = ent[-1].text.casefold()
+    if _after_org_head(doc, ent.start) or len(ent) > 1 and (last in ORG_LAST_WORDS or any(
+            last.endswith(x) and len(last) > len(x) + 2 for x in ORG_NAME_ENDINGS)):
         label = "ORG"
     elif label == "PER" and (
             (len(ent) > 1 and fold(ent[-1].text) in countries())  # "Eiendom Norge", "Amnesty Sverige"
@@ -318,6 +321,9 @@ def _token_mentions(doc: Doc, raw: list[tuple[int, int, str, str]], covered: set
             _missed_name(doc, tok, raw, covered)
 
 
+CLOSED_CLASS = frozenset({"PRON", "DET", "ADP", "AUX", "CCONJ", "SCONJ", "PART", "ADV"})
+
+
 def _missed_name(doc: Doc, tok: Token, raw: list[tuple[int, int, str, str]], covered: set[int]) -> None:
     """A capitalised word NER missed that names a country, a medium or an institution ("Utenriksdepartementet")."""
     key = fold(tok.text)
@@ -327,7 +333,8 @@ def _missed_name(doc: Doc, tok: Token, raw: list[tuple[int, int, str, str]], cov
             end += 1
         raw.append((tok.idx, doc[end - 1].idx + len(doc[end - 1].text), "ORG", doc[tok.i:end].text))
         covered.update(range(tok.i, end))
-    elif key in countries() or (key.endswith("s") and key[:-1] in countries()):
+    elif (key in countries() or (key.endswith("s") and key[:-1] in countries())) and not (
+            tok.is_sent_start and tok.pos_ in CLOSED_CLASS):  # "Man kan se …" opens with a pronoun, not Isle of Man
         raw.append((tok.idx, tok.idx + len(tok.text), "GPE_LOC", tok.text))
     elif tok.is_upper and 2 <= len(tok.text) <= 6 and 0 < tok.i < len(doc) - 1 and \
             doc[tok.i - 1].text == "(" and doc[tok.i + 1].text == ")":
@@ -420,6 +427,9 @@ def entities(doc: Doc, min_city_population: int = MIN_CITY_POPULATION) -> Doc:
         name = PARTIES.get(fold(name), strip_genitive(name, known))
         if fold(name) in MEDIA:
             return f"name:{name.casefold()}", None
+        if label == "PER" and len((person_of(name) or "").split()) > 1:
+            # "Anne Viken … Viken meiner": the surname of a person named in full, not the county
+            return f"name:{person_of(name).casefold()}", None
         place = lookup_place(name) if name[:1].isupper() else None
         if place is not None and (place.is_country or place.is_region or label in ("GPE_LOC", "GPE_ORG", "LOC", "GPE")
                                   or fold(name) in named_places or (
@@ -459,7 +469,7 @@ def entities(doc: Doc, min_city_population: int = MIN_CITY_POPULATION) -> Doc:
         if label != "DRV":
             base = strip_genitive(name, known)
             base = PARTIES.get(fold(base), base)  # "Sp" is named Senterpartiet
-            g.names[person_of(base) or base] += 1
+            g.names[(person_of(base) if place is None else None) or base] += 1  # a place keeps its own name
         key_of_name.setdefault(strip_genitive(text_of(doc)[start:end], known), key)
 
     _merge_acronym_appositions(doc, groups)

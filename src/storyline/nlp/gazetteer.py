@@ -197,6 +197,7 @@ MEDIA = words("media")
 ORG_HEAD_SUFFIXES = tuple(forms_with("organisation_words", "head"))  # "forsikringsselskapet Gjensidige"
 ORG_LAST_WORDS = tuple(forms_with("organisation_words", "last"))  # "Vest politidistrikt", "Ullensvang kommune"
 INSTITUTION_SUFFIXES = tuple(forms_with("organisation_words", "institution"))  # "Utenriksdepartementet"
+ORG_NAME_ENDINGS = tuple(forms_with("organisation_words", "ending"))  # "Haukeli-Edland Grendelag"
 # Organisations NER splits or misses (lexicon/organisations.txt), matched case-insensitively as whole phrases
 ORGANISATIONS = entries("organisations")
 # Norwegian parties (lexicon/parties.tsv): their short names, so that "Ap" and "Arbeiderpartiet"
