@@ -646,3 +646,16 @@ def test_organisations_named_by_how_their_name_ends():
     types = entity_types(rec)
     assert types["Austbygda Bondelag"] == types["Nordre Grendelag"] == "ORG"
     assert types["Bergensavisen"] == "ORG"
+
+
+def events_of(rec):
+    names = {e.id: e.name for e in rec.entities}
+    return [(v.type, v.text, [names[a] for a in v.actors], [names[t] for t in v.targets]) for v in rec.events]
+
+
+def test_approving_welcoming_and_allowing_are_events():
+    rec = record("Alle medlemslandene i NATO har godkjent Finland som nytt medlem. "
+                 "Tidligere i sommer tillot Iran de to fangene å ringe hjem.")
+    assert events_of(rec) == [("AGREE", "godkjent", ["NATO"], ["Finland"]), ("CONCEDE", "tillot", ["Iran"], [])]
+    rec = record("Statsministeren ønsket de nye medlemslandene velkommen. Sverige ble ønsket velkommen av NATO.")
+    assert [(t, w) for t, w, _, _ in events_of(rec)] == [("SUPPORT", "ønsket velkommen")]  # a phrase of these words only
