@@ -659,3 +659,9 @@ def test_approving_welcoming_and_allowing_are_events():
     assert events_of(rec) == [("AGREE", "godkjent", ["NATO"], ["Finland"]), ("CONCEDE", "tillot", ["Iran"], [])]
     rec = record("Statsministeren ønsket de nye medlemslandene velkommen. Sverige ble ønsket velkommen av NATO.")
     assert [(t, w) for t, w, _, _ in events_of(rec)] == [("SUPPORT", "ønsket velkommen")]  # a phrase of these words only
+
+
+def test_the_place_of_a_fight_between_two_sides_is_none_of_them():
+    rec = record("Det kom til sammenstøt mellom demonstranter og politi i Santiago.")
+    assert events_of(rec) == [("ASSAULT", "sammenstøt", [], [])]
+    assert {e.id: e.name for e in rec.entities}[rec.events[0].location] == "Santiago"

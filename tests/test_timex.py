@@ -75,3 +75,19 @@ def test_a_past_verb_right_after_a_weekday_keeps_it_in_the_past():
     text = "Inntrykket blir stadfesta av tal som søndag vart presenterte i avisa."
     assert resolve(text, date(2010, 1, 18)) == [("søndag", "DATE", "2010-01-17")]
     assert resolve("Regjeringen vil legge fram planen fredag.", THURSDAY) == [("fredag", "DATE", "2022-03-04")]
+
+
+def test_the_weekend_is_the_one_nearest_publication():
+    from datetime import date
+
+    from storyline.nlp.timex import find_timexes
+
+    def found(text, ref):
+        return [(text[f.start:f.end], f.value) for f in find_timexes(text, ref)]
+
+    assert found("Før helgen sa han at partiet må bytte kurs.", date(2009, 8, 3)) == [("Før helgen", "2009-W31-WE")]
+    assert found("Han var fornøyd med løpene i helgen.", date(2008, 12, 6)) == [("helgen", "2008-W49-WE")]
+    assert found("Det snødde mye i helga.", date(2024, 6, 11)) == [("helga", "2024-W23-WE")]
+    assert found("Regjeringen skal i helgen legge fram planen.", date(2024, 6, 11)) == [("helgen", "2024-W24-WE")]
+    # a year after "enn": "mer realistisk enn 2009"
+    assert found("Frp har lenge sett 2013 som mer realistisk enn 2009.", date(2009, 9, 11)) == [("2009", "2009")]

@@ -291,7 +291,7 @@ def _named_after(ctx: _Context, toks: list[Token], i: int) -> list[str]:
             if t.is_punct or t.pos_ in ("VERB", "AUX"):
                 break
             span.append(t)
-        between = _phrase_entities(ctx, span)
+        between = _unplaced_entities(ctx, span)  # not "i Santiago", where they fought
         if between:
             return between
     if toks[i].pos_ == "NOUN" and i + 1 < len(toks) and toks[i + 1].lower_ in ("fra", "frå") and not _suffered(toks, i):

@@ -72,6 +72,8 @@ PATTERNS = [
     ("relweek", re.compile(
         r"\b(?P<rel>neste|forrige|denne|sist|kommende|førre)\s+(?P<u>uke|uka|uken|veke|veka|måned|måneden|månad|helg|helgen)\b",
         re.I)),
+    # "i helgen", "før helga": the weekend nearest publication (see _weekend)
+    ("weekend", re.compile(r"\b(?P<prep>i|før|etter|over|gjennom|under)\s+(?P<we>helgen|helga)\b", re.I)),
     # "høsten 2026", "hausten 2026"; "i høst", "i vår" (the season of the year of publication)
     ("season", re.compile(rf"\b(?:(?P<season>{_SEASON})\s+(?P<year>(?:19|20)\d\d)|i\s+(?P<this>{_THIS_SEASON}))\b", re.I)),
     ("monthyear", re.compile(rf"\b(?:i\s+)?(?P<mon>{_MO})\s+(?P<year>(?:19|20)\d\d)\b", re.I)),
@@ -80,7 +82,7 @@ PATTERNS = [
     ("decade", re.compile(r"\b(?P<century>1[89]|20)?(?P<decade>\d)0-tal(?:l)?et\b", re.I)),
     # "gårsdagens spørretime", "årets utgave": the day or the year of publication's
     ("relgen", re.compile(rf"\b(?P<rel>{_alternation([*GENITIVE_DAY, *GENITIVE_YEAR])})\b", re.I)),
-    ("year", re.compile(r"\b(?:i|år|fra|til|siden|innen|før|etter|mellom)\s+(?P<year>(?:19|20)\d\d)\b", re.I)),
+    ("year", re.compile(r"\b(?:i|år|fra|til|siden|innen|før|etter|mellom|enn)\s+(?P<year>(?:19|20)\d\d)\b", re.I)),
     # the second year of "mellom 2018 og 2022"
     ("year", re.compile(r"(?<=mellom \d{4} )og\s+(?P<year>(?:19|20)\d\d)\b", re.I)),
     ("clock", re.compile(r"\b(?:kl\.|klokka|klokken)\s*(?P<h>\d{1,2})(?:[.:](?P<m>\d\d))?", re.I)),
@@ -194,6 +196,14 @@ def _relweek(g: dict, ref: date, anchors: dict[str, date]) -> tuple[str, str] | 
     return "DATE", f"{year}-{(month - 1) % 12 + 1:02d}"
 
 
+def _weekend(g: dict, ref: date, anchors: dict[str, date]) -> tuple[str, str] | None:
+    """The weekend of the publication's week from Friday on, else the one before it (news is
+    written in the past; find_timexes moves "i helgen" of a clause about what is to come on)."""
+    if ref.weekday() >= 4:
+        return "DATE", f"{_iso_week(ref)}-WE"
+    return "DATE", f"{_iso_week(ref - timedelta(days=ref.weekday() + 1))}-WE"
+
+
 def _season(g: dict, ref: date, anchors: dict[str, date]) -> tuple[str, str] | None:
     word = (g.get("season") or g["this"]).casefold()
     return "DATE", f"{g['year'] or ref.year}-{SEASONS[word]}"
@@ -247,6 +257,7 @@ def _nth_day(g: dict, ref: date, anchors: dict[str, date]) -> tuple[str, str] | 
 # a kind of match (a named pattern of the timex patterns) -> how its value is worked out
 RESOLVERS = {
     "weekday": _weekday,
+    "weekend": _weekend,
     "daymonth": _daymonth,
     "relday": _relday,
     "relyear": _relyear,
@@ -337,7 +348,11 @@ def find_timexes(text: str, ref: date) -> list[Found]:
             d = date.fromisoformat(r[1][:10])
             if d < ref:  # "Meteorologene varsler 44 grader mandag": the coming Monday
                 r = (r[0], (d + timedelta(days=7)).isoformat() + r[1][10:])
+        if kind == "weekend" and ref.weekday() < 4 and m.group("prep").casefold() != "før" and _future(text, start, end):
+            r = (r[0], f"{_iso_week(ref)}-WE")  # "skal i helgen": the coming one
         span_start = m.start("wd") if kind == "weekday" and not m.group("dir") else start
+        if kind == "weekend" and m.group("prep").casefold() not in ("før", "etter"):
+            span_start = m.start("we")  # "i helgen" is the weekend; "før helgen" is before it
         if kind in ("year", "month"):
             span_start = m.start("year" if kind == "year" else "mon")
         out.append(Found(span_start, end, r[0], r[1]))
