@@ -91,3 +91,17 @@ def test_the_weekend_is_the_one_nearest_publication():
     assert found("Regjeringen skal i helgen legge fram planen.", date(2024, 6, 11)) == [("helgen", "2024-W24-WE")]
     # a year after "enn": "mer realistisk enn 2009"
     assert found("Frp har lenge sett 2013 som mer realistisk enn 2009.", date(2009, 9, 11)) == [("2009", "2009")]
+
+
+def test_a_period_with_an_adjective_or_in_the_neuter():
+    from datetime import date
+
+    from storyline.nlp.timex import find_timexes
+
+    def found(text):
+        return [(text[f.start:f.end], f.value) for f in find_timexes(text, date(2009, 8, 3))]
+
+    assert found("De vil styre for fire nye år.") == [("fire nye år", "P4Y")]
+    assert found("Etter to lange uker kom svaret.") == [("to lange uker", "P2W")]
+    assert found("Han har gått gjennom mye det siste året.") == [("det siste året", "P1Y")]
+    assert found("Han ble 34 år gammel.") == []  # an age

@@ -54,7 +54,8 @@ SEASONS = {**time_words("season"), **time_words("this_season")}
 _SEASON = _alternation(time_words("season"))
 _THIS_SEASON = _alternation(time_words("this_season"))
 # a genitive too: "dømt til tolv års fengsel", "etter to dagers leting"
-_UNIT = rf"(?:{_alternation(time_words('duration_word'))})(?:en|ene|a|er)?s?"
+_UNIT = rf"(?:{_alternation(time_words('duration_word'))})(?:en|ene|a|er|et)?s?"
+_ADJ = _alternation(time_words("period_adjective"))  # "fire nye år", "to lange døgn"
 
 PATTERNS = [
     ("weekday", re.compile(
@@ -86,9 +87,9 @@ PATTERNS = [
     # the second year of "mellom 2018 og 2022"
     ("year", re.compile(r"(?<=mellom \d{4} )og\s+(?P<year>(?:19|20)\d\d)\b", re.I)),
     ("clock", re.compile(r"\b(?:kl\.|klokka|klokken)\s*(?P<h>\d{1,2})(?:[.:](?P<m>\d\d))?", re.I)),
-    ("last_period", re.compile(rf"\b(?:den|de)\s+siste\s+(?:(?P<n>\d+|{_NUM})\s+)?(?P<unit>{_UNIT})\b", re.I)),
-    # not an age: "ein 34 år gammal mann"
-    ("duration", re.compile(rf"\b(?P<n>\d+(?:,\d+)?|{_NUM})\s+(?P<unit>{_UNIT})\b(?!\s+(?:{OLD}))", re.I)),
+    ("last_period", re.compile(rf"\b(?:den|det|de)\s+siste\s+(?:(?P<n>\d+|{_NUM})\s+)?(?P<unit>{_UNIT})\b", re.I)),
+    # not an age: "ein 34 år gammal mann"; an adjective may come between: "for fire nye år"
+    ("duration", re.compile(rf"\b(?P<n>\d+(?:,\d+)?|{_NUM})\s+(?:(?:{_ADJ})\s+)?(?P<unit>{_UNIT})\b(?!\s+(?:{OLD}))", re.I)),
     # "den åttende dagen av (den russiske) invasjonen": with and without an adjective
     ("nth_day", re.compile(
         rf"\b(?:den\s+)?(?P<ord>{'|'.join(ORDINALS)}|\d+\.)\s+dagen\s+(?:av|i|etter)\s+(?:den\s+)?\w+\s+(?P<what>\w+)",
