@@ -665,3 +665,10 @@ def test_the_place_of_a_fight_between_two_sides_is_none_of_them():
     rec = record("Det kom til sammenstøt mellom demonstranter og politi i Santiago.")
     assert events_of(rec) == [("ASSAULT", "sammenstøt", [], [])]
     assert {e.id: e.name for e in rec.entities}[rec.events[0].location] == "Santiago"
+
+
+def test_a_person_a_quote_speaks_of_is_not_the_pronoun_that_attributes_it():
+    rec = record("Ordføraren Kari Wik la fram saka. Representanten Astrid Nordal var ikkje samd.\n\n"
+                 "– Eg synest det har kome nye moment. Wik har jobba godt med saka, sa ho.")
+    assert speaker_names(rec) == [("Eg synest det har kome nye moment. Wik har jobba godt med saka", True,
+                                   "Astrid Nordal")]

@@ -307,7 +307,7 @@ def _dash_paragraphs(b: _Builder, paragraphs) -> list[tuple[int, int]]:
             rest_start, rest_end = ps + m.end("cue"), pe
             via_m = IFOLGE.search(text, rest_start, rest_end)
             who_end = min([ps + m.start("rest") + x for x in (para[m.start("rest"):].find(","),) if x >= 0] or [pe])
-            speaker, stext = speakers.resolve(b.doc, rest_start, who_end, b.focus)
+            speaker, stext = speakers.resolve(b.doc, rest_start, who_end, b.focus, refers_from=ps)
             named = APPOSED_NAME.match(text, who_end, pe)
             titled = is_role_word((text[rest_start:who_end].split() or [""])[0])
             if named and (titled or not _is_person(b.doc, speaker)):

@@ -95,8 +95,11 @@ def mentions_in(doc: Doc, start: int, end: int) -> list[tuple[int, int, str]]:
     return inside + cut
 
 
-def resolve(doc: Doc, start: int, end: int, focus: Focus, prefer_last: bool = False) -> tuple[str | None, str]:
-    """(entity id or None, the speaker phrase) for a phrase in text[start:end]."""
+def resolve(doc: Doc, start: int, end: int, focus: Focus, prefer_last: bool = False,
+            refers_from: int | None = None) -> tuple[str | None, str]:
+    """(entity id or None, the speaker phrase) for a phrase in text[start:end]. `refers_from`: where
+    a pronoun's antecedent is looked for back from, if not the phrase (the start of the quote it
+    attributes: whom a quote names is not its speaker, "– Wik jobbar med det, sa ho")."""
     phrase = text_of(doc)[start:end].strip(" ,.:;«»\"'")
     ms = mentions_in(doc, start, end)
     ents = [(s, e, eid, entity_by_id(doc, eid)) for s, e, eid in ms]
@@ -108,7 +111,8 @@ def resolve(doc: Doc, start: int, end: int, focus: Focus, prefer_last: bool = Fa
     low = [w.casefold().strip(",.") for w in words]
     if low and (low[0] in PRONOUNS or (len(low) > 1 and low[-1] in PRONOUNS and prefer_last)):
         pronoun = low[0] if low[0] in PRONOUNS else low[-1]
-        return antecedent(doc, start, pronoun, focus), words[0] if low[0] in PRONOUNS else words[-1]
+        return (antecedent(doc, start if refers_from is None else refers_from, pronoun, focus),
+                words[0] if low[0] in PRONOUNS else words[-1])
     if not low or all(w in ("og", "men", "samt", "så") for w in low):  # "…, og ba om at": elided subject
         return focus.at(start), phrase
     eid = by_title(doc, low, start)
