@@ -672,3 +672,9 @@ def test_a_person_a_quote_speaks_of_is_not_the_pronoun_that_attributes_it():
                  "– Eg synest det har kome nye moment. Wik har jobba godt med saka, sa ho.")
     assert speaker_names(rec) == [("Eg synest det har kome nye moment. Wik har jobba godt med saka", True,
                                    "Astrid Nordal")]
+
+
+def test_a_us_state_is_not_a_town_abroad_with_its_name_and_man_is_no_island():
+    rec = record("Svindal vant utforrennet i Colorado lørdag. – Man skal ikke si at det er umulig, sa han.")
+    places = {e.name: e.links.iso3166 for e in rec.entities if e.type in ("GPE", "LOC")}
+    assert places == {"Colorado": "US"}

