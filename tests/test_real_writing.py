@@ -678,3 +678,8 @@ def test_a_us_state_is_not_a_town_abroad_with_its_name_and_man_is_no_island():
     rec = record("Svindal vant utforrennet i Colorado lørdag. – Man skal ikke si at det er umulig, sa han.")
     places = {e.name: e.links.iso3166 for e in rec.entities if e.type in ("GPE", "LOC")}
     assert places == {"Colorado": "US"}
+
+
+def test_a_note_after_a_name_is_no_part_of_it():
+    rec = record("– To legender (Hermann Maier og Michael Walchhofer journ.anm.) står bak ham, sa faren til NRK.")
+    assert "Michael Walchhofer" in entity_types(rec)

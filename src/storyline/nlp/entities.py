@@ -234,6 +234,8 @@ def _ner_mention(doc: Doc, ent: Span, label: str, covered: set[int]) -> tuple[in
         label = "PER"  # "Scott Bessent", "Ursula von" tagged as an organisation: a first name opens it
     if label == "PER":
         ent = _whole_person(doc, ent, covered)
+        while len(ent) > 1 and ent[-1].is_lower and ent[-1].text not in NAME_PARTICLES:
+            ent = ent[:-1]  # "Michael Walchhofer journ.anm.": a note after the name is no part of it
     ent, label = _institution(doc, ent, label, covered)
     if len(ent) > 1 and _country_genitive(ent[0].text) and all(t.is_lower for t in ent[1:]):
         ent, label = ent[:1], "GPE_LOC"  # "Ukrainas atomkraftverk": the country, then a common noun
