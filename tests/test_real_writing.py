@@ -683,3 +683,9 @@ def test_a_us_state_is_not_a_town_abroad_with_its_name_and_man_is_no_island():
 def test_a_note_after_a_name_is_no_part_of_it():
     rec = record("– To legender (Hermann Maier og Michael Walchhofer journ.anm.) står bak ham, sa faren til NRK.")
     assert "Michael Walchhofer" in entity_types(rec)
+
+
+def test_a_plural_or_definite_noun_opening_a_sentence_is_no_person():
+    rec = record("Journalister som forhandlingskort. Grovavfallsplassen ved riksvegen har blitt til ein felles "
+                 "avfallsplass for heile bygda, seier Kari Nes.")
+    assert entity_types(rec) == {"Kari Nes": "PER"}

@@ -368,6 +368,9 @@ def _raw_mentions(doc: Doc) -> tuple[list[tuple[int, int, str, str]], set[int]]:
             continue
         if len(whole) == 1 and whole[0].is_sent_start and whole.text not in name_words and whole[0] in common:
             continue  # "Ferja hadde 148 passasjerer": a common noun opening a sentence, not a name
+        if len(whole) == 1 and whole.label_ == "PER" and whole[0].is_sent_start and whole[0].pos_ == "NOUN" and (
+                "Plur" in whole[0].morph.get("Number") or "Def" in whole[0].morph.get("Definite")):
+            continue  # "Journalister som …", "Grovavfallsplassen har …": no person's name is plural or definite
         for ent in _coordinated(whole):
             found = _ner_mention(doc, ent, whole.label_, covered)
             if found is not None:
