@@ -689,3 +689,19 @@ def test_a_plural_or_definite_noun_opening_a_sentence_is_no_person():
     rec = record("Journalister som forhandlingskort. Grovavfallsplassen ved riksvegen har blitt til ein felles "
                  "avfallsplass for heile bygda, seier Kari Nes.")
     assert entity_types(rec) == {"Kari Nes": "PER"}
+
+
+def test_words_in_quotation_marks_without_a_cue_are_a_quote_of_the_sentence_s_subject():
+    rec = record("Statsminister Anne Lie har tydd til det gamle grepet «hvorfor skal vi ha en plan B når "
+                 "de andre ikke har en plan A?».")
+    assert speaker_names(rec) == [("hvorfor skal vi ha en plan B når de andre ikke har en plan A?", True,
+                                   "Anne Lie")]
+    rec = record('Hun syntes også dårlig om at "nasjonalsymbolet vårt ble misbrukt".')
+    assert [(q.text, q.direct) for q in rec.quotes] == [("nasjonalsymbolet vårt ble misbrukt", True)]
+
+
+def test_a_title_in_quotation_marks_is_no_quote():
+    rec = record("Bandet slapp albumet «Annleis enn i går» i fjor. Filmen «Et folkeeventyr fra vest» "
+                 "går på kino. Publikum sang med på «Have You Ever Seen The Rain» og «Close to the edge». "
+                 "Spillet «Need for Speed: ProStreet» kom i fjor.")
+    assert rec.quotes == []

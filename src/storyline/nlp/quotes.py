@@ -658,6 +658,37 @@ def _guillemets(b: _Builder, sent) -> None:
             speaker, stext = _subject(b, sent, verb) if verb is not None else (None, "")
             b.add(inner_s, inner_e, True, speaker, stext, cue_of(cb[-1]), (),
                   (sent.start_char, sent.end_char))
+        elif _words_quoted(text, m.start(), inner_s, inner_e):
+            # «hvorfor skal jeg ha en plan B …» quoted in the narrative without a cue: someone's
+            # words, the sentence's subject's where it names someone ("har statsministeren tydd til …")
+            speaker, stext = _root_subject(b, sent)
+            b.add(inner_s, inner_e, True, speaker, stext, None, (), (sent.start_char, sent.end_char))
+
+
+MIN_UNCUED_WORDS = 4  # shorter ones are mostly names and titles («Albania i NATO», «rar dame»)
+TITLE_NOUNS = tuple(words("title_nouns"))  # "albumet «…»", and compounds: "lydverket «…»"
+TITLE_PREPOSITIONS = frozenset({"på", "med", "i", "av"})  # "med «On the road again»"
+
+
+def _words_quoted(text: str, opened: int, start: int, end: int) -> bool:
+    """Whether a quotation no cue attributes is someone's words rather than a title: four words or
+    more, most of them in lower case, not in English, not after a word that names a work."""
+    inside = text[start:end].split()
+    if len(inside) < MIN_UNCUED_WORDS or 2 * sum(w[:1].isupper() for w in inside[1:]) >= len(inside) - 1:
+        return False  # «Need for Speed: ProStreet», «Have You Ever Seen The Rain»
+    if sum(w.casefold().strip(",.!?") in words("english_words") for w in inside) >= 2:
+        return False
+    before = [w.casefold() for w in text[max(0, opened - 40):opened].split()[-2:]]
+    return not (before and before[-1] in TITLE_PREPOSITIONS) and not any(w.endswith(TITLE_NOUNS) for w in before)
+
+
+def _root_subject(b: _Builder, sent) -> tuple[str | None, str]:
+    subject = next((c for c in sent.root.children if c.dep_ in ("nsubj", "nsubj:pass")), None)
+    if subject is None:
+        return None, ""
+    toks = list(subject.subtree)
+    speaker, stext = speakers.resolve(b.doc, toks[0].idx, toks[-1].idx + len(toks[-1]), b.focus)
+    return (speaker, stext) if speaker else (None, "")
 
 
 @Language.component("storyline_quotes", assigns=["doc._.quotes"],
