@@ -705,3 +705,11 @@ def test_a_title_in_quotation_marks_is_no_quote():
                  "går på kino. Publikum sang med på «Have You Ever Seen The Rain» og «Close to the edge». "
                  "Spillet «Need for Speed: ProStreet» kom i fjor.")
     assert rec.quotes == []
+
+
+def test_a_dash_quote_without_a_cue_ends_where_the_narrative_reports_in_the_third_person():
+    rec = record("Debattanten Anne Lie gjekk hardt ut mot fylket.\n\n- Eg trur fylket gjer ein dårleg jobb. "
+                 "Folk flyttar herfrå. Ho sa at avisene heller ikkje speglar det som skjer.")
+    quotes = speaker_names(rec)
+    assert ("Eg trur fylket gjer ein dårleg jobb. Folk flyttar herfrå", True, "Anne Lie") in quotes
+    assert ("avisene heller ikkje speglar det som skjer", False, "Anne Lie") in quotes

@@ -266,7 +266,7 @@ def dash_pieces(doc: Doc, paragraphs) -> list[tuple[int, int]]:
             if not cue and not strong and not (limit == pe and _det_cue_follows(text, pe)) and not (
                     _first_person(text[dash:limit])):
                 continue  # a weak opener needs a cue, "Det sa X" next, or someone speaking in the first person
-            end = _cue_sentence_end(doc, cue.start("cue"), limit) if cue else limit
+            end = _cue_sentence_end(doc, cue.start("cue"), limit) if cue else _narrative_resumes(doc, dash, limit)
             if at < gap:
                 pieces.append((at, gap))
             pieces.append((dash, end))
@@ -276,6 +276,22 @@ def dash_pieces(doc: Doc, paragraphs) -> list[tuple[int, int]]:
         if at < pe:
             pieces.append((at, pe))
     return pieces
+
+
+# a sentence that reports someone's words in the third person: the narrative, not the quote before
+# it ("… fjøsnissar. Mindreverdskompleks Ho sa at …", a sub-heading run in before it)
+THIRD_PERSON_REPORT = re.compile(
+    rf"^(?:\S+\s+)?(?:{'|'.join(p for p in forms_with('pronouns', 'person'))})\s+(?:{SPEECH_VERBS})\b", re.I)
+
+
+def _narrative_resumes(doc: Doc, dash: int, limit: int) -> int:
+    """Where a dash quote without a cue ends: at a sentence after its first that reports in the
+    third person, else at the limit."""
+    span = doc.char_span(dash, limit, alignment_mode="expand")
+    for sent in list(span.sents)[1:] if span is not None else []:
+        if sent.start_char > dash and THIRD_PERSON_REPORT.match(sent.text):
+            return sent.start_char
+    return limit
 
 
 _PHRASE_END = re.compile(r"[,.;](?:\s|$)")
