@@ -194,3 +194,46 @@ def test_the_encoder_reads_nynorsk():
     got = {(e.text, e.label_) for e in doc.ents}
     assert {("Sogndal", "GPE_LOC"), ("Jenny Følling", "PER"), ("Statens vegvesen", "ORG")} <= got, got
     assert next(t for t in doc if t.text == "seier").dep_ == "ROOT"
+
+
+def integer_weights(model) -> list:
+    """The weight tensors of a graph's integer products (MatMulInteger, QAttention)."""
+    from onnx import numpy_helper
+
+    names = {node.input[1] for node in model.graph.node if node.op_type in ("MatMulInteger", "QAttention")}
+    return [numpy_helper.to_array(t) for t in model.graph.initializer if t.name in names]
+
+
+@needs_encoder
+def test_the_shipped_encoder_multiplies_unsigned_weights_so_every_cpu_computes_the_same():
+    onnx = pytest.importorskip("onnx")
+    weights = integer_weights(onnx.load(MODEL_DIR / "e5" / "encoder.onnx"))
+    assert len(weights) == 48 and all(w.dtype == np.uint8 for w in weights)
+
+
+def test_unsigned_weights_give_the_products_of_the_float_matrix(tmp_path):
+    onnx = pytest.importorskip("onnx")
+    import onnxruntime as ort
+    from onnx import TensorProto, helper, numpy_helper
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    from storyline.training.e5_export import unsigned_weights
+
+    rng = np.random.default_rng(7)
+    # large weights and inputs of one sign: sums of two byte products that pass 16 bits
+    w = (rng.uniform(0.5, 1.0, (256, 16)) * rng.choice([-1, 1], (256, 16))).astype(np.float32)
+    x = rng.uniform(0.0, 4.0, (8, 256)).astype(np.float32)
+    graph = helper.make_graph(
+        [helper.make_node("MatMul", ["x", "w"], ["y"])], "product",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [None, 256])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [None, 16])], [numpy_helper.from_array(w, "w")])
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), tmp_path / "float.onnx")
+    quantize_dynamic(tmp_path / "float.onnx", tmp_path / "signed.onnx", weight_type=QuantType.QInt8,
+                     per_channel=True)
+    model = onnx.load(tmp_path / "signed.onnx")
+    assert [v.dtype for v in integer_weights(model)] == [np.int8]
+    assert unsigned_weights(model) == 2  # the weights and their zero points
+    assert [v.dtype for v in integer_weights(model)] == [np.uint8]
+    onnx.save(model, tmp_path / "unsigned.onnx")
+    y = ort.InferenceSession(str(tmp_path / "unsigned.onnx"), providers=["CPUExecutionProvider"]).run(None, {"x": x})[0]
+    assert np.abs(y - x @ w).max() < 0.02 * np.abs(x @ w).max()

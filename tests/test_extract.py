@@ -798,3 +798,27 @@ def test_whom_a_threat_is_made_against_when_the_parser_misses_the_object():
     threats = [ev for ev in rec.events if ev.type == "THREATEN"]
     assert [names[t] for t in threats[0].targets] == ["Kina"] and threats[0].date == "2025-04-08"
     assert len(threats) == 1  # "advarte mot en handelskrig" is addressed to no one
+
+
+def test_a_season_said_of_the_event_is_its_date():
+    rec = record("Tidligere i sommer tillot Russland de to fengslede nordmennene å ringe hjem. I høst skal det "
+                 "gjennomføres forhandlinger om en ny avtale mellom Norge og Russland.", published="2009-10-21")
+    dates = {ev.type: ev.date for ev in rec.events}
+    assert dates == {"CONCEDE": "2009-SU", "CONSULT": "2009-FA"}, dates
+
+
+def test_a_plural_noun_refers_back_to_the_people_first_named_with_it():
+    rec = record("Politiet pågrep søndag de tre svenske aktivistene Anna Berg, Per Lind og Eva Holm i Oslo. "
+                 "Mandag ble aktivistene løslatt.", published="2024-03-14")
+    names = {e.id: e.name for e in rec.entities}
+    [release] = [ev for ev in rec.events if ev.type == "CONCEDE"]
+    assert [names[t] for t in release.targets] == ["Anna Berg", "Per Lind", "Eva Holm"]
+
+
+def test_people_named_in_an_argument_are_it_and_not_the_country_an_adjective_gives_them():
+    rec = record("Nord-Korea arresterte i mars de to amerikanske journalistene Euna Lee og Laura Ling.",
+                 published="2009-08-05")
+    names = {e.id: e.name for e in rec.entities}
+    [arrest] = [ev for ev in rec.events if ev.type == "COERCE"]
+    assert [names[t] for t in arrest.targets] == ["Euna Lee", "Laura Ling"]
+    assert [names[a] for a in arrest.actors] == ["Nord-Korea"]

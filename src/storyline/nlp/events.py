@@ -217,6 +217,35 @@ class _Context:
         iso = self.ents[place].links.iso3166
         return next((eid for eid, e in self.ents.items() if e.key == f"iso:{iso}"), None) if iso else None
 
+    @cached_property
+    def groups(self) -> dict[str, list[tuple[int, list[str]]]]:
+        """A plural noun's lemma -> where it stood before two or more people's names and who they
+        are: "de to journalistene Euna Lee og Laura Ling"."""
+        doc, out = self.doc, {}
+        for t in doc:
+            if t.pos_ != "NOUN" or "Plur" not in t.morph.get("Number"):
+                continue
+            end = t.i + 1
+            while end < len(doc) and end - t.i <= 10 and (doc[end].pos_ == "PROPN" or doc[end].text in (",", "og")):
+                end += 1
+            while end > t.i + 1 and doc[end - 1].pos_ != "PROPN":
+                end -= 1  # not the comma or "og" after the last name
+            if end > t.i + 1:
+                people = [e for e in dict.fromkeys(self.eid_at(doc[t.i + 1].idx, doc[end - 1].idx + len(doc[end - 1])))
+                          if self.ents[e].type == "PER"]
+                if len(people) >= 2:
+                    out.setdefault(t.lemma_.casefold(), []).append((t.idx, people))
+        return out
+
+    def group(self, tokens: list[Token]) -> list[str]:
+        """The people a definite plural noun refers back to ("journalistene": the two journalists
+        named before with that noun)."""
+        for t in tokens[:3]:
+            if t.pos_ == "NOUN" and "Plur" in t.morph.get("Number") and "Def" in t.morph.get("Definite"):
+                named = [people for pos, people in self.groups.get(t.lemma_.casefold(), []) if pos < tokens[0].idx]
+                return named[-1] if named else []
+        return []
+
     def last_two_people(self, before: int) -> list[str]:
         named = [eid for s, e, eid in self.doc._.mention_index if s < before and self.ents[eid].type == "PER"]
         two = list(dict.fromkeys(reversed(named)))[:2]
@@ -241,9 +270,14 @@ def _phrase_entities(ctx: _Context, tokens: list[Token]) -> list[str]:
     if text.casefold() in words("the_two"):
         return ctx.last_two_people(start)  # "Da de to møttes": the two people the text has just named
     out = list(dict.fromkeys(ctx.eid_at(start, end)))
+    if any(ctx.ents[e].type == "PER" for e in out):
+        # "de to amerikanske journalistene Euna Lee og Laura Ling": the people, not the country
+        # an adjective says they are from
+        out = [e for e in out if ctx.ents[e].type == "PER" or not all(
+            text_of(ctx.doc)[s:s + 1].islower() for s, _, eid in mentions_between(ctx.doc, start, end) if eid == e)]
     if not out:  # "statsministeren", "den russiske presidenten": the person named before with that title
         who = by_title(ctx.doc, [t.lower_ for t in tokens], start)
-        out = [who] if who else []
+        out = [who] if who else ctx.group(tokens)  # or "journalistene": the people named with that noun
     return out
 
 
@@ -665,8 +699,9 @@ def extract_events(doc: Doc, matched: dict[int, tuple[str, str, str | None]]) ->
                  and re.match(r"\d{4}-(?:\d\d-\d\d|W\d\d)", t.value) and not direct.covering(t.start)]
         if dates:
             last_date = (para[0], dates[0].value)
+        # a year, a month or a season ("i høst": 2009-FA)
         sent_periods = [t for t in timexes.within(sent.start_char, sent.end_char) if t.type == "DATE"
-                        and re.fullmatch(r"\d{4}(?:-\d\d)?", t.value)]
+                        and re.fullmatch(r"\d{4}(?:-\d\d|-(?:SP|SU|FA|WI))?", t.value)]
         prev_end = -1
         prev_type = prev_noun = None
         i = 0
@@ -732,7 +767,7 @@ def extract_events(doc: Doc, matched: dict[int, tuple[str, str, str | None]]) ->
 
 
 def _attached_period(doc: Doc, periods: list, trigger: Token) -> str | None:
-    """A year or month said of this very event: "EU innførte i fjor sanksjoner" (2024). Only "i …"
+    """A year, month or season said of this very event: "EU innførte i fjor sanksjoner" (2024). Only "i …"
     on the trigger or its verb: "siden 2022", "før mars" and a year elsewhere in the sentence
     are not when it happened."""
     for t in periods:
