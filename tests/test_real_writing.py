@@ -713,3 +713,20 @@ def test_a_dash_quote_without_a_cue_ends_where_the_narrative_reports_in_the_thir
     quotes = speaker_names(rec)
     assert ("Eg trur fylket gjer ein dårleg jobb. Folk flyttar herfrå", True, "Anne Lie") in quotes
     assert ("avisene heller ikkje speglar det som skjer", False, "Anne Lie") in quotes
+
+
+def test_a_surname_alone_is_the_person_first_named_with_it_even_where_ner_calls_it_a_place():
+    rec = record("Tidligere president Bill Clinton landet tirsdag i Pyongyang. Kona Hillary Clinton er "
+                 "utenriksminister. Clinton møtte Kim Jong-il i to timer.")
+    people = {e.name: e for e in rec.entities if e.type == "PER"}
+    assert {"Bill Clinton", "Hillary Clinton", "Kim Jong-il"} <= set(people), people
+    assert not [e for e in rec.entities if e.name == "Clinton"]
+    assert "Clinton" in {m.text for m in people["Bill Clinton"].mentions}
+    [meeting] = [ev for ev in rec.events if ev.type == "CONSULT"]
+    assert meeting.actors[0] == people["Bill Clinton"].id
+
+
+def test_family_words_before_a_name_are_no_part_of_it():
+    rec = record("Pappa Bjørn Svindal var fornøyd etter rennet. Han fikk besøk av kona Anne Svindal.")
+    people = {e.name for e in rec.entities if e.type == "PER"}
+    assert {"Bjørn Svindal", "Anne Svindal"} <= people and not {"Pappa Bjørn Svindal", "kona Anne Svindal"} & people

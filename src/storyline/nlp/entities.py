@@ -383,7 +383,12 @@ def _person_owners(raw: list[tuple[int, int, str, str]], known: set[str]) -> dic
     """The words of a person's name -> the full name they stand for."""
     # persons: a shorter name that ends a longer one is the same person (Putin ~ Vladimir Putin);
     # the longest name registers its endings first, so every ending maps to its longest owner
-    per_names = sorted({strip_genitive(n, known) for _, _, lab, n in raw if lab == "PER"}, key=lambda n: (-len(n), n))
+    # (two people who share a surname: it is the one named first's, "Bill Clinton … Hillary Clinton")
+    first_seen: dict[str, int] = {}
+    for start, _, lab, n in sorted(raw):
+        if lab == "PER":
+            first_seen.setdefault(strip_genitive(n, known), start)
+    per_names = sorted(first_seen, key=lambda n: (-len(n.split()), first_seen[n]))
     owner: dict[tuple[str, ...], str] = {}
     for full in per_names:
         toks = tuple(full.split())
@@ -432,10 +437,12 @@ def entities(doc: Doc, min_city_population: int = MIN_CITY_POPULATION) -> Doc:
         name = PARTIES.get(fold(name), strip_genitive(name, known))
         if fold(name) in MEDIA:
             return f"name:{name.casefold()}", None
-        if label == "PER" and len((person_of(name) or "").split()) > 1:
-            # "Anne Viken … Viken meiner": the surname of a person named in full, not the county
-            return f"name:{person_of(name).casefold()}", None
         place = lookup_place(name) if name[:1].isupper() else None
+        if len((person_of(name) or "").split()) > 1 and (label == "PER" or not (
+                place is not None and (place.is_country or place.is_region))):
+            # "Anne Viken … Viken meiner": the surname of a person named in full, not the county,
+            # whatever NER calls it ("Clinton" after Bill Clinton is no town in the US)
+            return f"name:{person_of(name).casefold()}", None
         if place is not None and (place.is_country or place.is_region or label in ("GPE_LOC", "GPE_ORG", "LOC", "GPE")
                                   or fold(name) in named_places or (
                 label in ("PROD", "MISC", "EVT") and len(name.split()) > 1) or (
