@@ -730,3 +730,19 @@ def test_family_words_before_a_name_are_no_part_of_it():
     rec = record("Pappa Bjørn Svindal var fornøyd etter rennet. Han fikk besøk av kona Anne Svindal.")
     people = {e.name for e in rec.entities if e.type == "PER"}
     assert {"Bjørn Svindal", "Anne Svindal"} <= people and not {"Pappa Bjørn Svindal", "kona Anne Svindal"} & people
+
+
+def test_a_name_after_a_persons_title_is_a_person_whatever_place_shares_it():
+    rec = record("Statsminister Jonas Gahr Støre møtte president Macron i Paris. Han hadde med seg en melding "
+                 "fra president Obama.")
+    types = {e.name: e.type for e in rec.entities}
+    assert types.get("Macron") == "PER" and types.get("Obama") == "PER", types  # not Obama, Fukui
+    assert types.get("Paris") == "GPE", types  # a city's own name is no genitive ("Pari")
+
+
+def test_a_first_word_ner_calls_a_person_alone_is_the_one_named_in_full_with_it():
+    rec = record("Clinton møtte den nordkoreanske lederen Kim Jong-il i Pyongyang. Etter møtet sa Kim at "
+                 "journalistene var fri.")
+    people = [e for e in rec.entities if e.type == "PER"]
+    kim = next(e for e in people if e.name == "Kim Jong-il")
+    assert "Kim" not in {e.name for e in rec.entities} and "Kim" in {m.text for m in kim.mentions}

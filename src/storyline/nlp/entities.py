@@ -66,9 +66,10 @@ def is_role_word(word: str) -> str | None:
 def strip_genitive(name: str, known: set[str]) -> str:
     if name.endswith("s") and len(name) > 2:
         base = name[:-1]
+        place = lookup_place(name)
         if base in known or (base.isupper() and len(base) >= 2) or (
-                lookup_place(name) is not None and lookup_place(name) == lookup_place(base)):
-            return base  # "Kyivs" is Kyiv's genitive; "Hamas" is not Hama's
+                place is not None and place == lookup_place(base) and fold(place.name) != fold(name)):
+            return base  # "Kyivs" is Kyiv's genitive; "Hamas" is not Hama's, "Paris" not "Pari"'s
     if name.endswith("'") and len(name) > 2:
         return name[:-1]
     return name
@@ -379,6 +380,20 @@ def _raw_mentions(doc: Doc) -> tuple[list[tuple[int, int, str, str]], set[int]]:
     return raw, covered
 
 
+def _titled_names(doc: Doc, raw: list[tuple[int, int, str, str]]) -> set[str]:
+    """Names of one or two words right after a person's title in lower case: "president Obama",
+    "president Macron" are people whatever NER calls them (not "ordføraren i Molde")."""
+    out = set()
+    for start, _, _, name in raw:
+        tokens = doc.char_span(start, start + 1, alignment_mode="expand")
+        if tokens is None or not len(tokens) or tokens[0].i == 0 or len(name.split()) > 2:
+            continue
+        before = doc[tokens[0].i - 1]
+        if before.is_lower and is_role_word(before.text) and name[:1].isupper():
+            out.add(name)
+    return out
+
+
 def _person_owners(raw: list[tuple[int, int, str, str]], known: set[str]) -> dict[tuple[str, ...], str]:
     """The words of a person's name -> the full name they stand for."""
     # persons: a shorter name that ends a longer one is the same person (Putin ~ Vladimir Putin);
@@ -397,10 +412,12 @@ def _person_owners(raw: list[tuple[int, int, str, str]], known: set[str]) -> dic
             owner.setdefault(toks[-k:], owner[toks])
 
     # a first name alone is the one person of the article who has it ("Aksel" ~ Aksel Lund Svindal,
-    # "Berit" ~ Berit Hårklau), as sports and local news write; not when two share it
+    # "Berit" ~ Berit Hårklau), as sports and local news write; not when two share it. So is a
+    # name's first word NER calls a person by itself ("Kim" ~ Kim Jong-il: the family name first)
+    singles = {n for n in per_names if " " not in n}
     by_first = defaultdict(set)
     for full in per_names:
-        if len(full.split()) > 1 and first_name_gender(full.split()[0]):
+        if len(full.split()) > 1 and (first_name_gender(full.split()[0]) or full.split()[0] in singles):
             by_first[full.split()[0]].add(owner[tuple(full.split())])
     for first, fulls in by_first.items():
         if len(fulls) == 1 and owner.get((first,), first) == first:
@@ -430,6 +447,7 @@ def entities(doc: Doc, min_city_population: int = MIN_CITY_POPULATION) -> Doc:
     # a name NER calls a place somewhere in the text is that place where it calls it a person
     # ("Gaupne") or an organisation ("EGERSUND" in a byline)
     named_places = {fold(n) for _, _, lab, n in raw if lab in ("GPE_LOC", "GPE_ORG", "LOC")}
+    titled = _titled_names(doc, raw)
 
     def key_for(label: str, name: str) -> tuple[str, object]:
         if name.startswith("iso:"):
@@ -438,6 +456,8 @@ def entities(doc: Doc, min_city_population: int = MIN_CITY_POPULATION) -> Doc:
         if fold(name) in MEDIA:
             return f"name:{name.casefold()}", None
         place = lookup_place(name) if name[:1].isupper() else None
+        if name in titled and not (place is not None and (place.is_country or place.is_region)):
+            place = None  # "president Obama": a person, not the town in Japan
         if len((person_of(name) or "").split()) > 1 and (label == "PER" or not (
                 place is not None and (place.is_country or place.is_region))):
             # "Anne Viken … Viken meiner": the surname of a person named in full, not the county,
@@ -470,6 +490,8 @@ def entities(doc: Doc, min_city_population: int = MIN_CITY_POPULATION) -> Doc:
             covered.add(tok.i)
 
     for start, end, label, name in sorted(raw):
+        if name in titled and label in ("GPE_LOC", "GPE_ORG", "LOC"):
+            label = "PER"
         key, place = key_for(label, name)
         if fold(name) in MEDIA or fold(strip_genitive(name, known)) in MEDIA:
             label = "ORG"
