@@ -746,3 +746,10 @@ def test_a_first_word_ner_calls_a_person_alone_is_the_one_named_in_full_with_it(
     people = [e for e in rec.entities if e.type == "PER"]
     kim = next(e for e in people if e.name == "Kim Jong-il")
     assert "Kim" not in {e.name for e in rec.entities} and "Kim" in {m.text for m in kim.mentions}
+
+
+def test_an_article_of_another_language_opens_the_name_it_stands_before():
+    rec = record("Ukemagasinet Der Spiegel inviterte tre studenter til Berlin. Han sa det i et intervju med "
+                 "ukeavisen Die Zeit.")
+    orgs = {e.name for e in rec.entities if e.type == "ORG"}
+    assert {"Der Spiegel", "Die Zeit"} <= orgs and not {"Spiegel", "Zeit"} & orgs, orgs

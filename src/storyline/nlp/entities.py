@@ -94,6 +94,7 @@ def _after_org_head(doc: Doc, i: int) -> bool:
 
 
 NAME_PARTICLES = words("name_particles")  # "Mohammed bin Salman", "Ursula von der Leyen"
+FOREIGN_ARTICLES = frozenset(entries("foreign_articles"))  # "Der Spiegel", as written
 
 
 def _particle_before(doc: Doc, start: int, covered: set[int]) -> int | None:
@@ -238,6 +239,9 @@ def _ner_mention(doc: Doc, ent: Span, label: str, covered: set[int]) -> tuple[in
         while len(ent) > 1 and ent[-1].is_lower and ent[-1].text not in NAME_PARTICLES:
             ent = ent[:-1]  # "Michael Walchhofer journ.anm.": a note after the name is no part of it
     ent, label = _institution(doc, ent, label, covered)
+    if label in ("ORG", "PROD", "MISC", "EVT") and ent.start > 0 and ent.start - 1 not in covered and (
+            doc[ent.start - 1].text in FOREIGN_ARTICLES and not doc[ent.start - 1].is_sent_start):
+        ent = doc[ent.start - 1:ent.end]  # "Ukemagasinet Der Spiegel": NER took only "Spiegel"
     if len(ent) > 1 and _country_genitive(ent[0].text) and all(t.is_lower for t in ent[1:]):
         ent, label = ent[:1], "GPE_LOC"  # "Ukrainas atomkraftverk": the country, then a common noun
     while len(ent) > 1 and _is_calendar_word(ent[-1].text):
