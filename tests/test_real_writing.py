@@ -753,3 +753,15 @@ def test_an_article_of_another_language_opens_the_name_it_stands_before():
                  "ukeavisen Die Zeit.")
     orgs = {e.name for e in rec.entities if e.type == "ORG"}
     assert {"Der Spiegel", "Die Zeit"} <= orgs and not {"Spiegel", "Zeit"} & orgs, orgs
+
+
+def test_an_acronym_is_the_organisation_whose_name_it_spells():
+    from storyline.nlp.entities import spells
+
+    assert spells("SFT", "Statens Forureiningstilsyn") and spells("SSB", "Statistisk sentralbyrå")
+    assert spells("NVE", "Norges vassdrags- og energidirektorat")
+    assert not spells("SFT", "Statens vegvesen") and not spells("NAV", "Norges Bank")
+    rec = record("Naturvernforbundet har ikke tro på at Statens Forureiningstilsyn vil stanse deponiet. "
+                 "Fra SFT kommer det aldri et nei, sier lederen.")
+    [sft] = [e for e in rec.entities if "SFT" in {m.text for m in e.mentions}]
+    assert "Statens Forureiningstilsyn" in {m.text for m in sft.mentions}

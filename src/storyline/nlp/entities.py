@@ -511,6 +511,7 @@ def entities(doc: Doc, min_city_population: int = MIN_CITY_POPULATION) -> Doc:
         key_of_name.setdefault(strip_genitive(text_of(doc)[start:end], known), key)
 
     _merge_acronym_appositions(doc, groups)
+    _merge_spelled_acronyms(groups)
     _add_compound_mentions(doc, groups, key_of_name)
     _add_roles(doc, groups)
 
@@ -642,6 +643,53 @@ def _merge_acronym_appositions(doc: Doc, groups: dict[str, _Group]) -> None:
                     g.labels += other.labels
                     g.names += other.names
                     g.mentions.sort(key=lambda x: x.start)
+
+
+ACRONYM_SKIPS = frozenset(("i", "og", "for", "av", "til", "på"))
+
+
+def spells(acronym: str, name: str) -> bool:
+    """Whether an acronym takes one letter from the start of each word of a name of two words or
+    more (but "i", "og", …), and maybe more from inside a compound ("SFT": Statens
+    Forureinings-tilsyn; "SSB": Statistisk sentral-byrå)."""
+    parts = [w.casefold() for w in name.replace("-", " ").split() if w.casefold() not in ACRONYM_SKIPS]
+    letters = acronym.casefold()
+    if len(parts) < 2 or not 2 <= len(letters) <= 6:
+        return False
+
+    def match(a: int, w: int) -> bool:
+        if w == len(parts):
+            return a == len(letters)
+        if a == len(letters) or parts[w][0] != letters[a]:
+            return False
+        word, a, pos = parts[w], a + 1, 0
+        while True:
+            if match(a, w + 1):
+                return True
+            pos = word.find(letters[a], max(pos + 1, 4)) if a < len(letters) else -1
+            if pos < 0:
+                return False
+            a += 1
+
+    return match(0, 0)
+
+
+def _merge_spelled_acronyms(groups: dict[str, _Group]) -> None:
+    """"Statens Forureiningstilsyn … SFT" apart in the text: the acronym is the organisation whose
+    name it spells, when one organisation's does."""
+    orgs = {k: g for k, g in groups.items() if g.place is None and g.labels.most_common(1)[0][0] == "ORG"}
+    for k, g in list(orgs.items()):
+        names = set(g.names)
+        if len(names) != 1 or not next(iter(names)).isupper():
+            continue
+        acronym = next(iter(names))
+        full = [j for j, h in orgs.items() if j != k and j in groups and any(spells(acronym, n) for n in h.names)]
+        if len(full) == 1:
+            other = groups[full[0]]
+            other.mentions = sorted(other.mentions + g.mentions, key=lambda x: x.start)
+            other.labels += g.labels
+            other.names += g.names
+            del groups[k]
 
 
 def _add_compound_mentions(doc: Doc, groups: dict[str, _Group], key_of_name: dict[str, str]) -> None:
