@@ -765,3 +765,11 @@ def test_an_acronym_is_the_organisation_whose_name_it_spells():
                  "Fra SFT kommer det aldri et nei, sier lederen.")
     [sft] = [e for e in rec.entities if "SFT" in {m.text for m in e.mentions}]
     assert "Statens Forureiningstilsyn" in {m.text for m in sft.mentions}
+
+
+def test_the_medium_after_a_speakers_name_is_no_part_of_it():
+    rec = record("Aksel Lund Svindal er klar for rennet. – Jeg skal i hvert fall prøve, lover Svindal "
+                 "Dagbladet.no. – Det går bra, sier han til VG.no.")
+    types = {e.name: e.type for e in rec.entities}
+    assert types == {"Aksel Lund Svindal": "PER", "Dagbladet.no": "ORG", "VG.no": "ORG"}, types
+    assert [who for _, _, who in speaker_names(rec)] == ["Aksel Lund Svindal", "Aksel Lund Svindal"]

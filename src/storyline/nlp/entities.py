@@ -3,6 +3,7 @@ name compounds ("EU-land" -> EU) merged, with canonical names, aliases and place
 from __future__ import annotations
 
 import bisect
+import re
 from collections import Counter, defaultdict
 from difflib import SequenceMatcher
 
@@ -236,6 +237,8 @@ def _ner_mention(doc: Doc, ent: Span, label: str, covered: set[int]) -> tuple[in
         label = "PER"  # "Scott Bessent", "Ursula von" tagged as an organisation: a first name opens it
     if label == "PER":
         ent = _whole_person(doc, ent, covered)
+        if len(ent) > 1 and _medium(ent[-1].text):
+            ent = ent[:-1]  # "…, lover Svindal Dagbladet.no": whom he told it is no part of his name
         while len(ent) > 1 and ent[-1].is_lower and ent[-1].text not in NAME_PARTICLES:
             ent = ent[:-1]  # "Michael Walchhofer journ.anm.": a note after the name is no part of it
     ent, label = _institution(doc, ent, label, covered)
@@ -319,6 +322,9 @@ def _token_mentions(doc: Doc, raw: list[tuple[int, int, str, str]], covered: set
             # "Sør-Vest politidistrikt", "Bergen kommune": a name and the kind of institution it is
             raw.append((tok.idx, nxt.idx + len(nxt.text), "ORG", doc[tok.i:nxt.i + 1].text))
             covered.update((tok.i, nxt.i))
+        if tok.i not in covered and tok.text[:1].isupper() and WEB_SUFFIX.search(tok.text) and _medium(tok.text):
+            raw.append((tok.idx, tok.idx + len(tok.text), "ORG", tok.text))  # "Dagbladet.no"
+            covered.add(tok.i)
         if tok.i in covered or not tok.is_alpha:
             continue
         code = demonym_country(tok.text) if tok.pos_ not in ("VERB", "AUX") else None
@@ -326,6 +332,14 @@ def _token_mentions(doc: Doc, raw: list[tuple[int, int, str, str]], covered: set
             raw.append((tok.idx, tok.idx + len(tok.text), "DRV", f"iso:{code}"))
         elif tok.is_title or tok.is_upper:
             _missed_name(doc, tok, raw, covered)
+
+
+WEB_SUFFIX = re.compile(r"\.(?:no|com|se|dk|net)$")
+
+
+def _medium(word: str) -> bool:
+    """A news organisation, or its web address: "Dagbladet", "Dagbladet.no"."""
+    return WEB_SUFFIX.sub("", fold(word)) in MEDIA
 
 
 CLOSED_CLASS = frozenset({"PRON", "DET", "ADP", "AUX", "CCONJ", "SCONJ", "PART", "ADV"})
@@ -346,7 +360,7 @@ def _missed_name(doc: Doc, tok: Token, raw: list[tuple[int, int, str, str]], cov
     elif tok.is_upper and 2 <= len(tok.text) <= 6 and 0 < tok.i < len(doc) - 1 and \
             doc[tok.i - 1].text == "(" and doc[tok.i + 1].text == ")":
         raw.append((tok.idx, tok.idx + len(tok.text), "ORG", tok.text))  # "Helsedirektoratet (HDIR)"
-    elif key in MEDIA and not tok.is_sent_start:
+    elif _medium(tok.text) and not tok.is_sent_start:
         raw.append((tok.idx, tok.idx + len(tok.text), "ORG", tok.text))
     elif any(key.endswith(x) and len(key) >= len(x) + 3 for x in INSTITUTION_SUFFIXES):
         raw.append((tok.idx, tok.idx + len(tok.text), "ORG", tok.text))
@@ -457,7 +471,7 @@ def entities(doc: Doc, min_city_population: int = MIN_CITY_POPULATION) -> Doc:
         if name.startswith("iso:"):
             return name, country_by_code(name[4:])
         name = PARTIES.get(fold(name), strip_genitive(name, known))
-        if fold(name) in MEDIA:
+        if _medium(name):
             return f"name:{name.casefold()}", None
         place = lookup_place(name) if name[:1].isupper() else None
         if name in titled and not (place is not None and (place.is_country or place.is_region)):
@@ -497,7 +511,7 @@ def entities(doc: Doc, min_city_population: int = MIN_CITY_POPULATION) -> Doc:
         if name in titled and label in ("GPE_LOC", "GPE_ORG", "LOC"):
             label = "PER"
         key, place = key_for(label, name)
-        if fold(name) in MEDIA or fold(strip_genitive(name, known)) in MEDIA:
+        if _medium(name) or _medium(strip_genitive(name, known)):
             label = "ORG"
         g = groups[key]
         g.mentions.append(Mention(start=start, end=end, text=text_of(doc)[start:end], label=label))
