@@ -822,3 +822,18 @@ def test_people_named_in_an_argument_are_it_and_not_the_country_an_adjective_giv
     [arrest] = [ev for ev in rec.events if ev.type == "COERCE"]
     assert [names[t] for t in arrest.targets] == ["Euna Lee", "Laura Ling"]
     assert [names[a] for a in arrest.actors] == ["Nord-Korea"]
+
+
+def test_the_countrys_government_is_the_country_the_article_is_about():
+    rec = record("Studentene i Santiago demonstrerer mot privatiseringspolitikken til landets regjering. Chile har "
+                 "hatt store protester i sommer, og Chile er delt.")
+    names = {e.id: e.name for e in rec.entities}
+    protest = next(ev for ev in rec.events if ev.text == "demonstrerer")
+    assert [names[t] for t in protest.targets] == ["Chile"]
+
+
+def test_where_a_person_is_from_is_not_where_the_event_is():
+    rec = record("Anne Viken frå Bygstad går hardt ut mot Sp og målrørsla i Førde.")
+    names = {e.id: e.name for e in rec.entities}
+    [criticism] = rec.events
+    assert names[criticism.location] == "Førde" and [names[t] for t in criticism.targets] == ["Senterpartiet"]

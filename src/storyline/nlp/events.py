@@ -76,6 +76,7 @@ ANAPHORIC = frozenset(forms_with("event_words", "back"))
 TARGETED_BY_PA = {"ASSAULT", "COERCE", "THREATEN", "ACCUSE", "SANCTION"}
 PLACE_PREPS = frozenset(forms_with("event_words", "place"))
 PLACE_NOUNS = words("place_nouns")
+ORIGIN_PREPS = frozenset(forms_with("event_words", "origin"))  # "Kari Vik frå Førde": where she is from
 PARTIES = re.compile(rf"\b(?:{'|'.join(sorted(words('the_parties'), key=len, reverse=True))})\b", re.I)
 TIME_PREPS = words("time_prepositions")
 # words before a trigger that say it did not happen as told (lexicon/event_status.tsv)
@@ -278,6 +279,10 @@ def _phrase_entities(ctx: _Context, tokens: list[Token]) -> list[str]:
     if not out:  # "statsministeren", "den russiske presidenten": the person named before with that title
         who = by_title(ctx.doc, [t.lower_ for t in tokens], start)
         out = [who] if who else ctx.group(tokens)  # or "journalistene": the people named with that noun
+    if not out and any(t.lower_ in words("the_country") for t in tokens):
+        # "mot landets regjering": the country the article is about
+        country = ctx.country_of(ctx.main_place) if ctx.main_place else None
+        out = [country] if country else []
     return out
 
 
@@ -513,8 +518,12 @@ def _location(ctx: _Context, toks: list[Token], i: int) -> str | None:
         prev = toks[k - 1].text.casefold() if k else ""
         is_city = ent.links.geonames is not None or not ent.links.iso3166
         score = 0
-        if prev in PLACE_PREPS and not (t.text.endswith("s") and t.text != ent.name):
-            score += 2  # "i Kyiv", "på Rhodos", not the genitive "i Russlands …"
+        if prev in PLACE_PREPS and not (t.text.endswith("s") and t.text != ent.name) and not (
+                prev in ORIGIN_PREPS and k > 1 and any(ctx.ents[e].type == "PER" for e in ctx.eid_at(
+                    toks[k - 2].idx, toks[k - 2].idx + len(toks[k - 2].text)))):
+            # "i Kyiv", "på Rhodos", not the genitive "i Russlands …", nor where a person is from
+            # ("Anne Viken frå Bygstad går hardt ut mot …")
+            score += 2
         if prev in PLACE_NOUNS:
             score += 3
         if is_city:

@@ -87,6 +87,17 @@ def write_quantised(model, out: Path) -> None:
         onnx.save(quantised, out)
 
 
+def integer_weight_names(model) -> set[str]:
+    """The weights of a graph's integer products (MatMulInteger, QAttention) and their zero points."""
+    names = set()
+    for node in model.graph.node:
+        if node.op_type == "MatMulInteger":
+            names.update((node.input[1], node.input[3]))
+        elif node.op_type == "QAttention":
+            names.update((node.input[1], node.input[7]))
+    return names
+
+
 def unsigned_weights(model) -> int:
     """Rewrite the int8 weights of the integer products (MatMulInteger, QAttention) and their
     zero points as uint8 shifted by 128, which stands for the same values. With signed weights
@@ -95,12 +106,7 @@ def unsigned_weights(model) -> int:
     tensors were rewritten."""
     from onnx import numpy_helper
 
-    weights = set()
-    for node in model.graph.node:
-        if node.op_type == "MatMulInteger":
-            weights.update((node.input[1], node.input[3]))
-        elif node.op_type == "QAttention":
-            weights.update((node.input[1], node.input[7]))
+    weights = integer_weight_names(model)
     count = 0
     for tensor in model.graph.initializer:
         if tensor.name in weights:
