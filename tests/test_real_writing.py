@@ -775,3 +775,9 @@ def test_the_medium_after_a_speakers_name_is_no_part_of_it():
     types = {e.name: e.type for e in rec.entities}
     assert types == {"Aksel Lund Svindal": "PER", "Dagbladet.no": "ORG", "VG.no": "ORG"}, types
     assert [who for _, _, who in speaker_names(rec)] == ["Aksel Lund Svindal", "Aksel Lund Svindal"]
+
+
+def test_an_aside_between_a_speech_verb_and_at_is_skipped():
+    rec = record("Finansminister Kari Holm møtte pressen tirsdag. Hun har sagt, slik hun også gjorde i "
+                 "Stortinget i fjor, at skatten ikke skal øke neste år.")
+    assert ("skatten ikke skal øke neste år", False, "Kari Holm") in speaker_names(rec), speaker_names(rec)

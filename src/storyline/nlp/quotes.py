@@ -71,6 +71,7 @@ CITING = re.compile(rf"\s*,\s*som\s+(?:{'|'.join(forms_with('speech_verbs', 'cit
 # verbs that name something in the subject's words: "kaller forliket «ansvarlig»", "beskriver det som «…»"
 NAMING = re.compile(rf"\b(?P<verb>{'|'.join(forms_with('speech_verbs', 'names'))})\b[^,.;:«]*$", re.I)
 MAX_GAP_TO_AT = 8
+ASIDES = frozenset(forms_with("clause_openers", "aside"))
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -403,13 +404,21 @@ def _indirect(b: _Builder, sent, from_char: int = 0) -> list[tuple[int, int]]:
         if omitted_at:
             j = i  # "sier de vil returnere": the report starts right after the verb
         gap = 0  # words between the verb and "at"; a name counts for none, however long
+        skip_to = -1  # the end of an aside, which counts for none either
         for k in range(i + 1, len(toks) if j is None else 0):
+            if k <= skip_to:
+                continue
             t = toks[k].text.casefold()
             if t == "at" or (t == "å" and low in INFINITIVE_VERBS) or (t == "om" and low in words("ask_verbs")):
                 j = k  # "spør om folk ønsker …": a reported question
                 break
             if t in ".;:?!" or t in ("og", "men", "som") and k > i + 1:
                 break
+            if t == "," and k + 1 < len(toks) and toks[k + 1].text.casefold() in ASIDES:
+                aside_end = next((m for m in range(k + 2, min(k + 16, len(toks))) if toks[m].text == ","), None)
+                if aside_end is not None:  # "har sagt, slik hun gjorde på landsmøtet, at …"
+                    skip_to = aside_end
+                    continue
             gap += not toks[k].ent_type_  # "forkynte partiets talsmann, Per Olaf Lundteigen, at"
             if gap >= MAX_GAP_TO_AT:
                 break
