@@ -781,3 +781,12 @@ def test_an_aside_between_a_speech_verb_and_at_is_skipped():
     rec = record("Finansminister Kari Holm møtte pressen tirsdag. Hun har sagt, slik hun også gjorde i "
                  "Stortinget i fjor, at skatten ikke skal øke neste år.")
     assert ("skatten ikke skal øke neste år", False, "Kari Holm") in speaker_names(rec), speaker_names(rec)
+
+
+def test_det_bekreftet_reaches_across_a_pictures_caption():
+    text = ("Brannen i Lærdal\n\nTo bustader brann ned natt til søndag, og fleire familiar vart evakuerte frå "
+            "heimane sine i sentrum.\n\nRøyken låg tett over bygda i fleire timar. Foto: NTB\n\nDet stadfestar "
+            "Vest politidistrikt overfor NRK. Ingen vart skadde i brannen.")
+    quotes = speaker_names(record(text))
+    assert any(t.startswith("To bustader brann ned") and who == "Vest politidistrikt" for t, _, who in quotes), quotes
+    assert not any(t.startswith("Røyken") for t, _, _ in quotes)

@@ -621,16 +621,26 @@ def _trailing_cue(b: _Builder, sent) -> None:
           (sent.start_char, sent.end_char))
 
 
+# a paragraph that ends in a photo credit is a picture's caption: "… Foto: Reuters"
+CAPTION = re.compile(rf"\b(?:{'|'.join(entries('caption_words'))})\b\s*:?[^\n.:]{{0,60}}\s*$")
+def _in_caption(text: str, at: int) -> bool:
+    """Whether the line (paragraph) around `at` ends in a photo credit."""
+    end = text.find("\n", at)
+    return bool(CAPTION.search(text, text.rfind("\n", 0, at) + 1, end if end >= 0 else len(text)))
+
+
 DET_CUE = re.compile(rf"\s*(?:Det|Dette)\s+(?P<cue>{SPEECH_VERBS})\b(?P<rest>[^\n]*)$")
 
 
-def _det_cue(b: _Builder, sent, prev) -> None:
-    """"X skjedde. Det bekrefter operasjonsleder Y": the sentence before is Y's report."""
+def _det_cue(b: _Builder, sent, prev, across_caption: bool = False) -> None:
+    """"X skjedde. Det bekrefter operasjonsleder Y": the sentence before is Y's report (also when
+    a picture's caption stands between them)."""
     text = text_of(b.doc)
     m = _det_cue_at(text, sent.start_char, sent.end_char)
     if not m or prev is None or b.in_sentence(prev):
         return
-    if "\n" in text[prev.end_char:sent.start_char] or any(c in text[prev.start_char:prev.end_char] for c in "«–"):
+    if ("\n" in text[prev.end_char:sent.start_char] and not across_caption) or any(
+            c in text[prev.start_char:prev.end_char] for c in "«–"):
         return  # only within a paragraph, and not about a quotation it already holds
     speaker, stext = speakers.resolve(b.doc, m.end("cue"), m.end(), b.focus)
     if speaker is None:
@@ -724,8 +734,13 @@ def quotes(doc: Doc) -> Doc:
     dash_spans = _dash_paragraphs(b, dash_pieces(doc, paras))
     b.dash = SpanIndex(b.quotes)
     body, dash = paragraph_index(doc), SpanIndex(CharSpan(s, e) for s, e in dash_spans)
-    prev = None
+    prev, across_caption = None, False
     for sent in doc.sents:
+        if sent.text.isspace():
+            continue  # a paragraph break: whether a cue may reach across it is _det_cue's to say
+        if _in_caption(text_of(doc), sent.start_char):
+            across_caption = prev is not None
+            continue  # a picture's caption: what the narrative says next speaks of what came before it
         if not body.covering(sent.start_char):
             prev = None
             continue  # headings and the live marker are not speech
@@ -738,9 +753,9 @@ def quotes(doc: Doc) -> Doc:
             if not b.in_sentence(sent):
                 _trailing_cue(b, sent)
             if not b.in_sentence(sent):
-                _det_cue(b, sent, prev)
+                _det_cue(b, sent, prev, across_caption)
         _guillemets(b, sent)
-        prev = sent
+        prev, across_caption = sent, False
     direct = {(q.start, q.end) for q in b.quotes if q.direct}
     # "han sier at «…»": the report is the quotation itself, once, as direct speech
     b.quotes = [q for q in b.quotes if q.direct or (q.start + 1, q.end - 1) not in direct]
