@@ -274,8 +274,8 @@ def _phrase_entities(ctx: _Context, tokens: list[Token]) -> list[str]:
     if any(ctx.ents[e].type == "PER" for e in out):
         # "de to amerikanske journalistene Euna Lee og Laura Ling": the people, not the country
         # an adjective says they are from
-        out = [e for e in out if ctx.ents[e].type == "PER" or not all(
-            text_of(ctx.doc)[s:s + 1].islower() for s, _, eid in mentions_between(ctx.doc, start, end) if eid == e)]
+        named = {eid for s, _, eid in mentions_between(ctx.doc, start, end) if not text_of(ctx.doc)[s].islower()}
+        out = [e for e in out if ctx.ents[e].type == "PER" or e in named]
     if not out:  # "statsministeren", "den russiske presidenten": the person named before with that title
         who = by_title(ctx.doc, [t.lower_ for t in tokens], start)
         out = [who] if who else ctx.group(tokens)  # or "journalistene": the people named with that noun

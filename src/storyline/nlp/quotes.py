@@ -623,10 +623,12 @@ def _trailing_cue(b: _Builder, sent) -> None:
 
 # a paragraph that ends in a photo credit is a picture's caption: "… Foto: Reuters"
 CAPTION = re.compile(rf"\b(?:{'|'.join(entries('caption_words'))})\b\s*:?[^\n.:]{{0,60}}\s*$")
-def _in_caption(text: str, at: int) -> bool:
-    """Whether the line (paragraph) around `at` ends in a photo credit."""
-    end = text.find("\n", at)
-    return bool(CAPTION.search(text, text.rfind("\n", 0, at) + 1, end if end >= 0 else len(text)))
+
+
+def _captions(text: str) -> SpanIndex:
+    """The lines (paragraphs) of a text that end in a photo credit, each read once."""
+    return SpanIndex(CharSpan(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)
+                     if CAPTION.search(text, m.start(), m.end()))
 
 
 DET_CUE = re.compile(rf"\s*(?:Det|Dette)\s+(?P<cue>{SPEECH_VERBS})\b(?P<rest>[^\n]*)$")
@@ -734,11 +736,12 @@ def quotes(doc: Doc) -> Doc:
     dash_spans = _dash_paragraphs(b, dash_pieces(doc, paras))
     b.dash = SpanIndex(b.quotes)
     body, dash = paragraph_index(doc), SpanIndex(CharSpan(s, e) for s, e in dash_spans)
+    captions = _captions(text_of(doc))
     prev, across_caption = None, False
     for sent in doc.sents:
         if sent.text.isspace():
             continue  # a paragraph break: whether a cue may reach across it is _det_cue's to say
-        if _in_caption(text_of(doc), sent.start_char):
+        if captions.covering(sent.start_char):
             across_caption = prev is not None
             continue  # a picture's caption: what the narrative says next speaks of what came before it
         if not body.covering(sent.start_char):
