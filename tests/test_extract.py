@@ -837,3 +837,28 @@ def test_where_a_person_is_from_is_not_where_the_event_is():
     names = {e.id: e.name for e in rec.entities}
     [criticism] = rec.events
     assert names[criticism.location] == "Førde" and [names[t] for t in criticism.targets] == ["Senterpartiet"]
+
+
+def test_a_plural_pronoun_after_a_verb_of_giving_is_the_people_named_together_who_get_it():
+    rec = record("Kari Holm og Per Lind var stolte då ordførar Ola Dal overrekte dei kulturprisen på "
+                 "Voss laurdag.", published="2023-05-01")
+    names = {e.id: e.name for e in rec.entities}
+    [award] = [ev for ev in rec.events if ev.text == "overrekte"]
+    assert [names[a] for a in award.actors] == ["Ola Dal"]
+    assert [names[t] for t in award.targets] == ["Kari Holm", "Per Lind"]
+
+
+def test_a_plural_pronoun_with_no_people_named_together_before_it_is_no_one():
+    rec = record("Ola Dal har skrive ei bok. Styret overrekte dei kulturprisen på Voss laurdag.",
+                 published="2023-05-01")
+    names = {e.id: e.name for e in rec.entities}
+    [award] = [ev for ev in rec.events if ev.text == "overrekte"]
+    assert "Ola Dal" not in [names[t] for t in award.targets]  # named alone, not together with someone
+
+
+def test_what_is_given_is_no_target():
+    rec = record("Statsminister Jonas Gahr Støre overrakte Nobels fredspris i Oslo rådhus mandag.",
+                 published="2023-12-11")
+    names = {e.id: e.name for e in rec.entities}
+    [award] = [ev for ev in rec.events if ev.text == "overrakte"]
+    assert "Nobels fredspris" not in [names[t] for t in award.targets]

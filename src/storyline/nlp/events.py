@@ -19,6 +19,9 @@ from .sources import ifolge_source
 from .speakers import PRONOUN_GENDER, Focus, antecedent, by_title, kind_antecedent
 from .util import SpanIndex, paragraph_index, text_of
 
+PLURAL_PRONOUNS = frozenset(forms_with("pronouns", "plural"))  # "dei", "dem": people named together
+THINGS = ("PROD", "EVT", "MISC")  # entity types that are no one: a prize, a product, a festival
+
 MODES = table("trigger_modes")
 ONE_WORD, PHRASE, COMPOUND = "word", "phrase", "compound"  # what a match is, in the order a token's are preferred
 
@@ -247,6 +250,23 @@ class _Context:
                 return named[-1] if named else []
         return []
 
+    def named_together(self, pronoun: Token) -> list[str]:
+        """The people whom a plural pronoun stands for ("dei", "dem"): the last two or more named
+        together ("Ellen Nord og Dag Vik") before it, in its sentence or the one before."""
+        sent = pronoun.sent
+        start = self.doc[sent.start - 1].sent.start_char if sent.start else sent.start_char
+        text, last, run = text_of(self.doc), [], []
+        for s, e, eid in self.doc._.mention_index:
+            if s < start or e > pronoun.idx or self.ents[eid].type != "PER":
+                continue
+            if run and text[run[-1][1]:s].strip(" ,").casefold() not in ("og", "", "samt"):
+                run = []
+            run.append((s, e, eid))
+            people = list(dict.fromkeys(eid for _, _, eid in run))
+            if len(people) >= 2:
+                last = people
+        return last
+
     def last_two_people(self, before: int) -> list[str]:
         named = [eid for s, e, eid in self.doc._.mention_index if s < before and self.ents[eid].type == "PER"]
         two = list(dict.fromkeys(reversed(named)))[:2]
@@ -270,6 +290,8 @@ def _phrase_entities(ctx: _Context, tokens: list[Token]) -> list[str]:
         return ctx.parties(start)
     if text.casefold() in words("the_two"):
         return ctx.last_two_people(start)  # "Da de to møttes": the two people the text has just named
+    if len(tokens) == 1 and tokens[0].lower_ in PLURAL_PRONOUNS:
+        return ctx.named_together(tokens[0])
     out = list(dict.fromkeys(ctx.eid_at(start, end)))
     if any(ctx.ents[e].type == "PER" for e in out):
         # "de to amerikanske journalistene Euna Lee og Laura Ling": the people, not the country
@@ -462,9 +484,9 @@ def _targets(ctx: _Context, toks: list[Token], i: int, end: int, actors: list[st
         toward += ("til",)  # "støtte til Ukraina", "rosende ord til trenaren"
     if trig.pos_ == "NOUN" and etype in TARGETED_BY_PA:
         toward += ("på",)  # "angrep på Ap", "press på Russland" (a city after "på" is the place)
-    out = []
+    out = _recipient(ctx, toks, i, end)
     for c in trig.children:
-        if c.dep_ in ("obj", "iobj"):
+        if c.dep_ in ("obj", "iobj") and not out:
             out += _unplaced_entities(ctx, list(c.subtree))
     for k in range(end, min(end + 6, len(toks))):
         low = toks[k].text.casefold()
@@ -493,7 +515,27 @@ def _targets(ctx: _Context, toks: list[Token], i: int, end: int, actors: list[st
             named = _phrase_entities(ctx, toks[til[-1] + 1:i - 1])
             out += sorted((e for e in named if ctx.ents[e].type in ("PER", "ORG", "GPE")),
                           key=lambda e: ctx.ents[e].type == "GPE")[:1]  # the person, not "russiske"
-    return [e for e in dict.fromkeys(out) if e not in actors]
+    # whom it is done to, not what: "overrekte dei prisen The Lithuanian Prize of Honour"
+    return [e for e in dict.fromkeys(out) if e not in actors and ctx.ents[e].type not in THINGS]
+
+
+def _recipient(ctx: _Context, toks: list[Token], i: int, end: int) -> list[str]:
+    """Whom a verb of giving gives to, named or a plural pronoun right after it, before what is
+    given: "overrekte dei prisen", "tildelte Kari Vik og Ola Dal æresprisen"."""
+    if toks[i].text.casefold() not in GIVE_VERBS or end >= len(toks):
+        return []
+    k = end
+    if toks[k].lower_ in PLURAL_PRONOUNS:
+        after = k + 1
+    else:
+        while k < len(toks) and k - end < 8 and (toks[k].pos_ == "PROPN" or toks[k].lower_ in ("og", ",")):
+            k += 1
+        after = k
+        k = end if after > end else -1
+    if k < 0 or after >= len(toks) or toks[after].is_punct or toks[after].pos_ in ("ADP", "SCONJ", "VERB", "AUX"):
+        return []  # "ga etter for presset", "gav Kari Vik, som …": no recipient before a thing given
+    found = _phrase_entities(ctx, toks[k:after])
+    return [e for e in found if ctx.ents[e].type == "PER"]
 
 
 def _noun_phrase(toks: list[Token], k: int, size: int = 4) -> list[Token]:
