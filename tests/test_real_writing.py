@@ -790,3 +790,15 @@ def test_det_bekreftet_reaches_across_a_pictures_caption():
     quotes = speaker_names(record(text))
     assert any(t.startswith("To bustader brann ned") and who == "Vest politidistrikt" for t, _, who in quotes), quotes
     assert not any(t.startswith("Røyken") for t, _, _ in quotes)
+
+
+def test_the_definite_form_of_an_organisation_s_head_noun_is_that_organisation():
+    from storyline.nlp.entities import definite_of
+
+    assert definite_of("sikkerhetsråd", "Sikkerhetsrådet") and definite_of("kommunestyre", "Kommunestyret")
+    assert definite_of("komité", "komiteen") and definite_of("nemnd", "Nemnda")
+    assert not definite_of("råd", "Rådhuset") and not definite_of("styre", "Styrer")
+    rec = record("FNs sikkerhetsråd møttes i New York mandag. Sikkerhetsrådet fordømmer angrepet.")
+    orgs = [e for e in rec.entities if e.type == "ORG"]
+    assert [(e.name, [m.text for m in e.mentions]) for e in orgs] == [
+        ("FNs sikkerhetsråd", ["FNs sikkerhetsråd", "Sikkerhetsrådet"])]

@@ -526,6 +526,7 @@ def entities(doc: Doc, min_city_population: int = MIN_CITY_POPULATION) -> Doc:
 
     _merge_acronym_appositions(doc, groups)
     _merge_spelled_acronyms(groups)
+    _merge_definite_heads(groups)
     _add_compound_mentions(doc, groups, key_of_name)
     _add_roles(doc, groups)
 
@@ -703,6 +704,31 @@ def _merge_spelled_acronyms(groups: dict[str, _Group]) -> None:
             other.mentions = sorted(other.mentions + g.mentions, key=lambda x: x.start)
             other.labels += g.labels
             other.names += g.names
+            del groups[k]
+
+
+def definite_of(noun: str, word: str) -> bool:
+    """Whether a word is the singular definite form of a noun ("rådet", "kommunestyret",
+    "komiteen"), accents aside."""
+    noun, word = fold(noun).casefold(), fold(word).casefold()
+    rest = word[len(noun):] if word.startswith(noun) else None
+    return rest in ("et", "en", "a") or (noun.endswith("e") and rest in ("t", "n"))
+
+
+def _merge_definite_heads(groups: dict[str, _Group]) -> None:
+    """"FNs sikkerhetsråd … Sikkerhetsrådet", "Nissedal kommunestyre … Kommunestyret": one word
+    that is the definite form of the last word of one organisation's name is that organisation."""
+    orgs = {k: g for k, g in groups.items() if g.place is None and g.labels.most_common(1)[0][0] == "ORG"}
+    for k, g in orgs.items():
+        names = set(g.names)
+        if len(names) != 1 or len((word := next(iter(names))).split()) != 1:
+            continue
+        full = [j for j, h in orgs.items() if j != k and j in groups and any(
+            len(n.split()) > 1 and definite_of(n.split()[-1], word) for n in h.names)]
+        if len(full) == 1:
+            other = groups[full[0]]
+            other.mentions = sorted(other.mentions + g.mentions, key=lambda x: x.start)
+            other.labels += g.labels
             del groups[k]
 
 
