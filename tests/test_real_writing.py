@@ -77,6 +77,7 @@ def test_event_words_of_real_writing():
     assert ("SUPPORT", "stø") in events("Senterpartiet vil stø forslaget frå rådmannen, sa Ola Nordbø.")
     assert ("CONSULT", "invitert") in events("Ordføreren har invitert statsministeren til Tromsø.")
     assert ("PROTEST", "boikottet") in events("Studentene boikottet forelesningene i Santiago.")
+    assert ("SUPPORT", "superlativer") in events("Treneren Kari Dal øste ut superlativer om Ola Vik i går.")
 
 
 def test_going_out_against_someone_is_criticism_and_going_off_is_resigning():

@@ -140,3 +140,15 @@ def test_a_count_its_qualifier_and_the_event_it_counts_with_place_and_day(rules)
     names = {e.id: e.name for e in doc._.entities}
     assert [(v.type, v.text, names[v.location], v.date) for v in doc._.events] == [
         ("ASSAULT", "drept", "Khartoum", "2024-03-13")]
+
+
+def test_of_two_subjects_a_parse_gives_one_verb_the_nearest_acts(rules):
+    # a crosshead run into the text ("Stein for stein Ei heller …") parsed as a second subject
+    doc = parsed(rules, [("Stein", 6, "nsubj", "PROPN", "PER"), ("for", 2, "case", "ADP", ""),
+                         ("stein", 0, "nmod", "NOUN", ""), ("Ei", 6, "advmod", "ADV", ""),
+                         ("Kari", 6, "nsubj", "PROPN", "PER"), ("Dal", 4, "flat:name", "PROPN", "I-PER"),
+                         ("sparer", 6, "ROOT", "VERB", ""), ("på", 8, "case", "ADP", ""),
+                         ("superlativene", 6, "obl", "NOUN", "", "Definite=Def|Number=Plur"),
+                         ("om", 10, "case", "ADP", ""), ("Ola", 8, "nmod", "PROPN", "PER"),
+                         ("Vik", 10, "flat:name", "PROPN", "I-PER"), (".", 6, "punct", "PUNCT", "")])
+    assert named(doc) == [("SUPPORT", "superlativene", ["Kari Dal"], ["Ola Vik"])]

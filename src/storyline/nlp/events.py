@@ -316,8 +316,8 @@ def _subject_tokens(trigger: Token) -> list[Token]:
             # "Diarra, som har gått av": the relative pronoun stands for the noun the clause is on
             head = verb.head
             return [head, *(c for c in head.children if c.dep_ in ("flat:name", "compound", "flat"))]
-        if subj:
-            return list(subj[0].subtree)
+        if subj:  # where a parse gives two (run-together sentences, "overrekte dei …"): the nearest before the verb
+            return list(min(subj, key=lambda c: (c.i > verb.i, abs(c.i - verb.i))).subtree)
         if verb.head == verb:
             break
         verb = verb.head
@@ -481,7 +481,7 @@ def _targets(ctx: _Context, toks: list[Token], i: int, end: int, actors: list[st
     if etype == "CONSULT" and trig.text.casefold().startswith("ring"):
         toward += ("til",)  # "ringte til Macron" (but not "møttes til samtaler"; "med X" makes X a party)
     if trig.pos_ in ("NOUN", "ADJ") and etype == "SUPPORT":
-        toward += ("til",)  # "støtte til Ukraina", "rosende ord til trenaren"
+        toward += ("til", "om")  # "støtte til Ukraina", "rosende ord til trenaren", "superlativer om Vik"
     if trig.pos_ == "NOUN" and etype in TARGETED_BY_PA:
         toward += ("på",)  # "angrep på Ap", "press på Russland" (a city after "på" is the place)
     out = _recipient(ctx, toks, i, end)
